@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The server's environment variables, as the shared contract names them. Every value arrives as a string (or is
+ * absent), so each field parses from a string; defaults live here and nowhere else.
+ * Secret variables (AUTH_TOKEN, PLEX_TOKEN, REDIS_PASSWORD, REDIS_URL which may embed a password) are validated
+ * without ever echoing their value: the issue messages below are fixed sentences.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+function positiveSeconds(max = 7 * 86_400) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { message: `must be a number of seconds between 0.1 and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(0.1, 'must be at least 0.1 seconds').max(max, `must be at most ${max} seconds`));
+}
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+function httpUrl(what: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'http:' || u.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be an http:// or https:// URL of ${what}` },
+    );
+}
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'redis:' || u.protocol === 'rediss:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a redis:// or rediss:// URL' },
+  );
+
+const secret = (minLength: number) =>
+  z.string().min(minLength, { message: `must be at least ${minLength} characters long` });
+
+const originList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+  .pipe(
+    z.array(
+      z.string().refine(
+        (v) => {
+          try {
+            return new URL(v).origin === v.replace(/\/$/, '');
+          } catch {
+            return false;
+          }
+        },
+        { message: 'must be a comma-separated list of origins such as https://app.example.com' },
+      ),
+    ),
+  );
+
+/** Raw environment → typed values. AUTH_TOKEN's requiredness depends on the transport and is checked later. */
+export const envSchema = z.object({
+  SERVER_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  SERVER_PORT: integer(0, 65_535).default(8080),
+  AUTH_TOKEN: secret(32).optional(),
+  MCP_ALLOWED_ORIGINS: originList.default([]),
+  PLEX_SERVER_URL: httpUrl('the Plex Media Server, e.g. http://192.168.1.10:32400'),
+  PLEX_TOKEN: secret(1),
+  PLEX_TIMEOUT: positiveSeconds(300).default(10),
+  PLEX_MAX_CONNECTIONS: integer(1, 1024).default(10),
+  PLEX_CLIENT_IDENTIFIER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, {
+      message: 'must be 1-128 characters of letters, digits, ".", "_" or "-"',
+    })
+    .optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_PASSWORD: z.string().min(1, 'must not be empty when set').optional(),
+  REDIS_TLS: boolean.default(false),
+  CACHE_ENABLED: boolean.default(true),
+  CACHE_TTL_SEARCH: integer(1, 86_400).default(300),
+  CACHE_TTL_MEDIA_DETAILS: integer(1, 86_400).default(900),
+  CACHE_TTL_LIBRARIES: integer(1, 86_400).default(900),
+  CACHE_TTL_SESSIONS: integer(1, 86_400).default(30),
+  CACHE_TTL_RECENTLY_ADDED: integer(1, 86_400).default(120),
+  CACHE_TTL_ON_DECK: integer(1, 86_400).default(120),
+  CACHE_STALE_TTL: integer(0, 30 * 86_400).default(86_400),
+  CACHE_MAX_BYTES: integer(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+});
+
+export type ParsedEnv = z.output<typeof envSchema>;

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const PlexServerStatusSchema = z.object({
+  reachable: z.boolean(),
+  name: z.string().optional(),
+  version: z.string().optional(),
+  platform: z.string().optional(),
+  platform_version: z.string().optional(),
+  machine_identifier: z.string().optional(),
+  owner: z.string().optional().describe('plex.tv account the server is signed in with'),
+  active_sessions: z.number().int().nonnegative().optional(),
+  error: z.string().optional().describe('Why the server is not reachable'),
+});
+export type PlexServerStatus = z.infer<typeof PlexServerStatusSchema>;

@@ -1,0 +1,166 @@
+import type { Library } from '../domain/library.ts';
+import type { MediaDetails, MediaItem } from '../domain/media.ts';
+import type { OnDeckItem } from '../domain/on-deck.ts';
+import { PLAYER_STATES, type PlaybackSession } from '../domain/session.ts';
+import type { PlexDirectorySection, PlexMetadata } from './response-schemas.ts';
+
+/** Plex `*At` timestamps are Unix seconds (REFERENCE.md §1); we hand out ISO strings. */
+export function unixSecondsToIso(seconds: number | undefined): string | undefined {
+  if (seconds === undefined || seconds <= 0) return undefined;
+  return new Date(seconds * 1000).toISOString();
+}
+
+function int(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : Math.max(0, Math.round(n));
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+export function toMediaItem(
+  m: PlexMetadata,
+  context: { librarySectionID?: string; librarySectionTitle?: string } = {},
+): MediaItem {
+  const type = m.type ?? 'unknown';
+  return withoutUndefined({
+    id: m.ratingKey,
+    type,
+    title: m.title ?? '(untitled)',
+    year: int(m.year),
+    summary: m.summary || undefined,
+    library_id: m.librarySectionID ?? context.librarySectionID,
+    library_name: m.librarySectionTitle ?? context.librarySectionTitle,
+    show_title: type === 'episode' ? m.grandparentTitle : type === 'season' ? m.parentTitle : undefined,
+    season_number: type === 'episode' ? int(m.parentIndex) : type === 'season' ? int(m.index) : undefined,
+    episode_number: type === 'episode' ? int(m.index) : undefined,
+    artist: type === 'track' ? m.grandparentTitle : type === 'album' ? m.parentTitle : undefined,
+    album: type === 'track' ? m.parentTitle : undefined,
+    duration_ms: int(m.duration),
+    added_at: unixSecondsToIso(m.addedAt),
+    rating: m.rating,
+    content_rating: m.contentRating || undefined,
+    view_count: int(m.viewCount),
+    view_offset_ms: int(m.viewOffset),
+    thumb: m.thumb,
+  });
+}
+
+export function toMediaDetails(
+  m: PlexMetadata,
+  options: { includeCast: boolean; includeChapters: boolean },
+  context: { librarySectionID?: string; librarySectionTitle?: string } = {},
+): MediaDetails {
+  const tags = (list: { tag?: string }[]) => list.map((t) => t.tag).filter((t): t is string => !!t);
+  const details: MediaDetails = {
+    ...toMediaItem(m, context),
+    genres: tags(m.Genre),
+    directors: tags(m.Director),
+    writers: tags(m.Writer),
+    countries: tags(m.Country),
+    media: m.Media.map((media) => {
+      const part = media.Part[0];
+      return withoutUndefined({
+        resolution: media.videoResolution,
+        video_codec: media.videoCodec,
+        audio_codec: media.audioCodec,
+        audio_channels: int(media.audioChannels),
+        container: media.container ?? part?.container,
+        bitrate_kbps: int(media.bitrate),
+        duration_ms: int(media.duration),
+        file: part?.file,
+        size_bytes: part?.size,
+      });
+    }),
+  };
+  withoutUndefined(
+    Object.assign(details, {
+      tagline: m.tagline || undefined,
+      studio: m.studio || undefined,
+      originally_available_at: m.originallyAvailableAt,
+      audience_rating: m.audienceRating,
+      child_count: int(m.childCount),
+      leaf_count: int(m.leafCount),
+      viewed_leaf_count: int(m.viewedLeafCount),
+      last_viewed_at: unixSecondsToIso(m.lastViewedAt),
+    }),
+  );
+  if (options.includeCast) {
+    details.cast = m.Role.filter((r) => !!r.tag).map((r) =>
+      withoutUndefined({ name: r.tag as string, role: r.role }),
+    );
+  }
+  if (options.includeChapters) {
+    details.chapters = m.Chapter.map((c, i) =>
+      withoutUndefined({
+        index: int(c.index) ?? i + 1,
+        title: c.tag,
+        start_ms: int(c.startTimeOffset) ?? 0,
+        end_ms: int(c.endTimeOffset) ?? 0,
+      }),
+    );
+  }
+  return details;
+}
+
+export function toLibrary(d: PlexDirectorySection): Library {
+  return withoutUndefined({
+    id: d.key,
+    name: d.title ?? `Library ${d.key}`,
+    type: d.type ?? 'unknown',
+    agent: d.agent,
+    language: d.language,
+    locations: d.Location.map((l) => l.path).filter((p): p is string => !!p),
+    refreshing: d.refreshing,
+    updated_at: unixSecondsToIso(d.updatedAt),
+    scanned_at: unixSecondsToIso(d.scannedAt),
+  });
+}
+
+function percent(position: number | undefined, duration: number | undefined): number | undefined {
+  if (position === undefined || !duration || duration <= 0) return undefined;
+  return Math.min(100, Math.round((position / duration) * 1000) / 10);
+}
+
+export function toPlaybackSession(m: PlexMetadata): PlaybackSession {
+  const rawState = m.Player?.state;
+  const state = (PLAYER_STATES as readonly string[]).includes(rawState ?? '')
+    ? (rawState as PlaybackSession['state'])
+    : 'unknown';
+  const position = int(m.viewOffset) ?? 0;
+  const duration = int(m.duration);
+  const decisions = m.Media.flatMap((media) => media.Part.map((p) => p.decision));
+  return withoutUndefined({
+    // Session.id identifies the stream (and terminates it); sessionKey is the fallback older servers send.
+    session_id: m.Session?.id ?? m.sessionKey ?? m.ratingKey,
+    user: m.User?.title ?? 'unknown',
+    player: withoutUndefined({
+      name: m.Player?.title ?? m.Player?.product ?? 'unknown player',
+      id: m.Player?.machineIdentifier ?? '',
+      product: m.Player?.product,
+      platform: m.Player?.platform,
+      device: m.Player?.device,
+      address: m.Player?.address,
+      local: m.Player?.local,
+    }),
+    state,
+    media: toMediaItem(m),
+    position_ms: position,
+    duration_ms: duration,
+    progress_percent: percent(position, duration),
+    transcoding: m.TranscodeSession !== undefined || decisions.includes('transcode'),
+    location: m.Session?.location,
+    bandwidth_kbps: m.Session?.bandwidth,
+  });
+}
+
+export function toOnDeckItem(m: PlexMetadata): OnDeckItem {
+  const item = toMediaItem(m);
+  const position = int(m.viewOffset) ?? 0;
+  return withoutUndefined({
+    ...item,
+    position_ms: position,
+    progress_percent: percent(position, item.duration_ms),
+  });
+}

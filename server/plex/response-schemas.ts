@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+/**
+ * Lenient schemas for the JSON Plex Media Server returns. Real servers send numbers and booleans as strings in some
+ * endpoints ("score":"0.73", "1"/"0"), omit empty arrays, and add fields between versions; these schemas coerce,
+ * default and ignore instead of failing. Only a missing MediaContainer makes a response unusable.
+ */
+
+const looseNumber = z.preprocess((v) => {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}, z.number().optional());
+
+const looseString = z.preprocess((v) => {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}, z.string().optional());
+
+const looseBoolean = z.preprocess((v) => {
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === '1' || v === 'true') return true;
+  if (v === 0 || v === '0' || v === 'false') return false;
+  return undefined;
+}, z.boolean().optional());
+
+/** An array that tolerates absence, a single object instead of a list, and malformed members (dropped). */
+function looseArray<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.unknown()).transform((values) => {
+      const out: z.output<T>[] = [];
+      for (const value of values) {
+        const parsed = item.safeParse(value);
+        if (parsed.success) out.push(parsed.data);
+      }
+      return out;
+    }),
+  );
+}
+
+const Tag = z.looseObject({ tag: looseString, id: looseNumber, role: looseString });
+
+const Stream = z.looseObject({ streamType: looseNumber, codec: looseString, decision: looseString });
+const Part = z.looseObject({
+  id: looseNumber,
+  file: looseString,
+  size: looseNumber,
+  duration: looseNumber,
+  container: looseString,
+  decision: looseString,
+  Stream: looseArray(Stream),
+});
+const Media = z.looseObject({
+  duration: looseNumber,
+  bitrate: looseNumber,
+  videoResolution: looseString,
+  videoCodec: looseString,
+  audioCodec: looseString,
+  audioChannels: looseNumber,
+  container: looseString,
+  Part: looseArray(Part),
+});
+
+const Chapter = z.looseObject({
+  index: looseNumber,
+  tag: looseString,
+  startTimeOffset: looseNumber,
+  endTimeOffset: looseNumber,
+});
+
+export const PlexUser = z.looseObject({ id: looseString, title: looseString });
+export const PlexPlayer = z.looseObject({
+  title: looseString,
+  machineIdentifier: looseString,
+  product: looseString,
+  platform: looseString,
+  device: looseString,
+  address: looseString,
+  local: looseBoolean,
+  state: looseString,
+});
+export const PlexSession = z.looseObject({ id: looseString, bandwidth: looseNumber, location: looseString });
+
+export const PlexMetadata = z.looseObject({
+  ratingKey: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
+  key: looseString,
+  type: looseString,
+  title: looseString,
+  year: looseNumber,
+  summary: looseString,
+  tagline: looseString,
+  studio: looseString,
+  contentRating: looseString,
+  rating: looseNumber,
+  audienceRating: looseNumber,
+  duration: looseNumber,
+  viewOffset: looseNumber,
+  viewCount: looseNumber,
+  lastViewedAt: looseNumber,
+  addedAt: looseNumber,
+  originallyAvailableAt: looseString,
+  thumb: looseString,
+  librarySectionID: looseString,
+  librarySectionTitle: looseString,
+  parentTitle: looseString,
+  parentIndex: looseNumber,
+  grandparentTitle: looseString,
+  index: looseNumber,
+  childCount: looseNumber,
+  leafCount: looseNumber,
+  viewedLeafCount: looseNumber,
+  sessionKey: looseString,
+  Genre: looseArray(Tag),
+  Director: looseArray(Tag),
+  Writer: looseArray(Tag),
+  Country: looseArray(Tag),
+  Role: looseArray(Tag),
+  Chapter: looseArray(Chapter),
+  Media: looseArray(Media),
+  User: PlexUser.optional().catch(undefined),
+  Player: PlexPlayer.optional().catch(undefined),
+  Session: PlexSession.optional().catch(undefined),
+  TranscodeSession: z.looseObject({}).optional().catch(undefined),
+});
+export type PlexMetadata = z.output<typeof PlexMetadata>;
+
+const Location = z.looseObject({ path: looseString });
+export const PlexDirectorySection = z.looseObject({
+  key: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
+  title: looseString,
+  type: looseString,
+  agent: looseString,
+  language: looseString,
+  refreshing: looseBoolean,
+  updatedAt: looseNumber,
+  scannedAt: looseNumber,
+  Location: looseArray(Location),
+});
+export type PlexDirectorySection = z.output<typeof PlexDirectorySection>;
+
+export const PlexHub = z.looseObject({
+  type: looseString,
+  hubIdentifier: looseString,
+  Metadata: looseArray(PlexMetadata),
+});
+
+/** Wraps a container schema: `{ MediaContainer: {...} }` is the envelope of every Plex JSON response. */
+function container<T extends z.ZodRawShape>(shape: T) {
+  return z.object({ MediaContainer: z.looseObject(shape) });
+}
+
+export const MetadataContainer = container({
+  size: looseNumber,
+  totalSize: looseNumber,
+  librarySectionID: looseString,
+  librarySectionTitle: looseString,
+  Metadata: looseArray(PlexMetadata),
+});
+
+export const SectionsContainer = container({ Directory: looseArray(PlexDirectorySection) });
+
+export const HubsContainer = container({ Hub: looseArray(PlexHub) });
+
+export const IdentityContainer = container({
+  machineIdentifier: looseString,
+  version: looseString,
+  claimed: looseBoolean,
+});
+
+export const ServerInfoContainer = container({
+  friendlyName: looseString,
+  machineIdentifier: looseString,
+  version: looseString,
+  platform: looseString,
+  platformVersion: looseString,
+  myPlexUsername: looseString,
+  transcoderActiveVideoSessions: looseNumber,
+});
