@@ -1,0 +1,45 @@
+// Names of the PlexMcpServer API, shared by the CRD generator, the renderer and the controller.
+
+export const GROUP = 'plexmcp.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'PlexMcpServer';
+export const LIST_KIND = 'PlexMcpServerList';
+export const PLURAL = 'plexmcpservers';
+export const SINGULAR = 'plexmcpserver';
+export const SHORT_NAMES = ['pms'];
+export const CATEGORIES = ['plex', 'mcp'];
+export const CRD_NAME = `${PLURAL}.${GROUP}`;
+
+/** The one field manager for every server-side apply the operator makes. */
+export const FIELD_MANAGER = 'plex-mcp-operator';
+
+/** Setting this annotation to a new value asks the operator for a new auth token. */
+export const ROTATE_AUTH_TOKEN_ANNOTATION = `${GROUP}/rotate-auth-token`;
+
+/** Pod-template annotation whose change rolls the server pods (config or referenced secrets changed). */
+export const CONFIG_CHECKSUM_ANNOTATION = `${GROUP}/config-checksum`;
+
+/** Condition types the operator reports in status.conditions. */
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded'] as const;
+
+/** Condition reasons, as a person reads them in `kubectl describe` (see the README's troubleshooting table). */
+export const CONDITION_REASONS = [
+  'Reconciled',
+  'TokenSecretNotFound',
+  'TokenSecretKeyMissing',
+  'RedisSecretNotFound',
+  'RolloutInProgress',
+  'ReplicasUnavailable',
+  'InvalidSpec',
+] as const;
+
+/** Bounds shared by the schema and its CEL messages. */
+export const TTL_MIN_SECONDS = 1;
+export const TTL_MAX_SECONDS = 86_400;
+
+/**
+ * Longest resource name we accept: the Services are named `<name>` and `<name>-redis`, Service names must
+ * fit a 63-character DNS label, so `-redis` (6 characters) leaves 57. Label values have the same 63 limit.
+ */
+export const MAX_NAME_LENGTH = 57;

@@ -1,0 +1,280 @@
+// The PlexMcpServer spec: the single source of truth for the CRD schema (see openapi.ts) and for the
+// operator's parser (see resource.ts). Every field carries the description `kubectl explain` shows.
+// Strings and lists are bounded so the API server's CEL cost estimator accepts the rules.
+import { z } from 'zod';
+import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from './constants.ts';
+import { describe, isUrlWithScheme, opaqueObject, quantity, withCelRules } from './schema-helpers.ts';
+
+const MAX_URL_LENGTH = 2048;
+const MAX_NAME = 253;
+const MAX_IMAGE = 512;
+
+/** A Secret in the resource's namespace, and the key inside it. */
+function secretKeySelector(what: string, defaultKey: string) {
+  return z.object({
+    name: describe(
+      z.string().min(1).max(MAX_NAME),
+      `Name of the Secret (in the same namespace as this PlexMcpServer) that holds ${what}.`,
+    ),
+    key: describe(
+      z.string().min(1).max(MAX_NAME).default(defaultKey),
+      `Key inside the Secret whose value is ${what}. Defaults to "${defaultKey}".`,
+    ),
+  });
+}
+
+/** One cache TTL: bounded both by the schema (min/max) and by a CEL rule whose message names the field. */
+function ttlSeconds(field: string, serverDefault: number, what: string) {
+  const bounded = withCelRules(z.int().min(TTL_MIN_SECONDS).max(TTL_MAX_SECONDS), [
+    {
+      rule: `self >= ${TTL_MIN_SECONDS} && self <= ${TTL_MAX_SECONDS}`,
+      message: `cache.ttlSeconds.${field} must be between ${TTL_MIN_SECONDS} and ${TTL_MAX_SECONDS} seconds (24 hours)`,
+      holds: (value) => value >= TTL_MIN_SECONDS && value <= TTL_MAX_SECONDS,
+    },
+  ]);
+  return describe(
+    bounded,
+    `Seconds ${what} stay fresh in the cache (${TTL_MIN_SECONDS}-${TTL_MAX_SECONDS}). Unset: the server's default, ${serverDefault}.`,
+  ).optional();
+}
+
+const resourceRequirements = (what: string) =>
+  describe(
+    z.object({
+      requests: describe(
+        z.record(z.string().max(63), quantity('A quantity, e.g. "50m" of cpu or "64Mi" of memory.')),
+        'Minimum resources the scheduler reserves, by resource name (cpu, memory, ephemeral-storage).',
+      ).optional(),
+      limits: describe(
+        z.record(z.string().max(63), quantity('A quantity, e.g. "128Mi" of memory.')),
+        'Maximum resources the container may use, by resource name (cpu, memory, ephemeral-storage).',
+      ).optional(),
+    }),
+    `Compute resources of ${what}. When set, it replaces the defaults as a whole.`,
+  ).optional();
+
+export const PlexSpecSchema = describe(
+  z.object({
+    url: describe(
+      withCelRules(z.string().min(1).max(MAX_URL_LENGTH), [
+        {
+          rule: "isURL(self) && url(self).getScheme() in ['http', 'https']",
+          message: 'plex.url must be an absolute http:// or https:// URL, e.g. http://plex.media.svc:32400',
+          holds: (value) => isUrlWithScheme(value, ['http', 'https']),
+        },
+      ]),
+      'Base URL of the Plex Media Server, e.g. http://192.168.1.10:32400 or https://plex.example.com. ' +
+        'Must be reachable from the pods.',
+    ),
+    tokenSecretRef: describe(
+      secretKeySelector('the Plex token (X-Plex-Token)', 'token'),
+      'Secret holding the Plex token the server authenticates to Plex with. The token never appears in ' +
+        'the resource, its status, logs or events.',
+    ),
+    timeoutSeconds: describe(
+      z.int().min(1).max(300),
+      'Seconds before a request to Plex times out (1-300). Unset: the server default, 10.',
+    ).optional(),
+    maxConnections: describe(
+      z.int().min(1).max(256),
+      'Most keep-alive connections the server opens to Plex (1-256). Unset: the server default, 10.',
+    ).optional(),
+  }),
+  'How to reach the Plex Media Server this MCP server fronts.',
+);
+
+export const CacheTtlSchema = describe(
+  z.object({
+    search: ttlSeconds('search', 300, 'search_media results'),
+    mediaDetails: ttlSeconds('mediaDetails', 900, 'get_media_details results'),
+    libraries: ttlSeconds('libraries', 900, 'list_libraries results'),
+    sessions: ttlSeconds('sessions', 30, 'get_playback_status results'),
+    recentlyAdded: ttlSeconds('recentlyAdded', 120, 'get_recently_added results'),
+    onDeck: ttlSeconds('onDeck', 120, 'get_on_deck results'),
+  }),
+  'Per-tool cache lifetimes in seconds. A changed value rolls the server pods.',
+);
+
+export const CacheSpecSchema = describe(
+  z.object({
+    enabled: describe(
+      z.boolean().default(true),
+      'Whether the server caches Plex answers (default true). Without a cache every tool call reaches Plex.',
+    ),
+    ttlSeconds: CacheTtlSchema.optional(),
+    staleSeconds: describe(
+      z.int().min(0).max(604_800),
+      'Seconds an entry outlives its TTL so the server can still answer (marked stale) while Plex is down ' +
+        '(0-604800). Unset: the server default, 86400.',
+    ).optional(),
+  }),
+  'Caching of Plex answers.',
+);
+
+const ExternalRedisSchema = describe(
+  z.object({
+    url: describe(
+      withCelRules(z.string().min(1).max(MAX_URL_LENGTH), [
+        {
+          rule: "isURL(self) && url(self).getScheme() in ['redis', 'rediss']",
+          message:
+            'redis.external.url must be a redis:// or rediss:// URL, e.g. redis://redis.cache.svc:6379/0',
+          holds: (value) => isUrlWithScheme(value, ['redis', 'rediss']),
+        },
+      ]),
+      'Redis URL, e.g. redis://redis.cache.svc:6379/0 (rediss:// for TLS). Put no password here: use ' +
+        'passwordSecretRef.',
+    ),
+    passwordSecretRef: describe(
+      secretKeySelector('the Redis password', 'password'),
+      'Secret holding the Redis password, if Redis requires one.',
+    ).optional(),
+    tls: describe(z.boolean(), 'Connect with TLS (implied by a rediss:// URL).').optional(),
+  }),
+  'An existing Redis to use. Only with mode External.',
+);
+
+const ManagedRedisSchema = describe(
+  z.object({
+    image: describe(
+      z.string().min(1).max(MAX_IMAGE),
+      'Redis image the operator deploys. Unset: redis:7.4-alpine.',
+    ).optional(),
+    resources: resourceRequirements(
+      'the managed Redis container (default requests 25m cpu / 32Mi, limit 128Mi)',
+    ),
+  }),
+  'Settings of the Redis the operator deploys. Only with mode Managed.',
+);
+
+export const RedisModes = ['Managed', 'External', 'Disabled'] as const;
+
+export const RedisSpecSchema = describe(
+  withCelRules(
+    z.object({
+      mode: describe(
+        z.enum(RedisModes).default('Managed'),
+        'Managed: the operator deploys a private Redis (cache only, no persistence) reachable only from ' +
+          "this server's pods. External: use the Redis in `external`. Disabled: an in-memory cache per pod. " +
+          'Default Managed.',
+      ),
+      external: ExternalRedisSchema.optional(),
+      managed: ManagedRedisSchema.optional(),
+    }),
+    [
+      {
+        rule: "self.mode != 'External' || has(self.external)",
+        message: 'redis.external.url is required when redis.mode is External',
+        holds: (redis) => redis.mode !== 'External' || redis.external !== undefined,
+      },
+      {
+        rule: "self.mode == 'External' || !has(self.external)",
+        message: 'redis.external may only be set when redis.mode is External',
+        holds: (redis) => redis.mode === 'External' || redis.external === undefined,
+      },
+      {
+        rule: "self.mode == 'Managed' || !has(self.managed)",
+        message: 'redis.managed may only be set when redis.mode is Managed',
+        holds: (redis) => redis.mode === 'Managed' || redis.managed === undefined,
+      },
+    ],
+  ),
+  'Where the server keeps its cache, so it survives pod restarts and is shared by replicas.',
+);
+
+export const ServiceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
+
+export const ServiceSpecSchema = describe(
+  z.object({
+    type: describe(z.enum(ServiceTypes).default('ClusterIP'), 'Service type (default ClusterIP).'),
+    port: describe(
+      z.int().min(1).max(65535).default(8080),
+      'Port the Service exposes MCP on (default 8080).',
+    ),
+  }),
+  'The Service clients reach the MCP endpoint through.',
+);
+
+export const LogLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export const ImagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const;
+
+const TolerationSchema = describe(
+  z.object({
+    key: describe(
+      z.string().max(316),
+      'Taint key the toleration applies to; empty matches all keys.',
+    ).optional(),
+    operator: describe(z.enum(['Exists', 'Equal']), 'Exists or Equal (default Equal).').optional(),
+    value: describe(z.string().max(63), 'Taint value to match with operator Equal.').optional(),
+    effect: describe(
+      z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+      'Taint effect to match; empty matches all effects.',
+    ).optional(),
+    tolerationSeconds: describe(
+      z.int(),
+      'With effect NoExecute: how long the pod stays bound after the taint appears.',
+    ).optional(),
+  }),
+  'A toleration, as in a Pod spec.',
+);
+
+export const SchedulingSpecSchema = describe(
+  z.object({
+    nodeSelector: describe(
+      z.record(z.string().max(316), describe(z.string().max(63), 'Required value of the node label.')),
+      'Node labels the server pods must run on (Pod nodeSelector).',
+    ).optional(),
+    tolerations: describe(
+      z.array(TolerationSchema).max(32),
+      'Tolerations of the server pods (at most 32).',
+    ).optional(),
+    affinity: opaqueObject(
+      'Pod affinity and anti-affinity, as in a Pod spec (validated by Kubernetes on the pods).',
+    ).optional(),
+    priorityClassName: describe(z.string().max(MAX_NAME), 'PriorityClass of the server pods.').optional(),
+    topologySpreadConstraints: describe(
+      z.array(opaqueObject('A topology spread constraint, as in a Pod spec.')).max(8),
+      'How server pods spread across zones or nodes (at most 8), as in a Pod spec.',
+    ).optional(),
+  }),
+  'Where the server pods may run. Applied to the server pods only.',
+);
+
+export const PlexMcpServerSpecSchema = describe(
+  z.object({
+    plex: PlexSpecSchema,
+    cache: CacheSpecSchema.prefault({}),
+    redis: RedisSpecSchema.prefault({}),
+    replicas: describe(
+      z.int().min(0).max(100),
+      'Number of server pods (0-100). Unset: the operator leaves the replica count alone so a ' +
+        'HorizontalPodAutoscaler (or kubectl scale) can own it; a new Deployment then starts with 1.',
+    ).optional(),
+    image: describe(
+      z.string().min(1).max(MAX_IMAGE),
+      "Server image. Unset: the operator's default server image (matching the operator's version).",
+    ).optional(),
+    imagePullPolicy: describe(
+      z.enum(ImagePullPolicies),
+      'Image pull policy of the server (and managed Redis) containers. Unset: Kubernetes decides.',
+    ).optional(),
+    resources: resourceRequirements(
+      'the server container (default requests 50m cpu / 64Mi, limit 128Mi memory)',
+    ),
+    service: ServiceSpecSchema.prefault({}),
+    logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
+    scheduling: SchedulingSpecSchema.optional(),
+  }),
+  'Desired state of one MCP server for one Plex Media Server.',
+);
+
+export type PlexMcpServerSpec = z.output<typeof PlexMcpServerSpecSchema>;
+export type PlexSpec = z.output<typeof PlexSpecSchema>;
+export type CacheSpec = z.output<typeof CacheSpecSchema>;
+export type CacheTtlSpec = z.output<typeof CacheTtlSchema>;
+export type RedisSpec = z.output<typeof RedisSpecSchema>;
+export type RedisMode = (typeof RedisModes)[number];
+export type ServiceSpec = z.output<typeof ServiceSpecSchema>;
+export type SchedulingSpec = z.output<typeof SchedulingSpecSchema>;
+export type ResourceRequirementsSpec = NonNullable<PlexMcpServerSpec['resources']>;
+export type LogLevel = (typeof LogLevels)[number];
