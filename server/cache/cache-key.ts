@@ -1,0 +1,64 @@
+/**
+ * Cache keys: `plexmcp:v1:<server-id>:<kind>:<sha256 of canonical JSON of the normalised args>`.
+ *
+ * - server-id is a hash of the normalised Plex URL, so several Plex servers can share one Redis without collisions,
+ *   and the key never contains the URL's credentials or the Plex token.
+ * - `v1` is the entry format version: bump it when the stored shape changes, old entries are then simply ignored.
+ * - Normalisation makes semantically equal calls share an entry: key order, `undefined`/`null` arguments (= omitted)
+ *   and surrounding whitespace / Unicode composition of strings do not matter. Case is kept because only the tool
+ *   knows whether it matters; tools should apply their defaults before calling the cache.
+ */
+import { createHash } from 'node:crypto';
+import type { CacheableKind } from './tool-cache.ts';
+
+export const KEY_NAMESPACE = 'plexmcp:v1';
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A short stable id for one Plex server: scheme, host, port and path, without credentials, query or trailing slash. */
+export function plexServerId(plexServerUrl: string): string {
+  let normalised = plexServerUrl.trim();
+  try {
+    const url = new URL(normalised);
+    const path = url.pathname.replace(/\/+$/, '');
+    normalised = `${url.protocol}//${url.host.toLowerCase()}${path}`;
+  } catch {
+    // Not a URL: the config validation rejects this long before; hash the text as given.
+  }
+  return sha256Hex(normalised).slice(0, 16);
+}
+
+function normaliseValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.normalize('NFC').trim();
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : normaliseValue(item)));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined || item === null) continue;
+      out[key] = normaliseValue(item);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Canonical JSON of the normalised arguments: sorted keys, no null/undefined members, trimmed NFC strings. */
+export function canonicalArgs(args: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(normaliseValue(args));
+}
+
+/** The prefix shared by every key of one kind for one Plex server (used to invalidate a kind). */
+export function kindPrefix(serverId: string, kind: CacheableKind): string {
+  return `${KEY_NAMESPACE}:${serverId}:${kind}:`;
+}
+
+export function cacheKey(
+  serverId: string,
+  kind: CacheableKind,
+  args: Readonly<Record<string, unknown>>,
+): string {
+  return kindPrefix(serverId, kind) + sha256Hex(canonicalArgs(args));
+}

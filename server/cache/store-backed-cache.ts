@@ -1,0 +1,156 @@
+/**
+ * The ToolCache over a CacheStore (memory or Redis): freshness on read, request coalescing, stale answers, and
+ * a store that can fail without failing any call. See tool-cache.ts for the contract.
+ */
+import type { Logger } from 'pino';
+import { type CacheEntry, parseEntry, serialiseEntry } from './cache-entry.ts';
+import { cacheKey, kindPrefix, plexServerId } from './cache-key.ts';
+import type { CacheMetrics } from './cache-metrics.ts';
+import type { CacheStore } from './cache-store.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { CacheableKind, CacheLookup, CacheStatus, ToolCache } from './tool-cache.ts';
+
+export interface StoreBackedCacheOptions {
+  store: CacheStore;
+  ttlSeconds: Record<CacheableKind, number>;
+  staleSeconds: number;
+  plexServerUrl: string;
+  /** True when a load error means "Plex is unavailable" (then a stale entry may answer instead). */
+  shouldServeStale(error: unknown): boolean;
+  logger: Logger;
+  metrics?: CacheMetrics | undefined;
+  clock?: Clock;
+}
+
+export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCache {
+  const { store, logger, metrics } = options;
+  const clock = options.clock ?? systemClock;
+  const serverId = plexServerId(options.plexServerUrl);
+  const staleMs = options.staleSeconds * 1000;
+  const log = logger.child({ component: 'tool-cache' });
+
+  /** Identical loads in flight in this process: key → the shared lookup. Removed once the result is stored. */
+  const inFlight = new Map<string, Promise<CacheLookup<unknown>>>();
+  /**
+   * Bumped by invalidate(kind): a load that started before an invalidation still answers its callers but must not
+   * write its (possibly outdated) result back, e.g. sessions read just before a pause command.
+   */
+  const generation = new Map<CacheableKind, number>();
+  const generationOf = (kind: CacheableKind) => generation.get(kind) ?? 0;
+
+  const ttlMs = (kind: CacheableKind) => options.ttlSeconds[kind] * 1000;
+
+  async function readEntry(key: string): Promise<CacheEntry | undefined> {
+    try {
+      const text = await store.get(key);
+      return text === undefined ? undefined : parseEntry(text);
+    } catch (error) {
+      // The store reports its own outages (once); a failed read is simply a miss.
+      log.debug({ err: (error as Error).message }, 'cache read failed; treating as a miss');
+      return undefined;
+    }
+  }
+
+  async function writeEntry(kind: CacheableKind, key: string, entry: CacheEntry): Promise<void> {
+    let text: string;
+    try {
+      text = serialiseEntry(entry);
+    } catch (error) {
+      log.error({ kind, err: (error as Error).message }, 'tool result is not JSON-serialisable; not cached');
+      return;
+    }
+    try {
+      await store.set(key, text, ttlMs(kind) + staleMs);
+    } catch (error) {
+      log.debug({ err: (error as Error).message }, 'cache write failed; answer not cached');
+    }
+  }
+
+  function startLoad<T>(
+    kind: CacheableKind,
+    key: string,
+    previous: CacheEntry | undefined,
+    load: () => Promise<T>,
+  ): Promise<CacheLookup<T>> {
+    const startedIn = generationOf(kind);
+    metrics?.lookup(kind, 'miss');
+    const lookup = (async (): Promise<CacheLookup<T>> => {
+      try {
+        const value = await load();
+        return { value, source: 'plex', cachedAt: new Date(clock.now()) };
+      } catch (error) {
+        if (
+          previous &&
+          options.shouldServeStale(error) &&
+          clock.now() - previous.fetchedAt < ttlMs(kind) + staleMs
+        ) {
+          metrics?.lookup(kind, 'stale');
+          log.debug({ kind }, 'plex unavailable: answering from an expired cache entry');
+          return { value: previous.value as T, source: 'stale', cachedAt: new Date(previous.fetchedAt) };
+        }
+        throw error;
+      }
+    })();
+    inFlight.set(key, lookup as Promise<CacheLookup<unknown>>);
+
+    const release = () => {
+      if (inFlight.get(key) === lookup) inFlight.delete(key);
+    };
+    lookup.then((result) => {
+      // Keep the in-flight entry until the write lands, so a caller whose store read raced the write still joins
+      // this load instead of starting another one.
+      if (result.source === 'plex' && generationOf(kind) === startedIn) {
+        void writeEntry(kind, key, { value: result.value, fetchedAt: result.cachedAt.getTime() }).finally(
+          release,
+        );
+      } else {
+        release();
+      }
+    }, release);
+    return lookup;
+  }
+
+  function join<T>(kind: CacheableKind, key: string): Promise<CacheLookup<T>> | undefined {
+    const shared = inFlight.get(key);
+    if (!shared) return undefined;
+    metrics?.lookup(kind, 'coalesced');
+    return shared as Promise<CacheLookup<T>>;
+  }
+
+  return {
+    async getOrLoad<T>(kind: CacheableKind, args: Readonly<Record<string, unknown>>, load: () => Promise<T>) {
+      const key = cacheKey(serverId, kind, args);
+      const early = join<T>(kind, key);
+      if (early) return early;
+
+      const entry = await readEntry(key);
+      // max(0, …): an entry written by a replica whose clock runs ahead is not "from the future" forever.
+      if (entry && Math.max(0, clock.now() - entry.fetchedAt) < ttlMs(kind)) {
+        metrics?.lookup(kind, 'hit');
+        return { value: entry.value as T, source: 'cache', cachedAt: new Date(entry.fetchedAt) };
+      }
+      // Another caller may have started the load while we were reading the store.
+      return join<T>(kind, key) ?? startLoad(kind, key, entry, load);
+    },
+
+    async invalidate(kind) {
+      generation.set(kind, generationOf(kind) + 1);
+      const prefix = kindPrefix(serverId, kind);
+      for (const key of inFlight.keys()) {
+        if (key.startsWith(prefix)) inFlight.delete(key);
+      }
+      try {
+        await store.deleteByPrefix(prefix);
+      } catch (error) {
+        // Redis down: its entries of this kind expire by TTL; this process no longer writes loads started earlier.
+        log.debug({ kind, err: (error as Error).message }, 'cache invalidation could not reach the store');
+      }
+    },
+
+    status(): CacheStatus {
+      return { mode: store.mode, connected: store.connected() };
+    },
+
+    close: () => store.close(),
+  };
+}
