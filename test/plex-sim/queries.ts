@@ -1,0 +1,297 @@
+// Library queries the simulator answers: section listings with media-query filters and sorts, hub search,
+// On Deck and recently added. Pure functions of the catalog, so unit tests can call them directly.
+
+import {
+  itemsOfType,
+  leavesOf,
+  PLEX_TYPE_NUMBERS,
+  type SimCatalog,
+  type SimItem,
+  type SimItemType,
+  type SimSection,
+} from './catalog.ts';
+
+/** Thrown for a bad query parameter; the HTTP layer answers 400. */
+export class BadRequestError extends Error {}
+
+const TYPES_BY_NUMBER = new Map<number, SimItemType>(
+  Object.entries(PLEX_TYPE_NUMBERS).map(([name, n]) => [n, name as SimItemType]),
+);
+
+/** Which item types live in which section type, the first being what `/all` lists without `type=`. */
+const SECTION_TYPES: Record<SimSection['type'], SimItemType[]> = {
+  movie: ['movie'],
+  show: ['show', 'season', 'episode'],
+  artist: ['artist', 'album', 'track'],
+  photo: ['photoalbum', 'photo'],
+};
+
+export function typeFromNumber(value: string): SimItemType {
+  const type = TYPES_BY_NUMBER.get(Number(value));
+  if (type === undefined || !/^\d+$/.test(value)) throw new BadRequestError(`unknown type ${value}`);
+  return type;
+}
+
+const SORTABLE = new Set([
+  'titleSort',
+  'title',
+  'addedAt',
+  'updatedAt',
+  'year',
+  'originallyAvailableAt',
+  'rating',
+  'audienceRating',
+  'lastViewedAt',
+  'viewCount',
+  'duration',
+  'index',
+]);
+
+function compareField(a: SimItem, b: SimItem, field: string): number {
+  const av =
+    field === 'titleSort' ? (a.titleSort ?? a.title) : (a as unknown as Record<string, unknown>)[field];
+  const bv =
+    field === 'titleSort' ? (b.titleSort ?? b.title) : (b as unknown as Record<string, unknown>)[field];
+  if (av === bv) return 0;
+  if (av === undefined) return 1;
+  if (bv === undefined) return -1;
+  if (typeof av === 'string' && typeof bv === 'string')
+    return av.localeCompare(bv, 'en', { sensitivity: 'base' });
+  return Number(av) < Number(bv) ? -1 : 1;
+}
+
+/** Sorts by a Plex `sort=` value: comma-separated `field[:asc|:desc]`. Unknown fields are a 400 like PMS. */
+export function sortItems(items: SimItem[], sort: string): SimItem[] {
+  const keys = sort.split(',').map((part) => {
+    const [field = '', direction = 'asc'] = part.split(':');
+    if (!SORTABLE.has(field) || (direction !== 'asc' && direction !== 'desc')) {
+      throw new BadRequestError(`unsupported sort ${part}`);
+    }
+    return { field, sign: direction === 'desc' ? -1 : 1 };
+  });
+  return [...items].sort((a, b) => {
+    for (const { field, sign } of keys) {
+      const c = compareField(a, b, field);
+      // Missing values sort last in both directions.
+      if (c !== 0)
+        return (a as unknown as Record<string, unknown>)[field] === undefined ||
+          (b as unknown as Record<string, unknown>)[field] === undefined
+          ? c
+          : c * sign;
+    }
+    return Number(a.ratingKey) - Number(b.ratingKey);
+  });
+}
+
+/**
+ * `/library/sections/{id}/all` filtering: type, title (contains; `title==x` equals), year, genre (tag id),
+ * unwatched=1, then sort (default titleSort for top-level types, natural order for episodes/tracks/photos).
+ */
+export function sectionItems(catalog: SimCatalog, section: SimSection, query: URLSearchParams): SimItem[] {
+  const allowed = SECTION_TYPES[section.type];
+  const typeParam = query.get('type');
+  const type = typeParam === null ? allowed[0] : typeFromNumber(typeParam);
+  if (type === undefined || !allowed.includes(type)) return [];
+  let items = itemsOfType(catalog, type).filter((item) => item.librarySectionID === Number(section.key));
+  const title = query.get('title');
+  if (title !== null) {
+    if (title.startsWith('=')) {
+      const exact = title.slice(1).toLowerCase();
+      items = items.filter((item) => item.title.toLowerCase() === exact);
+    } else {
+      const needle = normalize(title);
+      items = items.filter((item) => normalize(item.title).includes(needle));
+    }
+  }
+  const year = query.get('year');
+  if (year !== null) items = items.filter((item) => String(item.year) === year);
+  const genre = query.get('genre');
+  if (genre !== null) items = items.filter((item) => item.Genre?.some((g) => String(g.id) === genre));
+  if (query.get('unwatched') === '1') items = items.filter((item) => isUnwatched(item));
+  const sort = query.get('sort');
+  if (sort) return sortItems(items, sort);
+  if (type === 'movie' || type === 'show' || type === 'artist' || type === 'photoalbum') {
+    return sortItems(items, 'titleSort');
+  }
+  return items;
+}
+
+function isUnwatched(item: SimItem): boolean {
+  if (item.leafCount !== undefined) return (item.viewedLeafCount ?? 0) < item.leafCount;
+  return !item.viewCount;
+}
+
+/** Case- and accent-insensitive form used for "contains" matching, like PMS. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+}
+
+/** Newest first. Sections list what PMS shows there: movies, episodes, albums, photos. */
+export function recentlyAdded(catalog: SimCatalog, sectionKey?: string): SimItem[] {
+  const pools: SimItem[][] = [catalog.movies, catalog.episodes, catalog.albums, catalog.photos];
+  const items = pools
+    .flat()
+    .filter((item) => sectionKey === undefined || String(item.librarySectionID) === sectionKey);
+  return sortItems(items, 'addedAt:desc');
+}
+
+/**
+ * On Deck / Continue Watching: partly watched movies and episodes (viewOffset set), plus the next unwatched
+ * episode of every show that has been started but not finished. Most recently viewed first.
+ */
+export function onDeck(catalog: SimCatalog, sectionKey?: string): SimItem[] {
+  const deck = new Map<string, { item: SimItem; lastViewedAt: number }>();
+  for (const movie of catalog.movies) {
+    if (movie.viewOffset) deck.set(movie.ratingKey, { item: movie, lastViewedAt: movie.lastViewedAt ?? 0 });
+  }
+  for (const show of catalog.shows) {
+    const episodes = leavesOf(catalog, show);
+    const watched = episodes.filter((e) => e.viewCount).length;
+    if (watched === 0 || watched === episodes.length) continue;
+    const next = episodes.find((e) => !e.viewCount);
+    if (next)
+      deck.set(next.ratingKey, { item: next, lastViewedAt: next.lastViewedAt ?? show.lastViewedAt ?? 0 });
+  }
+  return [...deck.values()]
+    .filter(({ item }) => sectionKey === undefined || String(item.librarySectionID) === sectionKey)
+    .sort((a, b) => b.lastViewedAt - a.lastViewedAt || Number(a.item.ratingKey) - Number(b.item.ratingKey))
+    .map(({ item }) => item);
+}
+
+// ---- hub search -------------------------------------------------------------------------------------------
+
+export interface HubDefinition {
+  type: string;
+  hubIdentifier: string;
+  title: string;
+}
+
+/** Hubs in the order PMS sends them. Tag hubs (actor/director/genre) carry Directory[] instead of Metadata[]. */
+export const SEARCH_HUBS: readonly HubDefinition[] = [
+  { type: 'movie', hubIdentifier: 'movie', title: 'Movies' },
+  { type: 'show', hubIdentifier: 'show', title: 'Shows' },
+  { type: 'season', hubIdentifier: 'season', title: 'Seasons' },
+  { type: 'episode', hubIdentifier: 'episode', title: 'Episodes' },
+  { type: 'artist', hubIdentifier: 'artist', title: 'Artists' },
+  { type: 'album', hubIdentifier: 'album', title: 'Albums' },
+  { type: 'track', hubIdentifier: 'track', title: 'Tracks' },
+  { type: 'photoalbum', hubIdentifier: 'photoalbum', title: 'Photo Albums' },
+  { type: 'photo', hubIdentifier: 'photo', title: 'Photos' },
+  { type: 'collection', hubIdentifier: 'collection', title: 'Collections' },
+  { type: 'playlist', hubIdentifier: 'playlist', title: 'Playlists' },
+  { type: 'actor', hubIdentifier: 'actor', title: 'Actors' },
+  { type: 'director', hubIdentifier: 'director', title: 'Directors' },
+  { type: 'genre', hubIdentifier: 'genre', title: 'Genres' },
+];
+
+export interface ItemHit {
+  item: SimItem;
+  /** PMS sends score as a string ("0.73092"). */
+  score: string;
+  reason?: { reason: string; reasonTitle: string; reasonID: number };
+}
+
+export interface TagHit {
+  id: number;
+  tag: string;
+  tagType: number;
+  filter: string;
+  tagKey?: string;
+  thumb?: string;
+  section: { key: string; title: string; type: string };
+  count: number;
+  score: string;
+}
+
+export interface HubResult {
+  hub: HubDefinition;
+  items: ItemHit[];
+  tags: TagHit[];
+}
+
+const TAG_HUBS = {
+  actor: { field: 'Role', tagType: 6 },
+  director: { field: 'Director', tagType: 4 },
+  genre: { field: 'Genre', tagType: 1 },
+} as const;
+
+function titleScore(title: string, needle: string): number | undefined {
+  const hay = normalize(title);
+  const at = hay.indexOf(needle);
+  if (at < 0) return undefined;
+  // Exact titles first, then prefix matches, then shorter titles (the needle is a bigger part of them).
+  return 0.5 + 0.3 * (needle.length / hay.length) + (at === 0 ? 0.15 : 0) + (hay === needle ? 0.05 : 0);
+}
+
+/** Every hub for a `/hubs/search` query (all of them, also empty ones), with all hits in rank order. */
+export function hubSearch(catalog: SimCatalog, query: string, sectionId?: string): HubResult[] {
+  const needle = normalize(query.trim());
+  const inScope = (item: SimItem) => sectionId === undefined || String(item.librarySectionID) === sectionId;
+  const sectionByKey = new Map(catalog.sections.map((s) => [s.key, s]));
+  return SEARCH_HUBS.map((hub) => {
+    const result: HubResult = { hub, items: [], tags: [] };
+    if (needle.length === 0) return result;
+    if (hub.type in PLEX_TYPE_NUMBERS) {
+      const pool = itemsOfType(catalog, hub.type as SimItemType).filter(inScope);
+      for (const item of pool) {
+        const score = titleScore(item.title, needle);
+        if (score !== undefined) result.items.push({ item, score: score.toFixed(5) });
+      }
+      if (hub.type === 'movie') {
+        // Indirect matches: movies whose cast matches, ranked below title matches (PMS "reason": actor).
+        for (const item of pool) {
+          if (result.items.some((h) => h.item === item)) continue;
+          const actor = item.Role?.find((r) => normalize(r.tag).includes(needle));
+          if (actor) {
+            result.items.push({
+              item,
+              score: '0.35000',
+              reason: { reason: 'actor', reasonTitle: actor.tag, reasonID: actor.id },
+            });
+          }
+        }
+      }
+      result.items.sort(
+        (a, b) => Number(b.score) - Number(a.score) || a.item.title.localeCompare(b.item.title),
+      );
+    } else if (hub.type in TAG_HUBS) {
+      const { field, tagType } = TAG_HUBS[hub.type as keyof typeof TAG_HUBS];
+      const found = new Map<string, TagHit>();
+      const pools = [catalog.movies, catalog.shows, catalog.episodes, catalog.artists].map((p) =>
+        p.filter(inScope),
+      );
+      for (const item of pools.flat()) {
+        for (const tag of item[field] ?? []) {
+          const score = titleScore(tag.tag, needle);
+          if (score === undefined) continue;
+          const key = `${item.librarySectionID}:${tag.id}`;
+          const existing = found.get(key);
+          if (existing) {
+            existing.count++;
+            continue;
+          }
+          const section = sectionByKey.get(String(item.librarySectionID));
+          if (!section) continue;
+          found.set(key, {
+            id: tag.id,
+            tag: tag.tag,
+            tagType,
+            filter: tag.filter,
+            tagKey: tag.tagKey,
+            thumb: tag.thumb,
+            section: { key: section.key, title: section.title, type: section.type },
+            count: 1,
+            score: score.toFixed(5),
+          });
+        }
+      }
+      result.tags = [...found.values()].sort(
+        (a, b) => Number(b.score) - Number(a.score) || b.count - a.count || a.tag.localeCompare(b.tag),
+      );
+    }
+    return result;
+  });
+}

@@ -1,0 +1,122 @@
+// Playback sessions the simulator keeps, and how player commands change them.
+// Sessions do NOT advance with wall-clock time: a test that reads viewOffset twice gets the same number,
+// and only seekTo changes it. That keeps expectations exact.
+
+import type { SimCatalog, SimItem, SimPlayer } from './catalog.ts';
+
+export type PlayerState = 'playing' | 'paused' | 'buffering';
+
+export interface SimSession {
+  sessionKey: string;
+  /** Session.id in Plex: the id used to terminate a session. */
+  sessionId: string;
+  ratingKey: string;
+  viewOffset: number;
+  state: PlayerState;
+  userId: number;
+  userTitle: string;
+  userThumb: string;
+  player: SimPlayer;
+  /** Where the client is, as PMS reports it in Session.location. */
+  location: 'lan' | 'wan';
+  bandwidth: number;
+  /** true: the server transcodes (TranscodeSession present, Part.decision "transcode"). */
+  transcoding: boolean;
+}
+
+export type PlayerCommand = 'play' | 'pause' | 'stop' | 'seekTo';
+
+export class SessionStore {
+  private readonly catalog: SimCatalog;
+  private sessions: SimSession[] = [];
+
+  constructor(catalog: SimCatalog) {
+    this.catalog = catalog;
+    this.reset();
+  }
+
+  /**
+   * Restores the two initial sessions: a movie `playing` on the living-room TV (admin) and an episode `paused`
+   * on Alice's iPad, so tests always start from the same known state.
+   */
+  reset(): void {
+    const c = this.catalog;
+    const movie = c.movies[0];
+    const episode = c.episodes.at(-1);
+    const [admin, alice] = c.accounts;
+    const [tv, ipad] = c.players;
+    if (!movie || !episode || !admin || !alice || !tv || !ipad)
+      throw new Error('catalog too small for sessions');
+    this.sessions = [
+      {
+        sessionKey: '41',
+        sessionId: 'k3v9q2x7m1p8r4t6w0y5z2ab',
+        ratingKey: movie.ratingKey,
+        viewOffset: Math.floor((movie.duration ?? 0) * 0.35),
+        state: 'playing',
+        userId: admin.id,
+        userTitle: admin.name,
+        userThumb: admin.thumb,
+        player: tv,
+        location: 'lan',
+        bandwidth: 21_000,
+        transcoding: false,
+      },
+      {
+        sessionKey: '42',
+        sessionId: 'p0c4n8e2d6f1h5j9l3q7s2uv',
+        ratingKey: episode.ratingKey,
+        viewOffset: Math.floor((episode.duration ?? 0) * 0.6),
+        state: 'paused',
+        userId: alice.id,
+        userTitle: alice.name,
+        userThumb: alice.thumb,
+        player: ipad,
+        location: 'wan',
+        bandwidth: 4_200,
+        transcoding: true,
+      },
+    ];
+  }
+
+  list(): readonly SimSession[] {
+    return this.sessions;
+  }
+
+  item(session: SimSession): SimItem {
+    const item = this.catalog.byRatingKey.get(session.ratingKey);
+    if (!item) throw new Error(`session ${session.sessionKey} points at unknown item ${session.ratingKey}`);
+    return item;
+  }
+
+  findPlayer(machineIdentifier: string): SimPlayer | undefined {
+    return this.catalog.players.find((p) => p.machineIdentifier === machineIdentifier);
+  }
+
+  /**
+   * Applies a player command to the session on that player (if any). Returns false when the player has no
+   * session: PMS still forwards the command and answers 200, there is just nothing to change.
+   */
+  apply(machineIdentifier: string, command: PlayerCommand, offsetMs?: number): boolean {
+    const index = this.sessions.findIndex((s) => s.player.machineIdentifier === machineIdentifier);
+    const session = this.sessions[index];
+    if (!session) return false;
+    switch (command) {
+      case 'play':
+        session.state = 'playing';
+        break;
+      case 'pause':
+        session.state = 'paused';
+        break;
+      case 'stop':
+        this.sessions.splice(index, 1);
+        break;
+      case 'seekTo': {
+        const duration = this.item(session).duration ?? Number.MAX_SAFE_INTEGER;
+        session.viewOffset = Math.max(0, Math.min(duration, Math.floor(offsetMs ?? 0)));
+        break;
+      }
+    }
+    return true;
+  }
+}

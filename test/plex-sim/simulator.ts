@@ -1,0 +1,259 @@
+// The Plex Media Server simulator: an in-process HTTP server that answers like PMS (token check, 401/404
+// with HTML bodies, JSON only for `Accept: application/json`, XML otherwise), plus test hooks under /__sim/
+// (request counts, fault injection, reset) that need no token. See README.md in this folder.
+
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { generateCatalog, type SimCatalog } from './catalog.ts';
+import { HttpError, ROUTES, type RouteContext, UNAUTHENTICATED_PATHS } from './plex-routes.ts';
+import { BadRequestError } from './queries.ts';
+import { SessionStore } from './sessions.ts';
+import { toXml } from './xml.ts';
+
+export type { SimCatalog, SimItem } from './catalog.ts';
+
+export const FaultSchema = z.strictObject({
+  mode: z.enum(['none', 'down', 'slow', 'error', 'garbage']),
+  delay_ms: z.number().int().min(0).max(600_000).optional(),
+});
+export type SimFault = z.infer<typeof FaultSchema>;
+
+/** How long `slow` delays every response when delay_ms is not given. */
+export const DEFAULT_SLOW_DELAY_MS = 5000;
+
+export interface PlexSimulatorOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  host?: string;
+  token: string;
+  /** Movies + episodes + tracks + photos (default 200). */
+  items?: number;
+  seed?: number;
+}
+
+/** One handled Plex request, for tests that check what a client sent. Never holds the token value. */
+export interface SimRequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  tokenPresent: boolean;
+  clientIdentifier?: string;
+  accept?: string;
+}
+
+export interface PlexSimulator {
+  url: string;
+  port: number;
+  token: string;
+  machineIdentifier: string;
+  catalog: SimCatalog;
+  close(): Promise<void>;
+  requestCounts(): Record<string, number>;
+  resetRequestCounts(): void;
+  setFault(fault: SimFault): void;
+  /** Restores the initial sessions and clears counters, the request log and faults. */
+  reset(): void;
+  /** The last requests (at most 1000), oldest first. The token value is never recorded. */
+  requestLog(): SimRequestRecord[];
+}
+
+const REQUEST_LOG_LIMIT = 1000;
+
+function htmlError(status: number, title: string): string {
+  return `<html><head><title>${title}</title></head><body><h1>${status} ${title}</h1></body></html>`;
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+};
+
+export async function startPlexSimulator(options: PlexSimulatorOptions): Promise<PlexSimulator> {
+  if (!options.token) throw new Error('startPlexSimulator: token is required');
+  const token = options.token;
+  const catalog = generateCatalog({ items: options.items, seed: options.seed });
+  const sessions = new SessionStore(catalog);
+  const counts = new Map<string, number>();
+  let log: SimRequestRecord[] = [];
+  let fault: SimFault = { mode: 'none' };
+  const closing = new AbortController();
+
+  const sendError = (res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}) => {
+    const body = htmlError(status, STATUS_TITLES[status] ?? 'Error');
+    res.writeHead(status, {
+      'Content-Type': 'text/html',
+      'Content-Length': Buffer.byteLength(body),
+      ...extraHeaders,
+    });
+    res.end(body);
+  };
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const handleSimHook = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (req.method === 'GET' && path === '/__sim/requests')
+      return sendJson(res, 200, Object.fromEntries(counts));
+    if (req.method === 'GET' && path === '/__sim/log') return sendJson(res, 200, log);
+    if (req.method === 'POST' && path === '/__sim/reset') {
+      api.reset();
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.method === 'POST' && path === '/__sim/faults') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return sendJson(res, 400, { error: 'body must be JSON' });
+      }
+      const result = FaultSchema.safeParse(parsed);
+      if (!result.success) return sendJson(res, 400, { error: z.prettifyError(result.error) });
+      fault = result.data;
+      return sendJson(res, 200, { ok: true, fault });
+    }
+    return sendJson(res, 404, { error: `unknown hook ${req.method} ${path}` });
+  };
+
+  const handlePlex = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const path = url.pathname;
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    const header = (name: string): string | undefined => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const plexParam = (name: string) => url.searchParams.get(name) ?? header(name);
+    const presentedToken = plexParam('X-Plex-Token');
+    const record: SimRequestRecord = {
+      method: req.method ?? 'GET',
+      path,
+      query: redactToken(url.searchParams),
+      status: 0,
+      tokenPresent: presentedToken !== undefined,
+      clientIdentifier: plexParam('X-Plex-Client-Identifier'),
+      accept: header('accept'),
+    };
+    log.push(record);
+    if (log.length > REQUEST_LOG_LIMIT) log = log.slice(-REQUEST_LOG_LIMIT);
+    res.once('finish', () => {
+      record.status = res.statusCode;
+    });
+
+    const current = fault;
+    if (current.mode === 'down') {
+      // Like a dead server: the connection ends without any HTTP response.
+      req.socket.destroy();
+      return;
+    }
+    if (current.mode === 'slow') {
+      try {
+        await delay(current.delay_ms ?? DEFAULT_SLOW_DELAY_MS, undefined, { signal: closing.signal });
+      } catch {
+        req.socket.destroy();
+        return;
+      }
+    }
+    if (current.mode === 'error') return sendError(res, 500);
+    if (current.mode === 'garbage') {
+      const body = '{"MediaContainer": {"size": 3, "Metadata": [ <html>oops';
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
+
+    if (!UNAUTHENTICATED_PATHS.has(path) && presentedToken !== token) return sendError(res, 401);
+
+    const route = ROUTES.find((r) => r.pattern.test(path));
+    if (!route) return sendError(res, 404);
+    if (!route.methods.includes(req.method ?? 'GET')) return sendError(res, 405);
+    const params = (route.pattern.exec(path) ?? []).slice(1);
+    const ctx: RouteContext = {
+      catalog,
+      sessions,
+      method: req.method ?? 'GET',
+      query: url.searchParams,
+      plexParam,
+    };
+    let result: ReturnType<typeof route.handler>;
+    try {
+      result = route.handler(ctx, params);
+    } catch (error) {
+      if (error instanceof HttpError) return sendError(res, error.status);
+      if (error instanceof BadRequestError) return sendError(res, 400);
+      throw error;
+    }
+    const wantsJson = (header('accept') ?? '').includes('application/json');
+    const text = wantsJson ? JSON.stringify(result.body) : toXml(result.body);
+    res.writeHead(200, {
+      'Content-Type': wantsJson ? 'application/json' : 'text/xml;charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'X-Plex-Protocol': '1.0',
+      ...result.headers,
+    });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://plex.invalid');
+    const work = url.pathname.startsWith('/__sim/')
+      ? handleSimHook(req, res, url.pathname)
+      : handlePlex(req, res, url);
+    work.catch(() => {
+      if (!res.headersSent) sendError(res, 500);
+      else res.destroy();
+    });
+  });
+  // Keep-alive connections must not hold close() open for long.
+  server.keepAliveTimeout = 5000;
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const api: PlexSimulator = {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    token,
+    machineIdentifier: catalog.server.machineIdentifier,
+    catalog,
+    async close() {
+      closing.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+    requestCounts: () => Object.fromEntries(counts),
+    resetRequestCounts: () => {
+      counts.clear();
+      log = [];
+    },
+    setFault(next) {
+      fault = FaultSchema.parse(next);
+    },
+    reset() {
+      sessions.reset();
+      counts.clear();
+      log = [];
+      fault = { mode: 'none' };
+    },
+    requestLog: () => log.map((r) => ({ ...r })),
+  };
+  return api;
+}
+
+/** The query string with any token value replaced, so logs and records never carry it. */
+function redactToken(params: URLSearchParams): string {
+  const copy = new URLSearchParams(params);
+  if (copy.has('X-Plex-Token')) copy.set('X-Plex-Token', '<redacted>');
+  return copy.toString();
+}
