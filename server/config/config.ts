@@ -13,8 +13,8 @@ export interface ServerConfig {
     port: number;
     /** Bearer token for POST /mcp; undefined only in stdio mode. */
     authToken: string | undefined;
-    /** Extra browser origins allowed to call /mcp (localhost origins are always allowed). */
-    allowedOrigins: string[];
+    /** Host names of extra browser origins allowed to call /mcp (localhost origins are always allowed). */
+    allowedOriginHosts: string[];
   };
   plex: {
     /** Base URL without a trailing slash. */
@@ -75,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         host: e.SERVER_HOST,
         port: e.SERVER_PORT,
         authToken: e.AUTH_TOKEN,
-        allowedOrigins: e.MCP_ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, '')),
+        allowedOriginHosts: e.MCP_ALLOWED_ORIGINS,
       },
       plex: {
         url: plexUrl,

@@ -70,6 +70,10 @@ const redisUrl = z
 const secret = (minLength: number) =>
   z.string().min(minLength, { message: `must be at least ${minLength} characters long` });
 
+/**
+ * MCP_ALLOWED_ORIGINS: browser origins allowed to call /mcp besides localhost, as origins
+ * (`https://app.example.com`) or bare host names. Matching is by host name (port-agnostic), like the SDK's guard.
+ */
 const originList = z
   .string()
   .transform((v) =>
@@ -80,16 +84,21 @@ const originList = z
   )
   .pipe(
     z.array(
-      z.string().refine(
-        (v) => {
+      z
+        .string()
+        .transform((entry) => {
+          if (!entry.includes('://')) return entry.toLowerCase();
           try {
-            return new URL(v).origin === v.replace(/\/$/, '');
+            return new URL(entry).hostname.toLowerCase();
           } catch {
-            return false;
+            return '';
           }
-        },
-        { message: 'must be a comma-separated list of origins such as https://app.example.com' },
-      ),
+        })
+        .pipe(
+          z.string().regex(/^(\[[0-9a-f:]+\]|[a-z0-9.-]+)$/, {
+            message: 'must be a comma-separated list of origins or host names, e.g. https://app.example.com',
+          }),
+        ),
     ),
   );
 

@@ -1,0 +1,173 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CacheConfig } from './cache/cache-config.ts';
+import { createToolCache } from './cache/cache-factory.ts';
+import { createCacheMetrics } from './cache/cache-metrics.ts';
+import type { ToolCache } from './cache/tool-cache.ts';
+import type { ServerConfig } from './config/config.ts';
+import { createApp } from './http/create-app.ts';
+import type { ReadinessCheck } from './http/health.ts';
+import { plexReadinessCheck } from './http/plex-readiness.ts';
+import { createMcpServer } from './mcp/create-mcp-server.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type ServerMetrics } from './observability/metrics.ts';
+import { createPlexClient } from './plex/create-plex-client.ts';
+import { shouldServeStale } from './plex/errors.ts';
+import type { PlexClient } from './plex/plex-client.ts';
+import type { PlexRequestPolicy } from './plex/request-policy.ts';
+import { createPlexResilience } from './resilience/plex-resilience.ts';
+import { createResilienceMetrics } from './resilience/resilience-metrics.ts';
+import type { ToolDeps } from './tools/tool-deps.ts';
+
+/** Everything long-lived a server process holds; shared by every request and both transports. */
+export interface ServerDeps extends ToolDeps {
+  config: ServerConfig;
+  metrics: ServerMetrics;
+  /** Checks behind /health/ready (Plex now; the cache adds its own). */
+  readinessChecks: ReadinessCheck[];
+  /** Closes the cache and the Plex pool. */
+  close(): Promise<void>;
+}
+
+export interface ServerDepsOverrides {
+  logger?: Logger;
+  plex?: PlexClient;
+  cache?: ToolCache;
+  policy?: PlexRequestPolicy;
+  metrics?: ServerMetrics;
+}
+
+export function secretsOf(config: ServerConfig): string[] {
+  return [config.plex.token, config.server.authToken, config.redis.password, config.redis.url].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}
+
+/** The cache module's own configuration, from the validated environment. */
+export function toCacheConfig(config: ServerConfig): CacheConfig {
+  return {
+    enabled: config.cache.enabled,
+    ttlSeconds: config.cache.ttlSeconds,
+    staleSeconds: config.cache.staleSeconds,
+    maxBytes: config.cache.maxBytes,
+    redis: config.redis.url
+      ? { url: config.redis.url, password: config.redis.password, tls: config.redis.tls }
+      : undefined,
+    plexServerUrl: config.plex.url,
+  };
+}
+
+/**
+ * Builds logger, metrics, the Plex client (behind the cockatiel resilience policy) and the tool cache (Redis,
+ * memory or disabled, per configuration). Any part can be overridden, e.g. by tests.
+ */
+export async function createServerDeps(
+  config: ServerConfig,
+  overrides: ServerDepsOverrides = {},
+): Promise<ServerDeps> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const metrics = overrides.metrics ?? createMetrics();
+  let policy = overrides.policy;
+  if (!overrides.plex && !policy) {
+    const resilienceMetrics = createResilienceMetrics(metrics.registry);
+    const resilience = createPlexResilience({
+      timeoutMs: config.plex.timeoutMs,
+      logger,
+      events: resilienceMetrics,
+    });
+    resilienceMetrics.observeCircuit(() => resilience.circuitState());
+    policy = resilience;
+  }
+  const plex = overrides.plex ?? createPlexClient(config, policy);
+  const cache =
+    overrides.cache ??
+    createToolCache(toCacheConfig(config), {
+      shouldServeStale,
+      logger,
+      metrics: createCacheMetrics(metrics.registry),
+    });
+  return {
+    config,
+    logger,
+    metrics,
+    plex,
+    cache,
+    observer: metrics.observer,
+    readinessChecks: [plexReadinessCheck(plex), cacheReadinessCheck(cache)],
+    async close() {
+      await Promise.allSettled([cache.close(), plex.close()]);
+    },
+  };
+}
+
+/** Reported on /health/ready but never critical: without Redis the tools still answer straight from Plex. */
+function cacheReadinessCheck(cache: ToolCache): ReadinessCheck {
+  return {
+    name: 'cache',
+    critical: false,
+    async check() {
+      const { mode, connected } = cache.status();
+      return { status: mode === 'redis' && !connected ? 'degraded' : 'ok', mode, connected };
+    },
+  };
+}
+
+export interface RunningHttpServer {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8080/mcp. */
+  url: string;
+  port: number;
+  deps: ServerDeps;
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes deps it created. */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server in this process (used by main.ts, tests and benchmarks). When `deps` is given the caller
+ * owns it and close() leaves it open.
+ */
+export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): Promise<RunningHttpServer> {
+  const ownDeps = deps === undefined;
+  const d = deps ?? (await createServerDeps(config));
+  let listening = false;
+  const { app, mcpHandler } = createApp({
+    config,
+    createServer: () => createMcpServer(d),
+    health: { started: () => listening, readinessChecks: d.readinessChecks },
+    metricsRegistry: d.metrics.registry,
+    logger: d.logger,
+  });
+
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  listening = true;
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}/mcp`;
+  d.logger.info({ host: config.server.host, port }, 'HTTP server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    deps: d,
+    close(options = {}) {
+      closing ??= (async () => {
+        listening = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
+        await closed;
+        clearTimeout(grace);
+        await mcpHandler.close();
+        if (ownDeps) await d.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { PlexClient } from '../plex/plex-client.ts';
+import type { CheckResult, ReadinessCheck } from './health.ts';
+
+/**
+ * Readiness of Plex: GET /identity, remembered for a few seconds so frequent probes (several replicas, kubelet
+ * every few seconds) do not hammer Plex, and concurrent probes share one request.
+ */
+export function plexReadinessCheck(plex: PlexClient, options: { cacheMs?: number } = {}): ReadinessCheck {
+  const cacheMs = options.cacheMs ?? 5_000;
+  let last: { at: number; result: CheckResult } | undefined;
+  let inFlight: Promise<CheckResult> | undefined;
+
+  const probe = async (): Promise<CheckResult> => {
+    try {
+      const identity = await plex.getIdentity();
+      return { status: 'ok', version: identity.version };
+    } catch (error) {
+      return { status: 'error', error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  return {
+    name: 'plex',
+    critical: true,
+    async check() {
+      if (last && Date.now() - last.at < cacheMs) return last.result;
+      inFlight ??= probe().then((result) => {
+        last = { at: Date.now(), result };
+        inFlight = undefined;
+        return result;
+      });
+      return inFlight;
+    },
+  };
+}

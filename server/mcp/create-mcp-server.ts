@@ -1,0 +1,22 @@
+import { McpServer } from '@modelcontextprotocol/server';
+import { registerAllTools } from '../tools/registry.ts';
+import type { ToolDeps } from '../tools/tool-deps.ts';
+import { SERVER_NAME, SERVER_VERSION } from '../version.ts';
+
+const INSTRUCTIONS =
+  'Tools for one Plex Media Server. Find items with search_media (or get_recently_added / get_on_deck), then use ' +
+  'their ids with get_media_details. get_playback_status shows what is playing; control_playback acts on it. ' +
+  'Errors start with a code in brackets: [invalid_request], [not_found], [plex_unavailable], [unauthorized], [internal_error].';
+
+/**
+ * A fresh McpServer with the eight tools. The HTTP handler calls this once per request (stateless) and stdio once
+ * per connection, so it must stay cheap: everything expensive (Plex pool, cache, logger) lives in `deps`.
+ */
+export function createMcpServer(deps: ToolDeps): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    { instructions: INSTRUCTIONS },
+  );
+  registerAllTools(server, deps);
+  return server;
+}

@@ -1,0 +1,13 @@
+import { type StdioServerHandle, serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { ServerDeps } from './app.ts';
+import { createMcpServer } from './mcp/create-mcp-server.ts';
+
+/**
+ * MCP over stdin/stdout for local clients that spawn us. stdout carries protocol messages only: the logger writes
+ * to stderr, and nothing else in the process may print.
+ */
+export function startStdio(deps: ServerDeps): StdioServerHandle {
+  return serveStdio(() => createMcpServer(deps), {
+    onerror: (error) => deps.logger.warn({ err: error }, 'stdio transport error'),
+  });
+}

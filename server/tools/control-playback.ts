@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import type { PlaybackSession } from '../domain/session.ts';
+import type { PlaybackCommand } from '../plex/plex-client.ts';
+import { defineTool } from './define-tool.ts';
+import { describeItem, formatDuration } from './format-text.ts';
+import { describeSession } from './get-playback-status.ts';
+import { ToolError } from './tool-error.ts';
+
+const ACTIONS = ['play', 'pause', 'stop', 'seek'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const COMMAND_OF: Record<Action, PlaybackCommand> = {
+  play: 'play',
+  pause: 'pause',
+  stop: 'stop',
+  seek: 'seekTo',
+};
+const STATE_AFTER: Record<Action, string | undefined> = {
+  play: 'playing',
+  pause: 'paused',
+  stop: 'stopped',
+  seek: undefined,
+};
+
+function sessionChoice(s: PlaybackSession) {
+  return {
+    session_id: s.session_id,
+    user: s.user,
+    player: s.player.name,
+    title: describeItem(s.media),
+    state: s.state,
+  };
+}
+
+/** The session a command targets: the given id (Session.id, sessionKey or player id), or the only one there is. */
+function chooseSession(sessions: PlaybackSession[], sessionId: string | undefined): PlaybackSession {
+  if (sessionId !== undefined) {
+    const found = sessions.find((s) => s.session_id === sessionId || s.player.id === sessionId);
+    if (!found) {
+      throw new ToolError(
+        'not_found',
+        `session_id: no active session "${sessionId}". ` +
+          (sessions.length === 0
+            ? 'Nothing is playing.'
+            : `Active: ${sessions.map(describeSession).join('; ')}`),
+        { field: 'session_id', sessions: sessions.map(sessionChoice) },
+      );
+    }
+    return found;
+  }
+  const [only, ...others] = sessions;
+  if (!only)
+    throw new ToolError(
+      'not_found',
+      'Nothing is playing on Plex right now, so there is no session to control.',
+    );
+  if (others.length > 0) {
+    throw new ToolError(
+      'invalid_request',
+      `session_id: ${sessions.length} sessions are active; say which one. ${sessions.map(describeSession).join('; ')}`,
+      { field: 'session_id', sessions: sessions.map(sessionChoice) },
+    );
+  }
+  return only;
+}
+
+function mediaKindOf(type: string): 'video' | 'music' | 'photo' {
+  if (type === 'track' || type === 'album' || type === 'artist') return 'music';
+  if (type === 'photo') return 'photo';
+  return 'video';
+}
+
+export const controlPlaybackTool = defineTool({
+  name: 'control_playback',
+  title: 'Control playback',
+  description:
+    'Play (resume), pause, stop or seek an active Plex session; the command goes through the Plex server to the ' +
+    'player. seek needs position_ms (milliseconds from the start). When several sessions are active, pass ' +
+    'session_id from get_playback_status; with one session it is optional.',
+  input: z
+    .strictObject({
+      action: z.enum(ACTIONS).describe('play, pause, stop or seek'),
+      session_id: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('Session to control (from get_playback_status)'),
+      position_ms: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 24 * 3_600_000)
+        .optional()
+        .describe('Target position for seek, in milliseconds'),
+    })
+    .superRefine((args, ctx) => {
+      if (args.action === 'seek' && args.position_ms === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['position_ms'], message: 'is required when action is "seek"' });
+      }
+      if (args.action !== 'seek' && args.position_ms !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['position_ms'],
+          message: 'is only allowed when action is "seek"',
+        });
+      }
+    }),
+  output: z.object({
+    action: z.enum(ACTIONS),
+    session_id: z.string(),
+    user: z.string(),
+    player: z.object({ name: z.string(), id: z.string() }),
+    media: z.object({ id: z.string(), title: z.string(), type: z.string() }),
+    requested_state: z.string().optional().describe('State the player was asked to enter'),
+    position_ms: z.number().int().optional(),
+    message: z.string(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async run(args, deps) {
+    // Always current sessions: a command aimed at a session that ended a minute ago must fail, not guess.
+    const sessions = await deps.plex.getSessions();
+    const session = chooseSession(sessions, args.session_id);
+    if (!session.player.id) {
+      throw new ToolError(
+        'invalid_request',
+        `session_id: the player of session ${session.session_id} has no id Plex can address.`,
+      );
+    }
+    await deps.plex.sendPlaybackCommand(session.player.id, COMMAND_OF[args.action], {
+      offsetMs: args.action === 'seek' ? args.position_ms : undefined,
+      mediaKind: mediaKindOf(session.media.type),
+    });
+    // The cached session list is now wrong; drop it so the next get_playback_status asks Plex.
+    await deps.cache.invalidate('sessions').catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not invalidate cached sessions');
+    });
+    const what = describeItem(session.media);
+    const message =
+      args.action === 'seek'
+        ? `Asked ${session.player.name} to seek ${what} to ${formatDuration(args.position_ms)}.`
+        : `Asked ${session.player.name} to ${args.action} ${what}.`;
+    const requested = STATE_AFTER[args.action];
+    return {
+      structured: {
+        action: args.action,
+        session_id: session.session_id,
+        user: session.user,
+        player: { name: session.player.name, id: session.player.id },
+        media: { id: session.media.id, title: session.media.title, type: session.media.type },
+        ...(requested ? { requested_state: requested } : {}),
+        ...(args.action === 'seek' ? { position_ms: args.position_ms } : {}),
+        message,
+      },
+      text: message,
+      source: 'plex',
+    };
+  },
+});

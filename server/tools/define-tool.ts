@@ -1,0 +1,99 @@
+import type { McpServer, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
+import type { ToolDeps } from './tool-deps.ts';
+import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
+
+export interface ToolOutcome<O> {
+  structured: O;
+  /** A short human-readable summary; the full data is in structuredContent. */
+  text: string;
+  /** Where the answer came from, for metrics (plex, cache or stale). */
+  source?: 'plex' | 'cache' | 'stale';
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds tools with different schemas
+export type AnyToolDefinition = ToolDefinition<any, any>;
+
+export interface ToolDefinition<I extends z.ZodType<Record<string, unknown>>, O extends z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(args: z.output<I>, deps: ToolDeps): Promise<ToolOutcome<z.input<O>>>;
+}
+
+/** Identity helper that makes TypeScript infer a tool's argument and result types from its schemas. */
+export function defineTool<I extends z.ZodType<Record<string, unknown>>, O extends z.ZodType>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+/**
+ * The input schema as the SDK sees it: it advertises the real JSON Schema in tools/list, but its validation step
+ * accepts anything. We validate in the handler ourselves because the SDK's own failure result has no error code
+ * and a message meant for developers; ours is `invalid_request` naming each bad field (SEP-1303: input
+ * validation failures are tool errors, not protocol errors).
+ */
+function advertisedInputSchema(input: z.ZodType): StandardSchemaWithJSON<unknown, unknown> {
+  const real = input['~standard'] as unknown as StandardSchemaWithJSON['~standard'];
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'plex-mcp',
+      validate: (value: unknown) => ({ value: value ?? {} }),
+      jsonSchema: real.jsonSchema,
+    },
+  };
+}
+
+export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: ToolDeps): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: advertisedInputSchema(tool.input),
+      outputSchema: tool.output,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (rawArgs: unknown) => {
+      const started = performance.now();
+      const finish = (outcome: 'success' | 'error', code?: string, source?: ToolOutcome<unknown>['source']) =>
+        deps.observer?.toolCalled(tool.name, outcome, code, (performance.now() - started) / 1000, source);
+
+      const parsed = tool.input.safeParse(rawArgs ?? {});
+      if (!parsed.success) {
+        const error = invalidArguments(parsed.error);
+        deps.logger.debug({ tool: tool.name, code: error.code, msg: error.message }, 'tool call rejected');
+        finish('error', error.code);
+        return toolErrorResult(error);
+      }
+      try {
+        const outcome = await tool.run(parsed.data, deps);
+        finish('success', undefined, outcome.source);
+        return {
+          content: [{ type: 'text' as const, text: outcome.text }],
+          structuredContent: outcome.structured as Record<string, unknown>,
+        };
+      } catch (thrown) {
+        const error = toToolError(thrown);
+        logFailure(deps, tool.name, error, thrown);
+        finish('error', error.code);
+        return toolErrorResult(error);
+      }
+    },
+  );
+}
+
+function logFailure(deps: ToolDeps, tool: string, error: ToolError, thrown: unknown): void {
+  if (error.code === 'internal_error') {
+    deps.logger.error({ tool, err: thrown }, 'tool call failed unexpectedly');
+  } else if (error.code === 'plex_unavailable' || error.code === 'unauthorized') {
+    deps.logger.warn({ tool, code: error.code, err: thrown }, 'tool call failed: Plex');
+  } else {
+    deps.logger.debug({ tool, code: error.code, msg: error.message }, 'tool call refused');
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { freshnessFields } from '../domain/freshness.ts';
+import { type OnDeckItem, OnDeckItemSchema } from '../domain/on-deck.ts';
+import { defineTool } from './define-tool.ts';
+import { describeItem, formatDuration, withWarning } from './format-text.ts';
+import { freshnessOf } from './freshness.ts';
+import { ToolError } from './tool-error.ts';
+
+interface OnDeck {
+  /** The plex.tv account PLEX_TOKEN belongs to: On Deck is that account's list. */
+  owner: string | undefined;
+  items: OnDeckItem[];
+}
+
+export const getOnDeckTool = defineTool({
+  name: 'get_on_deck',
+  title: 'Get On Deck (continue watching)',
+  description:
+    'The On Deck / Continue Watching list: partly watched items with their resume position and the next episodes ' +
+    'of shows in progress. It is the list of the Plex account whose token the server uses; `user` may name that ' +
+    "account (other users' lists are not available through this token).",
+  input: z.strictObject({
+    user: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("The token owner's user name (optional check)"),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(25, 'must be at most 25')
+      .default(10)
+      .describe('Maximum number of items (1-25, default 10)'),
+  }),
+  output: z.object({
+    user: z.string().optional(),
+    count: z.number().int().nonnegative(),
+    items: z.array(OnDeckItemSchema),
+    ...freshnessFields,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async run(args, deps) {
+    const lookup = await deps.cache.getOrLoad('onDeck', { limit: args.limit }, async (): Promise<OnDeck> => {
+      const [info, items] = await Promise.all([
+        deps.plex.getServerInfo(),
+        deps.plex.getOnDeck({ limit: args.limit }),
+      ]);
+      return { owner: info.owner, items };
+    });
+    const { owner, items } = lookup.value;
+    if (args.user !== undefined && owner !== undefined && owner.toLowerCase() !== args.user.toLowerCase()) {
+      throw new ToolError(
+        'invalid_request',
+        `user: On Deck is only available for "${owner}", the account the server's Plex token belongs to; "${args.user}" is another account.`,
+        { field: 'user', available_user: owner },
+      );
+    }
+    const { fields, warning } = freshnessOf(lookup);
+    const text =
+      items.length === 0
+        ? 'On Deck is empty.'
+        : [
+            `${items.length} item(s) on deck:`,
+            ...items.map((i) =>
+              i.position_ms > 0
+                ? `- ${describeItem(i)} at ${formatDuration(i.position_ms)} of ${formatDuration(i.duration_ms)}`
+                : `- ${describeItem(i)} (next up)`,
+            ),
+          ].join('\n');
+    return {
+      structured: { ...(owner ? { user: owner } : {}), count: items.length, items, ...fields },
+      text: withWarning(text, warning),
+      source: lookup.source,
+    };
+  },
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { PlexServerStatusSchema } from '../domain/server-status.ts';
+import { isPlexUnavailable } from '../plex/errors.ts';
+import { defineTool } from './define-tool.ts';
+
+export const getPlexStatusTool = defineTool({
+  name: 'get_plex_status',
+  title: 'Get Plex server status',
+  description:
+    'Whether the Plex Media Server is reachable, and its name, version, platform, machine id, owner account and ' +
+    'number of active streams. Call it first when other tools report plex_unavailable.',
+  input: z.strictObject({}),
+  output: PlexServerStatusSchema,
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async run(_args, deps) {
+    // Never cached: this tool exists to tell the truth about Plex right now.
+    try {
+      const [info, sessions] = await Promise.all([deps.plex.getServerInfo(), deps.plex.getSessions()]);
+      const structured = {
+        reachable: true,
+        ...(info.name ? { name: info.name } : {}),
+        ...(info.version ? { version: info.version } : {}),
+        ...(info.platform ? { platform: info.platform } : {}),
+        ...(info.platformVersion ? { platform_version: info.platformVersion } : {}),
+        ...(info.machineIdentifier ? { machine_identifier: info.machineIdentifier } : {}),
+        ...(info.owner ? { owner: info.owner } : {}),
+        active_sessions: sessions.length,
+      };
+      const text = `Plex server "${info.name ?? 'unnamed'}" is reachable: version ${info.version ?? '?'} on ${info.platform ?? '?'}, ${sessions.length} active stream(s).`;
+      return { structured, text, source: 'plex' };
+    } catch (error) {
+      // Unreachable is an answer, not a failure, for this tool; a wrong token still is an error.
+      if (!isPlexUnavailable(error)) throw error;
+      const reason = error instanceof Error ? error.message : 'unknown failure';
+      return {
+        structured: { reachable: false, error: reason },
+        text: `Plex Media Server is not reachable: ${reason}.`,
+        source: 'plex',
+      };
+    }
+  },
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { freshnessFields } from '../domain/freshness.ts';
+import { MEDIA_TYPES, MediaItemSchema } from '../domain/media.ts';
+import { defineTool } from './define-tool.ts';
+import { describeItem, withWarning } from './format-text.ts';
+import { freshnessOf, stalestOf } from './freshness.ts';
+import { resolveLibrary } from './library-resolver.ts';
+
+export const searchMediaTool = defineTool({
+  name: 'search_media',
+  title: 'Search Plex media',
+  description:
+    'Search the Plex libraries by title or keyword (movies, shows, episodes, music, photos). Returns matching items ' +
+    'with their ids; pass an id to get_media_details for cast, chapters and files. Narrow with media_type ' +
+    '(e.g. "movie", "episode") or library (a library name like "Movies" or its id).',
+  input: z.strictObject({
+    query: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .describe('Words to search for'),
+    media_type: z.enum(MEDIA_TYPES).optional().describe('Only return items of this type'),
+    library: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Library name (e.g. "Movies") or id to search in'),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(10)
+      .describe('Maximum number of results (1-100, default 10)'),
+  }),
+  output: z.object({
+    query: z.string(),
+    media_type: z.string().optional(),
+    library: z.object({ id: z.string(), name: z.string() }).optional(),
+    count: z.number().int().nonnegative(),
+    items: z.array(MediaItemSchema),
+    ...freshnessFields,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async run(args, deps) {
+    const resolved = args.library === undefined ? undefined : await resolveLibrary(args.library, deps);
+    const sectionId = resolved?.library.id;
+    const lookup = await deps.cache.getOrLoad(
+      'search',
+      {
+        query: args.query.toLowerCase(),
+        media_type: args.media_type ?? null,
+        library: sectionId ?? null,
+        limit: args.limit,
+      },
+      async () => {
+        // /hubs/search limits per hub; ask each hub for `limit`, then filter and cap the union ourselves.
+        const hits = await deps.plex.search(args.query, { limitPerHub: args.limit, sectionId });
+        return hits
+          .filter((item) => args.media_type === undefined || item.type === args.media_type)
+          .filter((item) => sectionId === undefined || item.library_id === sectionId)
+          .slice(0, args.limit);
+      },
+    );
+    const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
+    const items = lookup.value;
+    const lines =
+      items.length === 0
+        ? [`No results for "${args.query}".`]
+        : [`${items.length} result(s) for "${args.query}":`, ...items.map((i) => `- ${describeItem(i)}`)];
+    return {
+      structured: {
+        query: args.query,
+        ...(args.media_type ? { media_type: args.media_type } : {}),
+        ...(resolved ? { library: { id: resolved.library.id, name: resolved.library.name } } : {}),
+        count: items.length,
+        items,
+        ...fields,
+      },
+      text: withWarning(lines.join('\n'), warning),
+      source: lookup.source,
+    };
+  },
+});

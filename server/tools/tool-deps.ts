@@ -1,0 +1,22 @@
+import type { CacheLookup, ToolCache } from '../cache/tool-cache.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { PlexClient } from '../plex/plex-client.ts';
+
+/** Observes each tool call (the metrics module implements it; optional so tests can omit it). */
+export interface ToolCallObserver {
+  toolCalled(
+    tool: string,
+    outcome: 'success' | 'error',
+    errorCode: string | undefined,
+    seconds: number,
+    source?: CacheLookup<unknown>['source'],
+  ): void;
+}
+
+/** What every tool handler gets. Built once per process by `createServerDeps`; shared by all requests. */
+export interface ToolDeps {
+  plex: PlexClient;
+  cache: ToolCache;
+  logger: Logger;
+  observer?: ToolCallObserver | undefined;
+}
