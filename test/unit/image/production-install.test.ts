@@ -1,0 +1,81 @@
+// The image's runtime stage in miniature, without a container engine: a production-only install
+// (`npm ci --omit=dev`, as the Dockerfile's deps stage runs it) plus the compiled dist/, in a temp dir
+// outside the repo. If an entry point imported a dev dependency (vitest, typescript, the MCP client...)
+// or a file that the build does not emit, starting it here fails the same way it would in the image.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
+const app = mkdtempSync(join(tmpdir(), 'plex-mcp-image-'));
+
+function run(entry: string, args: string[]) {
+  // A clean environment: no PLEX_*/AUTH_TOKEN from the developer's shell, no NODE_OPTIONS from vitest.
+  return spawnSync(process.execPath, [join(app, entry), ...args], {
+    cwd: app,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', HOME: app },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+describe('production install (what the runtime image holds)', () => {
+  beforeAll(() => {
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(repoRoot, file), join(app, file));
+    cpSync(join(repoRoot, 'crds'), join(app, 'crds'), { recursive: true });
+    execFileSync(
+      'npm',
+      ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+      {
+        cwd: app,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    // The build stage's `npm run build`, emitting into the temp dir instead of the repo's dist/.
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        join(app, 'dist'),
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  }, 600_000);
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+  it('holds no dev dependency', () => {
+    for (const dev of ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client']) {
+      expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
+    }
+    expect(existsSync(join(app, 'node_modules', 'zod'))).toBe(true);
+  });
+
+  it('runs plex-mcp-server --help and --version', () => {
+    const help = run('dist/server/main.js', ['--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout + help.stderr).toMatch(/--stdio/);
+    const printed = run('dist/server/main.js', ['--version']);
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout.trim()).toContain(version);
+  });
+
+  it('runs plex-mcp-operator --help', () => {
+    const help = run('dist/operator/main.js', ['--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout + help.stderr).toMatch(/--leader-elect/);
+  });
+
+  it('stops the server with a clear message, not a crash, when its configuration is missing', () => {
+    const started = run('dist/server/main.js', []);
+    expect(started.status).not.toBe(0);
+    expect(started.stderr).toMatch(/PLEX_SERVER_URL/);
+    expect(started.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
+  });
+});
