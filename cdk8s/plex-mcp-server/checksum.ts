@@ -1,0 +1,29 @@
+// Checksums that roll the server pods when their configuration changes: Kubernetes restarts pods only
+// when the pod template changes, and env from ConfigMaps/Secrets is read once at container start.
+import { createHash } from 'node:crypto';
+
+/**
+ * A digest of the referenced Secrets' values (Plex token, Redis password, auth token) for the controller
+ * to pass as `RenderInputs.secretsChecksum`. Only the digest leaves this function, never a value.
+ * Missing values are part of the digest too, so a Secret appearing or vanishing also rolls the pods.
+ */
+export function hashSecretData(values: Record<string, string | undefined>): string {
+  return sha256(canonicalJson(values));
+}
+
+/** The pod-template annotation value: ConfigMap data and secrets digest together. */
+export function configChecksum(configData: Record<string, string>, secretsChecksum: string): string {
+  return sha256(canonicalJson({ config: configData, secrets: secretsChecksum }));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with sorted keys, so the same data always gives the same digest. */
+function canonicalJson(value: Record<string, unknown>): string {
+  const sorted = Object.keys(value)
+    .sort()
+    .map((key) => [key, value[key] ?? null]);
+  return JSON.stringify(sorted);
+}

@@ -1,0 +1,24 @@
+// What a PlexMcpServer becomes: the render function, the construct, and the helpers the controller needs.
+export { hashSecretData } from './checksum.ts';
+export { buildChildren, type RenderInputs } from './children.ts';
+export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './construct.ts';
+export * from './defaults.ts';
+export { redisMaxMemoryBytes } from './managed-redis.ts';
+export {
+  type ChildNames,
+  type Component,
+  childLabels,
+  childNames,
+  mcpEndpoint,
+  ownerReferences,
+  selectorLabels,
+} from './names.ts';
+export { renderPlexMcpServer } from './render.ts';
+export {
+  AUTH_TOKEN_KEY,
+  generateSecretValue,
+  REDIS_PASSWORD_KEY,
+  renderAuthSecret,
+  renderRedisSecret,
+} from './secrets.ts';
+export { serverConfigData } from './server-config.ts';

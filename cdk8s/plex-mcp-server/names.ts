@@ -1,0 +1,86 @@
+// Names, labels, selectors and owner references of a PlexMcpServer's children (the brief's contract).
+import type { V1OwnerReference } from '@kubernetes/client-node';
+import { API_VERSION, KIND, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+
+export type Component = 'server' | 'redis';
+
+export interface ChildNames {
+  configMap: string;
+  authSecret: string;
+  deployment: string;
+  service: string;
+  redisSecret: string;
+  redisDeployment: string;
+  redisService: string;
+  redisNetworkPolicy: string;
+}
+
+export function childNames(resource: Pick<PlexMcpServer, 'metadata'>): ChildNames {
+  const name = resource.metadata.name;
+  return {
+    configMap: `${name}-config`,
+    authSecret: `${name}-auth`,
+    deployment: name,
+    service: name,
+    redisSecret: `${name}-redis`,
+    redisDeployment: `${name}-redis`,
+    redisService: `${name}-redis`,
+    redisNetworkPolicy: `${name}-redis`,
+  };
+}
+
+/** Labels that select one component of one instance: used by Deployments, Services and the NetworkPolicy. */
+export function selectorLabels(
+  resource: Pick<PlexMcpServer, 'metadata'>,
+  component: Component,
+): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': 'plex-mcp',
+    'app.kubernetes.io/instance': resource.metadata.name,
+    'app.kubernetes.io/component': component,
+  };
+}
+
+/** Every child carries these; `managed-by` lets the operator's informers watch only its own objects. */
+export function childLabels(
+  resource: Pick<PlexMcpServer, 'metadata'>,
+  component: Component,
+): Record<string, string> {
+  return { ...selectorLabels(resource, component), 'app.kubernetes.io/managed-by': 'plex-mcp-operator' };
+}
+
+/**
+ * The controller reference that makes Kubernetes garbage-collect the children with the resource.
+ * Empty when the resource has no uid yet (rendered from a file for GitOps, without the operator).
+ */
+export function ownerReferences(resource: Pick<PlexMcpServer, 'metadata'>): V1OwnerReference[] {
+  const uid = resource.metadata.uid;
+  if (!uid) return [];
+  return [
+    {
+      apiVersion: API_VERSION,
+      kind: KIND,
+      name: resource.metadata.name,
+      uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
+}
+
+/** The in-cluster MCP URL the operator reports in status.endpoint. */
+export function mcpEndpoint(resource: Pick<PlexMcpServer, 'metadata' | 'spec'>): string {
+  const { name, namespace } = resource.metadata;
+  return `http://${name}.${namespace}.svc.cluster.local:${resource.spec.service.port}/mcp`;
+}
+
+/** metadata for a child: name, namespace, labels and (when known) the owner reference. */
+export function childMetadata(resource: Pick<PlexMcpServer, 'metadata'>, name: string, component: Component) {
+  const owners = ownerReferences(resource);
+  return {
+    name,
+    namespace: resource.metadata.namespace,
+    labels: childLabels(resource, component),
+    ...(owners.length > 0 ? { ownerReferences: owners } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+// The generated Secrets. The controller CREATES them once with random values and never overwrites them
+// (a re-render must not rotate a token), so they are rendered separately from the other children.
+import { randomBytes } from 'node:crypto';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { childMetadata, childNames } from './names.ts';
+
+/** Key of the bearer token in `<name>-auth` (the server reads env AUTH_TOKEN). */
+export const AUTH_TOKEN_KEY = 'AUTH_TOKEN';
+/** Key of the managed Redis password in `<name>-redis`. */
+export const REDIS_PASSWORD_KEY = 'password';
+
+/** 32 random bytes, base64url: 43 characters, above the server's 32-character minimum for AUTH_TOKEN. */
+export function generateSecretValue(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function renderAuthSecret(resource: PlexMcpServer, token: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: childMetadata(resource, childNames(resource).authSecret, 'server'),
+    type: 'Opaque',
+    data: { [AUTH_TOKEN_KEY]: Buffer.from(token, 'utf8').toString('base64') },
+  };
+}
+
+export function renderRedisSecret(resource: PlexMcpServer, password: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: childMetadata(resource, childNames(resource).redisSecret, 'redis'),
+    type: 'Opaque',
+    data: { [REDIS_PASSWORD_KEY]: Buffer.from(password, 'utf8').toString('base64') },
+  };
+}

@@ -1,0 +1,95 @@
+// The server's non-secret environment (the ConfigMap `<name>-config`), named as server/config/env-schema.ts
+// reads it. Unset spec fields are left out so the server's own defaults apply.
+import { createHash } from 'node:crypto';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { CacheTtlSpec, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { DEFAULT_SERVER_RESOURCES, REDIS_PORT, SERVER_CONTAINER_PORT } from './defaults.ts';
+import { childMetadata, childNames } from './names.ts';
+import { memoryBytes } from './quantity.ts';
+
+const TTL_ENV: Record<keyof CacheTtlSpec, string> = {
+  search: 'CACHE_TTL_SEARCH',
+  mediaDetails: 'CACHE_TTL_MEDIA_DETAILS',
+  libraries: 'CACHE_TTL_LIBRARIES',
+  sessions: 'CACHE_TTL_SESSIONS',
+  recentlyAdded: 'CACHE_TTL_RECENTLY_ADDED',
+  onDeck: 'CACHE_TTL_ON_DECK',
+};
+
+/** Share of the server's memory limit the in-memory cache may use (Node itself needs the rest). */
+const IN_MEMORY_CACHE_SHARE = 0.25;
+const MAX_CLIENT_IDENTIFIER_LENGTH = 128;
+
+export function serverConfigData(resource: PlexMcpServer): Record<string, string> {
+  const { spec } = resource;
+  const data: Record<string, string> = {
+    PLEX_SERVER_URL: spec.plex.url,
+    PLEX_CLIENT_IDENTIFIER: plexClientIdentifier(resource),
+    SERVER_PORT: String(SERVER_CONTAINER_PORT),
+    CACHE_ENABLED: String(spec.cache.enabled),
+    LOG_LEVEL: spec.logLevel ?? 'info',
+  };
+  if (spec.plex.timeoutSeconds !== undefined) data.PLEX_TIMEOUT = String(spec.plex.timeoutSeconds);
+  if (spec.plex.maxConnections !== undefined) data.PLEX_MAX_CONNECTIONS = String(spec.plex.maxConnections);
+  for (const [field, env] of Object.entries(TTL_ENV) as [keyof CacheTtlSpec, string][]) {
+    const ttl = spec.cache.ttlSeconds?.[field];
+    if (ttl !== undefined) data[env] = String(ttl);
+  }
+  if (spec.cache.staleSeconds !== undefined) data.CACHE_STALE_TTL = String(spec.cache.staleSeconds);
+
+  switch (spec.redis.mode) {
+    case 'Managed':
+      data.REDIS_URL = `redis://${childNames(resource).redisService}:${REDIS_PORT}`;
+      data.REDIS_TLS = 'false';
+      break;
+    case 'External': {
+      const url = spec.redis.external?.url ?? '';
+      data.REDIS_URL = url;
+      data.REDIS_TLS = String(spec.redis.external?.tls ?? url.startsWith('rediss:'));
+      break;
+    }
+    case 'Disabled':
+      // The in-memory LRU lives in the server's heap: bound it by the container's memory limit, or the
+      // server default (64 MiB) plus Node's own needs would get the pod OOM-killed at the 128Mi default.
+      data.CACHE_MAX_BYTES = String(inMemoryCacheBytes(resource));
+      break;
+  }
+  return sortedRecord(data);
+}
+
+export function renderServerConfigMap(resource: PlexMcpServer): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: childMetadata(resource, childNames(resource).configMap, 'server'),
+    data: serverConfigData(resource),
+  };
+}
+
+/**
+ * One stable identity per resource, so Plex lists all replicas (and restarts) as one device. Readable
+ * when it fits the server's 128-character limit, a digest otherwise.
+ */
+function plexClientIdentifier(resource: PlexMcpServer): string {
+  const readable = `plex-mcp.${resource.metadata.namespace}.${resource.metadata.name}`;
+  if (readable.length <= MAX_CLIENT_IDENTIFIER_LENGTH) return readable;
+  const digest = createHash('sha256')
+    .update(`${resource.metadata.namespace}/${resource.metadata.name}`)
+    .digest('hex');
+  return `plex-mcp.${digest.slice(0, 32)}`;
+}
+
+function inMemoryCacheBytes(resource: PlexMcpServer): number {
+  const limit =
+    memoryBytes(resource.spec.resources?.limits?.memory) ??
+    memoryBytes(DEFAULT_SERVER_RESOURCES.limits?.memory);
+  return Math.max(1024, Math.floor((limit ?? 128 * 2 ** 20) * IN_MEMORY_CACHE_SHARE));
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key] as string]),
+  );
+}
