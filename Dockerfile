@@ -39,8 +39,12 @@ COPY crds ./crds
 RUN npm run build
 
 # ---- plex-sim: the simulator for in-cluster end-to-end tests ------------------------------------------
-# Node 24 runs the simulator's .ts sources directly (type stripping), so no build step is needed.
-FROM build AS plex-sim
+# Node 24 runs the simulator's .ts sources directly (type stripping), so no build step is needed, and it
+# needs only production dependencies (zod). The production-install unit test runs it the same way.
+FROM ${NODE_IMAGE} AS plex-sim
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
 COPY test/plex-sim ./test/plex-sim
 USER 10001:10001
 EXPOSE 32400

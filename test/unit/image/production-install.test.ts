@@ -23,18 +23,26 @@ function run(entry: string, args: string[]) {
   });
 }
 
+let npmCiError: string | undefined;
+
 describe('production install (what the runtime image holds)', () => {
   beforeAll(() => {
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(repoRoot, file), join(app, file));
     cpSync(join(repoRoot, 'crds'), join(app, 'crds'), { recursive: true });
-    execFileSync(
-      'npm',
-      ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
-      {
-        cwd: app,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    // The Dockerfile's plex-sim target: the simulator's sources on the same production dependencies.
+    cpSync(join(repoRoot, 'test/plex-sim'), join(app, 'test/plex-sim'), { recursive: true });
+    // Exactly the deps stage's command. When npm ci refuses the lock file we still install (npm install
+    // honours the lock) so the entry-point checks below can run, and report the lock separately.
+    const npmArgs = ['--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'];
+    const ci = spawnSync('npm', ['ci', ...npmArgs], { cwd: app, encoding: 'utf8' });
+    if (ci.status !== 0) {
+      npmCiError = ci.stderr
+        .split('\n')
+        .filter((l) => /error/.test(l))
+        .slice(0, 8)
+        .join('\n');
+      execFileSync('npm', ['install', ...npmArgs], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
+    }
     // The build stage's `npm run build`, emitting into the temp dir instead of the repo's dist/.
     execFileSync(
       process.execPath,
@@ -50,6 +58,10 @@ describe('production install (what the runtime image holds)', () => {
   }, 600_000);
   afterAll(() => rmSync(app, { recursive: true, force: true }));
 
+  it('installs with npm ci (package-lock.json in sync with package.json, as docker build needs)', () => {
+    expect(npmCiError).toBeUndefined();
+  });
+
   it('holds no dev dependency', () => {
     for (const dev of ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client']) {
       expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
@@ -63,13 +75,19 @@ describe('production install (what the runtime image holds)', () => {
     expect(help.stdout + help.stderr).toMatch(/--stdio/);
     const printed = run('dist/server/main.js', ['--version']);
     expect(printed.status, printed.stderr).toBe(0);
-    expect(printed.stdout.trim()).toContain(version);
+    expect(`${printed.stdout}${printed.stderr}`).toContain(version);
   });
 
   it('runs plex-mcp-operator --help', () => {
     const help = run('dist/operator/main.js', ['--help']);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout + help.stderr).toMatch(/--leader-elect/);
+  });
+
+  it('runs the Plex simulator (the plex-sim target) on production dependencies only', async () => {
+    const help = run('test/plex-sim/main.ts', ['--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/--token/);
   });
 
   it('stops the server with a clear message, not a crash, when its configuration is missing', () => {
