@@ -51,6 +51,7 @@ export interface SimTag {
 
 export interface SimStream {
   id: number;
+  key?: string;
   streamType: 1 | 2 | 3;
   codec: string;
   index: number;
@@ -195,7 +196,7 @@ export interface SimSection {
   thumb: string;
   composite: string;
   refreshing: boolean;
-  hidden: 0;
+  hidden: boolean;
   filters: boolean;
   allowSync: boolean;
   content: boolean;
@@ -233,7 +234,7 @@ export interface SimPlayer {
   device: string;
   model: string;
   deviceClass: string;
-  protocolVersion: string;
+  protocolVersion: number;
   protocolCapabilities: string;
 }
 
@@ -557,7 +558,7 @@ class CatalogBuilder {
         thumb: `/:/resources/${def.type}.png`,
         composite: `/library/sections/${def.key}/composite/${CATALOG_NOW - DAY}`,
         refreshing: false,
-        hidden: 0,
+        hidden: false,
         filters: true,
         allowSync: true,
         content: true,
@@ -604,7 +605,8 @@ class CatalogBuilder {
       res.videoResolution === 'sd' ? 'SD' : res.videoResolution === '4k' ? '4K' : `${res.videoResolution}p`;
     const streams: SimStream[] = [
       {
-        id: this.nextStreamId++,
+        id: this.nextStreamId,
+        key: `/library/streams/${this.nextStreamId++}`,
         streamType: 1,
         codec: videoCodec,
         index: 0,
@@ -618,7 +620,8 @@ class CatalogBuilder {
         extendedDisplayTitle: `${resLabel} (${codecLabel})`,
       },
       {
-        id: this.nextStreamId++,
+        id: this.nextStreamId,
+        key: `/library/streams/${this.nextStreamId++}`,
         streamType: 2,
         codec: audio.codec,
         index: 1,
@@ -637,7 +640,8 @@ class CatalogBuilder {
     ];
     if (r.chance(0.6)) {
       streams.push({
-        id: this.nextStreamId++,
+        id: this.nextStreamId,
+        key: `/library/streams/${this.nextStreamId++}`,
         streamType: 3,
         codec: 'srt',
         index: 2,
@@ -704,7 +708,8 @@ class CatalogBuilder {
             container,
             Stream: [
               {
-                id: this.nextStreamId++,
+                id: this.nextStreamId,
+                key: `/library/streams/${this.nextStreamId++}`,
                 streamType: 2,
                 codec: container,
                 index: 0,
@@ -1270,7 +1275,7 @@ class CatalogBuilder {
         device: 'SHIELD Android TV',
         model: 'mdarcy',
         deviceClass: 'stb',
-        protocolVersion: '1',
+        protocolVersion: 1,
         protocolCapabilities: 'timeline,playback,navigation,mirror,playqueues,provider-playback',
       },
       {
@@ -1287,7 +1292,7 @@ class CatalogBuilder {
         device: 'iPad',
         model: 'iPad13,16',
         deviceClass: 'tablet',
-        protocolVersion: '1',
+        protocolVersion: 1,
         protocolCapabilities: 'timeline,playback,navigation,playqueues,provider-playback',
       },
       {
@@ -1304,7 +1309,7 @@ class CatalogBuilder {
         device: 'Roku Ultra',
         model: '4802X',
         deviceClass: 'stb',
-        protocolVersion: '1',
+        protocolVersion: 1,
         protocolCapabilities: 'timeline,playback,navigation,playqueues',
       },
     );

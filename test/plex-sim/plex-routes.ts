@@ -277,7 +277,12 @@ const sectionDetails: Handler = (ctx, [id = '']) => {
     title1: section.title,
     viewGroup: 'secondary',
     viewMode: 65592,
-    Directory: views.map(([key, title]) => ({ key, title })),
+    Directory: views.map(([key, title]) => {
+      // PMS marks "By ..." entries secondary and the old search entries with search/prompt.
+      if (key.startsWith('search?')) return { key, title, search: true, prompt: title.replace('...', '') };
+      if (title.startsWith('By ')) return { key, title, secondary: true };
+      return { key, title };
+    }),
   });
 };
 
