@@ -7,6 +7,7 @@ import type { ServerConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { type HealthState, healthRouter } from './health.ts';
+import { noStore } from './no-store.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { McpServerFactoryFn } from './types.ts';
 
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions): { app: Express; mcpHandler: McpH
   const nodeHandler = toNodeHandler(mcpHandler);
 
   const guards = [
+    noStore(),
     ...(isLoopbackHost(config.server.host) ? [hostHeaderValidation(LOCALHOST_NAMES)] : []),
     originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts]),
     bearerAuth(authToken),

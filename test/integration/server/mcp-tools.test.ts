@@ -3,7 +3,7 @@
  * simulator. Expected values come from the simulator's generated catalog, never from constants.
  */
 import type { Client, Tool } from '@modelcontextprotocol/client';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimItem } from '../../plex-sim/simulator.ts';
 import { ERAS, errorCodeOf, errorMetaOf, type Harness, startHarness, textOf } from './support/mcp-harness.ts';
