@@ -15,7 +15,7 @@ type Container = {
   securityContext: Record<string, unknown>;
   livenessProbe: { httpGet: { path: string; port: string | number } };
   readinessProbe: { httpGet: { path: string; port: string | number } };
-  env?: { name: string }[];
+  env?: { name: string; value?: string }[];
 };
 type Deployment = K8sObject & {
   spec: {
@@ -37,6 +37,7 @@ const operatorContainer = (objects: K8sObject[]) => {
   const deployment = find(objects, 'Deployment')[0] as Deployment;
   return deployment.spec.template.spec.containers[0] as Container;
 };
+const envOf = (container: Container, name: string) => container.env?.find((e) => e.name === name)?.value;
 const rulesOf = (o: K8sObject | undefined) => (o as unknown as { rules: Rule[] }).rules;
 
 beforeAll(() => {
@@ -108,9 +109,9 @@ describe('helm template, watching all namespaces (default values)', () => {
     expect(container.command).toEqual(['plex-mcp-operator']);
     expect(container.args).toContain('--leader-elect');
     expect(container.args.some((a) => a.startsWith('--namespaces'))).toBe(false);
-    expect(container.args).toContain('--log-level=info');
-    expect(container.args).toContain('--server-image=plex-mcp:0.1.0');
-    expect(container.env?.map((e) => e.name)).toContain('POD_NAMESPACE');
+    expect(envOf(container, 'LOG_LEVEL')).toBe('info');
+    expect(envOf(container, 'PLEX_MCP_SERVER_IMAGE')).toBe('plex-mcp:0.1.0');
+    expect(container.env?.map((e) => e.name)).toEqual(expect.arrayContaining(['POD_NAME', 'POD_NAMESPACE']));
   });
 
   it('locks the pod down: non-root, read-only root, no capabilities, RuntimeDefault seccomp', () => {
@@ -137,9 +138,7 @@ describe('helm template, watching all namespaces (default values)', () => {
     expect(portNumber(container.livenessProbe.httpGet.port)).toBe(8081);
     expect(portNumber(container.readinessProbe.httpGet.port)).toBe(8081);
     expect(portNumber('metrics')).toBe(8080);
-    expect(container.args).toEqual(
-      expect.arrayContaining(['--metrics-bind-address=:8080', '--health-probe-bind-address=:8081']),
-    );
+    expect(container.args).toEqual(expect.arrayContaining(['--metrics-port=8080', '--health-port=8081']));
     const service = find(objects, 'Service')[0] as K8sObject & { spec: { ports: { port: number }[] } };
     expect(service.spec.ports[0]?.port).toBe(8080);
     expect(find(objects, 'ServiceMonitor')).toHaveLength(0);
@@ -218,11 +217,37 @@ describe('helm template, options', () => {
     };
     const container = operatorContainer(objects) as Container & { image: string };
     expect(container.image).toBe('registry.lan/plex-mcp:1.2.3');
-    expect(container.args).toContain('--server-image=registry.lan/plex-mcp:1.2.4');
-    expect(container.args).toContain('--log-level=debug');
+    expect(envOf(container, 'PLEX_MCP_SERVER_IMAGE')).toBe('registry.lan/plex-mcp:1.2.4');
+    expect(envOf(container, 'LOG_LEVEL')).toBe('debug');
     expect(container.args).not.toContain('--leader-elect');
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     expect(find(objects, 'Role', 'plex-mcp-operator-leader-election')).toHaveLength(0);
+  });
+});
+
+describe('the chart and dist/install.yaml (cdk8s) install the same operator', () => {
+  it('grant the same reconcile rules and run the operator with the same flags and environment', async () => {
+    const { renderInstallManifests } = await import('../../../cdk8s/install/install-chart.ts');
+    const synth = renderInstallManifests() as unknown as K8sObject[];
+    const chart = renderChart();
+    expect(rulesOf(find(chart, 'ClusterRole')[0])).toEqual(rulesOf(find(synth, 'ClusterRole')[0]));
+    const synthLease = rulesOf(find(synth, 'Role', 'plex-mcp-operator-leader-election')[0]);
+    const chartLease = rulesOf(find(chart, 'Role', 'plex-mcp-operator-leader-election')[0]);
+    for (const rule of synthLease) expect(chartLease).toContainEqual(rule);
+    const synthContainer = operatorContainer(synth);
+    const chartContainer = operatorContainer(chart);
+    expect(chartContainer.command).toEqual(synthContainer.command);
+    expect([...chartContainer.args].sort()).toEqual([...synthContainer.args].sort());
+    expect(chartContainer.env?.map((e) => e.name).sort()).toEqual(
+      synthContainer.env?.map((e) => e.name).sort(),
+    );
+    expect(chartContainer.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(find(chart, 'CustomResourceDefinition')[0]?.spec).toEqual(
+      find(synth, 'CustomResourceDefinition')[0]?.spec,
+    );
   });
 });
