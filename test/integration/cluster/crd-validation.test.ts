@@ -1,0 +1,224 @@
+/**
+ * The generated CRD on a real API server: it installs, `kubectl explain` has a description for every field,
+ * the example is accepted with the same defaults the operator's parser applies, and invalid resources are
+ * refused with the CEL rules' messages.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
+import { GROUP, PLURAL, parsePlexMcpServer, VERSION } from '../../../operator/api/v1alpha1/index.ts';
+import { kubeConfigForTests, testKubeconfigPath, waitFor } from '../../cluster/test-kube.ts';
+import { installCrd, refusal } from './crd-support.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: API responses are read as JSON; the shapes are asserted.
+type Json = Record<string, any>;
+
+const namespace = `crd-${randomBytes(3).toString('hex')}`;
+const example = parse(readFileSync('examples/plexmcpserver.yaml', 'utf8')) as {
+  metadata: Record<string, unknown>;
+  spec: Record<string, unknown>;
+};
+
+function resource(name: string, spec: Record<string, unknown>) {
+  return { apiVersion: `${GROUP}/${VERSION}`, kind: 'PlexMcpServer', metadata: { name, namespace }, spec };
+}
+
+const plex = { url: 'http://plex.media.svc:32400', tokenSecretRef: { name: 'plex-token' } };
+
+function kubectl(args: string[]): string {
+  return execFileSync('kubectl', ['--kubeconfig', testKubeconfigPath(), ...args], { encoding: 'utf8' });
+}
+
+function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', () => {
+  let kc: KubeConfig;
+  let custom: CustomObjectsApi;
+  let crd: V1CustomResourceDefinition;
+
+  const create = (body: object) =>
+    custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, body });
+
+  beforeAll(async () => {
+    kc = kubeConfigForTests();
+    custom = kc.makeApiClient(CustomObjectsApi);
+    crd = await installCrd(kc);
+    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+  });
+
+  afterAll(async () => {
+    await kc
+      ?.makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
+  });
+
+  it('is established with its names, status subresource and printer columns', () => {
+    expect(crd.spec.names.shortNames).toEqual(['pms']);
+    expect(crd.spec.names.categories).toEqual(['plex', 'mcp']);
+    const version = crd.spec.versions[0];
+    expect(version?.subresources?.status).toEqual({});
+    expect(version?.additionalPrinterColumns?.map((c) => c.name)).toEqual([
+      'Ready',
+      'Reason',
+      'Endpoint',
+      'Replicas',
+      'Age',
+    ]);
+  });
+
+  it('keeps a description on every field as stored by the API server', () => {
+    const missing: string[] = [];
+    const walk = (node: Json, path: string) => {
+      if (path !== '.metadata' && !node.description) missing.push(path || '<root>');
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child as Json, `${path}.${key}`);
+      if (node.items) walk(node.items, `${path}[]`);
+      if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${path}.*`);
+    };
+    walk(crd.spec.versions[0]?.schema?.openAPIV3Schema as Json, '');
+    expect(missing).toEqual([]);
+  });
+
+  it.skipIf(!hasKubectl())('reads well in kubectl explain', async () => {
+    const text = await waitFor(
+      () => {
+        const out = kubectl(['explain', 'pms.spec.redis']);
+        return out.includes('mode') ? out : undefined;
+      },
+      { description: 'kubectl explain pms.spec.redis', timeoutMs: 30_000 },
+    );
+    expect(text).toContain('Where the server keeps its cache');
+    expect(text).toMatch(/Managed: the operator deploys a private Redis/);
+    expect(kubectl(['explain', 'pms.spec.cache.ttlSeconds.search'])).toContain(
+      'search_media results stay fresh',
+    );
+  });
+
+  it('accepts the example and defaults it exactly as the operator parser does', async () => {
+    const created = (await create({ ...example, metadata: { ...example.metadata, namespace } })) as Json;
+    const parsed = parsePlexMcpServer(created);
+    expect(parsed.ok).toBe(true);
+    const fromFile = parsePlexMcpServer({ ...example, metadata: { ...example.metadata, namespace } });
+    expect(fromFile.ok && created.spec).toEqual(fromFile.ok ? fromFile.value.spec : undefined);
+  });
+
+  it('fills the same defaults as the parser into a minimal resource', async () => {
+    const created = (await create(resource('minimal', { plex }))) as Json;
+    expect(created.spec).toEqual({
+      plex: { ...plex, tokenSecretRef: { name: 'plex-token', key: 'token' } },
+      cache: { enabled: true },
+      redis: { mode: 'Managed' },
+      service: { type: 'ClusterIP', port: 8080 },
+    });
+    const parsed = parsePlexMcpServer(resource('minimal', { plex }));
+    expect(parsed.ok && parsed.value.spec).toEqual(created.spec);
+  });
+
+  it.each([
+    [
+      'a Plex URL with a non-http scheme',
+      'bad-scheme',
+      { plex: { ...plex, url: 'ftp://plex:32400' } },
+      'plex.url must be an absolute http:// or https:// URL',
+    ],
+    [
+      'a Plex URL that is no URL',
+      'no-url',
+      { plex: { ...plex, url: 'just words' } },
+      'plex.url must be an absolute http:// or https:// URL',
+    ],
+    [
+      'External Redis without a URL',
+      'ext-no-url',
+      { plex, redis: { mode: 'External' } },
+      'redis.external.url is required when redis.mode is External',
+    ],
+    [
+      'external settings with Managed Redis',
+      'ext-managed',
+      { plex, redis: { mode: 'Managed', external: { url: 'redis://r:6379' } } },
+      'redis.external may only be set when redis.mode is External',
+    ],
+    [
+      'an external Redis URL with a wrong scheme',
+      'ext-http',
+      { plex, redis: { mode: 'External', external: { url: 'http://r:6379' } } },
+      'redis.external.url must be a redis:// or rediss:// URL',
+    ],
+    [
+      'a TTL of 0',
+      'ttl-zero',
+      { plex, cache: { ttlSeconds: { search: 0 } } },
+      'cache.ttlSeconds.search must be between 1 and 86400 seconds',
+    ],
+    [
+      'a TTL above 24 h',
+      'ttl-big',
+      { plex, cache: { ttlSeconds: { onDeck: 86_401 } } },
+      'cache.ttlSeconds.onDeck must be between 1 and 86400 seconds',
+    ],
+  ])('refuses %s with the rule’s message', async (_what, name, spec, message) => {
+    const { code, message: text } = await refusal(create(resource(name, spec)));
+    expect(code).toBe(422);
+    expect(text).toContain(message);
+    // The operator's parser refuses the same object with the same message.
+    const parsed = parsePlexMcpServer(resource(name, spec));
+    expect(parsed.ok ? [] : parsed.errors.join('\n')).toContain(message);
+  });
+
+  it('refuses a name the children cannot be named after', async () => {
+    const { code, message } = await refusal(create(resource('x'.repeat(58), { plex })));
+    expect(code).toBe(422);
+    expect(message).toContain('metadata.name must be a DNS label of at most 57 characters');
+  });
+
+  it.skipIf(!hasKubectl())('shows Ready, Endpoint and Replicas from the status in kubectl get', async () => {
+    await create(resource('columns', { plex }));
+    const endpoint = `http://columns.${namespace}.svc.cluster.local:8080/mcp`;
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name: 'columns',
+        body: {
+          status: {
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'True',
+                reason: 'Reconciled',
+                message: 'ok',
+                lastTransitionTime: new Date().toISOString(),
+              },
+            ],
+            endpoint,
+            readyReplicas: 1,
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const table = kubectl(['-n', namespace, 'get', 'pms', 'columns']);
+    expect(table).toMatch(/NAME\s+READY\s+ENDPOINT\s+REPLICAS\s+AGE/);
+    expect(table).toMatch(new RegExp(`columns\\s+True\\s+${endpoint.replaceAll('.', '\\.')}\\s+1\\s+`));
+  });
+});
