@@ -78,7 +78,7 @@ export async function createServerDeps(
     resilienceMetrics.observeCircuit(() => resilience.circuitState());
     policy = resilience;
   }
-  const plex = overrides.plex ?? createPlexClient(config, policy);
+  const plex = overrides.plex ?? createPlexClient(config, policy, logger);
   const cache =
     overrides.cache ??
     createToolCache(toCacheConfig(config), {

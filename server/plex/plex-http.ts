@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { Logger } from '../observability/logger.ts';
 import {
   PlexBadResponseError,
   PlexError,
@@ -18,6 +19,8 @@ export interface PlexHttpOptions {
   policy: PlexRequestPolicy;
   product: string;
   version: string;
+  /** Per-request trace lines (endpoint, status, time); headers, and so the token, are never logged. */
+  logger?: Logger | undefined;
 }
 
 export interface PlexRequest {
@@ -42,6 +45,7 @@ export class PlexHttp {
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
   readonly #policy: PlexRequestPolicy;
+  readonly #logger: Logger | undefined;
 
   constructor(options: PlexHttpOptions) {
     const base = new URL(options.baseUrl);
@@ -53,6 +57,7 @@ export class PlexHttp {
       bodyTimeout: options.timeoutMs + 1_000,
     });
     this.#policy = options.policy;
+    this.#logger = options.logger;
     this.#headers = {
       accept: 'application/json',
       'x-plex-token': options.token,
@@ -80,6 +85,24 @@ export class PlexHttp {
   }
 
   async #attempt(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
+    const started = performance.now();
+    try {
+      const body = await this.#attemptOnce(request, signal);
+      this.#logger?.trace(
+        { endpoint: request.endpoint, ms: Math.round(performance.now() - started) },
+        'plex request ok',
+      );
+      return body;
+    } catch (error) {
+      this.#logger?.trace(
+        { endpoint: request.endpoint, ms: Math.round(performance.now() - started), err: error },
+        'plex request failed',
+      );
+      throw error;
+    }
+  }
+
+  async #attemptOnce(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
     const path = this.#basePath + request.path + toQueryString(request.query);
     const endpoint = request.endpoint;
     let response: Awaited<ReturnType<Pool['request']>>;

@@ -74,6 +74,15 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
       try {
         const outcome = await tool.run(parsed.data, deps);
         finish('success', undefined, outcome.source);
+        deps.logger.debug(
+          {
+            tool: tool.name,
+            args: parsed.data,
+            source: outcome.source,
+            ms: Math.round(performance.now() - started),
+          },
+          'tool call answered',
+        );
         return {
           content: [{ type: 'text' as const, text: outcome.text }],
           structuredContent: outcome.structured as Record<string, unknown>,
