@@ -60,9 +60,23 @@ export type ParseResult = { ok: true; value: PlexMcpServer } | { ok: false; erro
  * defaults applied, or one readable line per problem ("spec.plex.url: plex.url must be ..."), never throws.
  */
 export function parsePlexMcpServer(obj: unknown): ParseResult {
-  const result = PlexMcpServerSchema.safeParse(obj);
+  const result = PlexMcpServerSchema.safeParse(asApiJson(obj));
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: result.error.issues.map(formatIssue) };
+}
+
+/**
+ * The object as the API server sent it on the wire. Client libraries may have turned timestamps into Date
+ * objects (client-node does for typed kinds); a JSON round trip turns them back into RFC 3339 strings, so
+ * e.g. status.conditions[].lastTransitionTime parses instead of silently dropping the status.
+ */
+function asApiJson(obj: unknown): unknown {
+  if (obj === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(obj));
+  } catch {
+    return obj; // cyclic or otherwise not JSON: let the schema report what is wrong
+  }
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {

@@ -51,6 +51,26 @@ describe('parsePlexMcpServer defaults', () => {
     expect(result.value.spec.redis.external?.passwordSecretRef?.key).toBe('password');
   });
 
+  it('reads timestamps a client library turned into Date objects', () => {
+    const when = new Date('2026-11-21T22:00:00Z');
+    const condition = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Reconciled',
+      message: 'ok',
+      lastTransitionTime: when,
+    };
+    const result = parsePlexMcpServer({
+      ...resource(minimalSpec),
+      metadata: { ...resource(minimalSpec).metadata, creationTimestamp: when, deletionTimestamp: when },
+      status: { observedGeneration: 3, conditions: [condition] },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.status?.conditions?.[0]?.lastTransitionTime).toBe('2026-11-21T22:00:00.000Z');
+    expect(result.value.metadata.deletionTimestamp).toBe('2026-11-21T22:00:00.000Z');
+  });
+
   it('ignores a malformed status instead of refusing the resource', () => {
     const result = parsePlexMcpServer({ ...resource(minimalSpec), status: { conditions: 'nonsense' } });
     expect(result.ok).toBe(true);
