@@ -288,25 +288,31 @@ const sectionDetails: Handler = (ctx, [id = '']) => {
 
 const sectionAll: Handler = (ctx, [id = '']) => {
   const section = findSection(ctx, id);
-  const items = sectionItems(ctx.catalog, section, ctx.query);
-  const { page, fields, headers } = paged(ctx, items);
-  const guids = wantsGuids(ctx);
-  return {
-    body: {
-      MediaContainer: {
-        ...fields,
-        ...libraryFields(section),
-        art: section.art,
-        thumb: section.thumb,
-        title1: section.title,
-        title2: SECTION_VIEWS[section.type][0]?.[1],
-        viewGroup: page[0]?.type ?? section.type,
-        Metadata: page.map((item) => listMetadata(item, { guids })),
-      },
-    },
-    headers,
-  };
+  return listContainer(ctx, sectionItems(ctx.catalog, section, ctx.query), {
+    ...libraryFields(section),
+    art: section.art,
+    thumb: section.thumb,
+    title1: section.title,
+    title2: SECTION_VIEWS[section.type][0]?.[1],
+    viewGroup: sectionViewGroup(section, ctx.query.get('type')),
+  });
 };
+
+/** The item type a section listing shows (viewGroup), from `type=` or the section's primary type. */
+function sectionViewGroup(section: SimSection, type: string | null): string {
+  const names: Record<string, string> = {
+    '1': 'movie',
+    '2': 'show',
+    '3': 'season',
+    '4': 'episode',
+    '8': 'artist',
+    '9': 'album',
+    '10': 'track',
+    '13': 'photo',
+    '14': 'photo',
+  };
+  return (type !== null ? names[type] : undefined) ?? (section.type === 'photo' ? 'photo' : section.type);
+}
 
 function listContainer(ctx: RouteContext, items: SimItem[], extra: Json, defaultSize?: number): RouteResult {
   const { page, fields, headers } = paged(ctx, items, defaultSize);

@@ -80,6 +80,20 @@ describe('auth and errors', () => {
     }
   });
 
+  it('escapes XML attribute values', async () => {
+    const tricky = sim.catalog.movies.find((m) => m.title.includes('&'));
+    expect(tricky).toBeDefined();
+    const text = await (await plex(`/library/metadata/${tricky?.ratingKey}`, { accept: 'text/xml' })).text();
+    expect(text).toContain(`title="${tricky?.title.replaceAll('&', '&amp;')}"`);
+    expect(text).not.toMatch(/&(?!amp;|quot;|lt;|gt;|#10;)/);
+  });
+
+  it('answers HEAD with headers and no body', async () => {
+    const response = await plex('/library/sections', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
+
   it('sends XML unless the client asks for JSON', async () => {
     const response = await plex('/library/sections', { accept: '*/*' });
     expect(response.headers.get('content-type')).toContain('text/xml');
@@ -127,6 +141,14 @@ describe('server and library', () => {
       expect(body).toMatchObject({ size: 5, offset: 10, totalSize: sim.catalog.movies.length });
       expect(body.Metadata?.map((m) => m.ratingKey)).toEqual(sorted.slice(10, 15).map((m) => m.ratingKey));
     }
+  });
+
+  it('answers X-Plex-Container-Size=0 with the count only', async () => {
+    const body = await container(
+      '/library/sections/2/all?type=4&X-Plex-Container-Start=0&X-Plex-Container-Size=0',
+    );
+    expect(body).toMatchObject({ size: 0, totalSize: sim.catalog.episodes.length });
+    expect(body.Metadata).toBeUndefined();
   });
 
   it('caps with limit, reporting min(limit, total) as totalSize', async () => {
