@@ -1,0 +1,100 @@
+/**
+ * The BUILT entry point (what `npm run build && npm start` runs): compiles with tsconfig.build.json into a private
+ * out dir (so parallel builds of other engineers are not disturbed), then serves HTTP and stdio from the .js files.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
+import { randomToken } from './support/mcp-harness.ts';
+import { baseEnv, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
+
+const run = promisify(execFile);
+// Inside the repo (git-ignored) so the built files resolve node_modules and package.json's "type": "module".
+const OUT_DIR = path.join(REPO_ROOT, '.vitest-cache', `dist-${process.pid}-${Date.now()}`);
+const MAIN_JS = path.join(OUT_DIR, 'server', 'main.js');
+
+let sim: PlexSimulator;
+beforeAll(async () => {
+  await mkdir(OUT_DIR, { recursive: true });
+  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  try {
+    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR], { cwd: REPO_ROOT });
+  } catch (error) {
+    // tsc still emits on type errors. The build also covers operator/ and cdk8s/, which other work may have
+    // broken for a while; only errors in server/ fail this suite.
+    const output = String((error as { stdout?: string }).stdout ?? error);
+    const serverErrors = output.split('\n').filter((line) => line.startsWith('server/'));
+    if (serverErrors.length > 0) throw new Error(`server/ does not compile:\n${serverErrors.join('\n')}`);
+  }
+  // server/version.ts reads ../package.json relative to itself, as it does in dist/.
+  await copyFile(path.join(REPO_ROOT, 'package.json'), path.join(OUT_DIR, 'package.json'));
+  sim = await startPlexSimulator({ port: 0, token: randomToken() });
+}, 180_000);
+afterAll(async () => {
+  await sim?.close();
+  await rm(OUT_DIR, { recursive: true, force: true });
+});
+
+describe('built dist entry', () => {
+  it('compiles server/main.ts to main.js', async () => {
+    expect((await stat(MAIN_JS)).isFile()).toBe(true);
+  });
+
+  it('serves HTTP: 8 tools with output schemas, calls succeed', async () => {
+    const authToken = randomToken(32);
+    const server = spawnServer(MAIN_JS, [], {
+      PLEX_SERVER_URL: sim.url,
+      PLEX_TOKEN: sim.token,
+      AUTH_TOKEN: authToken,
+      SERVER_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const port = await server.listening();
+      const client = new Client({ name: 'dist-test', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+          requestInit: { headers: { Authorization: `Bearer ${authToken}` } },
+        }),
+      );
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(8);
+      expect(tools.every((t) => t.outputSchema && t.annotations)).toBe(true);
+      expect(client.getServerVersion()).toMatchObject({
+        name: 'plex-mcp',
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      });
+      expect(client.getServerVersion()?.version).not.toBe('0.0.0');
+      const status = await client.callTool({ name: 'get_plex_status', arguments: {} });
+      expect(status.structuredContent).toMatchObject({
+        reachable: true,
+        machine_identifier: sim.machineIdentifier,
+      });
+      await client.close();
+    } finally {
+      // SIGTERM: graceful shutdown exits 0.
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('serves stdio with --stdio', async () => {
+    const client = new Client({ name: 'dist-stdio', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [MAIN_JS, '--stdio'],
+        cwd: REPO_ROOT,
+        env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
+        stderr: 'pipe',
+      }),
+    );
+    const result = await client.callTool({ name: 'list_libraries', arguments: {} });
+    expect((result.structuredContent as { count: number }).count).toBe(sim.catalog.sections.length);
+    await client.close();
+  });
+});
