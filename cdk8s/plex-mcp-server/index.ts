@@ -5,7 +5,9 @@ export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './constr
 export * from './defaults.ts';
 export { redisMaxMemoryBytes } from './managed-redis.ts';
 export {
+  allChildRefs,
   type ChildNames,
+  type ChildRef,
   type Component,
   childLabels,
   childNames,

@@ -84,3 +84,48 @@ export function childMetadata(resource: Pick<PlexMcpServer, 'metadata'>, name: s
     ...(owners.length > 0 ? { ownerReferences: owners } : {}),
   };
 }
+
+export interface ChildRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  component: Component;
+  /** Created once by the controller (random data), not part of renderPlexMcpServer's output. */
+  generated: boolean;
+}
+
+/**
+ * Every child a resource can have, whatever its spec: lets the controller delete what the current spec no
+ * longer renders (e.g. the Redis children after a switch from Managed to External).
+ */
+export function allChildRefs(resource: Pick<PlexMcpServer, 'metadata'>): ChildRef[] {
+  const names = childNames(resource);
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', name: names.configMap, component: 'server', generated: false },
+    { apiVersion: 'v1', kind: 'Secret', name: names.authSecret, component: 'server', generated: true },
+    { apiVersion: 'v1', kind: 'Service', name: names.service, component: 'server', generated: false },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: names.deployment,
+      component: 'server',
+      generated: false,
+    },
+    { apiVersion: 'v1', kind: 'Secret', name: names.redisSecret, component: 'redis', generated: true },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      name: names.redisNetworkPolicy,
+      component: 'redis',
+      generated: false,
+    },
+    { apiVersion: 'v1', kind: 'Service', name: names.redisService, component: 'redis', generated: false },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: names.redisDeployment,
+      component: 'redis',
+      generated: false,
+    },
+  ];
+}

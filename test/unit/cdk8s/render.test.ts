@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allChildRefs,
   generateSecretValue,
   mcpEndpoint,
   renderAuthSecret,
@@ -61,6 +62,24 @@ describe('renderPlexMcpServer: the children', () => {
         },
       ]);
     }
+  });
+
+  it('allChildRefs covers every rendered child and the generated Secrets', () => {
+    const resource = makeResource();
+    const inputs = {
+      ...makeInputs(),
+      generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+    };
+    const rendered = renderPlexMcpServer(resource, inputs).map(
+      (o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`,
+    );
+    const refs = allChildRefs(resource).map((r) => `${r.apiVersion} ${r.kind} ${r.name}`);
+    expect(refs.sort()).toEqual(rendered.sort());
+    expect(
+      allChildRefs(resource)
+        .filter((r) => r.generated)
+        .map((r) => r.name),
+    ).toEqual(['living-room-auth', 'living-room-redis']);
   });
 
   it('has no owner references when the resource has no uid (rendered from a file)', () => {
