@@ -10,7 +10,8 @@ import { readControlPlaneState, startControlPlane, stopControlPlaneInDir } from 
 import { isRunning } from './processes.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const stateDir = path.join(repoRoot, '.cluster');
+// PLEX_MCP_CLUSTER_DIR lets a test drive the CLI without touching a developer's own .cluster/.
+const stateDir = path.resolve(process.env.PLEX_MCP_CLUSTER_DIR || path.join(repoRoot, '.cluster'));
 
 async function up(): Promise<void> {
   const existing = await readControlPlaneState(stateDir).catch(() => undefined);
