@@ -1,0 +1,211 @@
+/**
+ * The cache through the whole server: real MCP SDK clients over HTTP, the real tools, the cockatiel policy and the
+ * Plex simulator with its faults. In-memory store (no REDIS_URL); Redis end-to-end is cache-redis-e2e.test.ts.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServerDeps, type RunningHttpServer, startHttpServer } from '../../../server/app.ts';
+import { createMetrics } from '../../../server/observability/metrics.ts';
+import { createPlexResilience } from '../../../server/resilience/plex-resilience.ts';
+import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
+import { silentLogger } from '../../unit/cache/fakes.ts';
+import { buildConfig, errorCodeOf, randomToken, textOf } from './support/mcp-harness.ts';
+
+interface Setup {
+  sim: PlexSimulator;
+  server: RunningHttpServer;
+  client(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Simulator + server (own deps so the test can pick resilience timings) + SDK clients (2026-07-28 era). */
+async function start(
+  env: Record<string, string>,
+  resilience: { timeoutMs: number; halfOpenAfterMs?: number; failureThreshold?: number },
+): Promise<Setup> {
+  const plexToken = randomToken();
+  const authToken = randomToken(32);
+  const sim = await startPlexSimulator({ port: 0, token: plexToken });
+  const config = buildConfig({
+    PLEX_SERVER_URL: sim.url,
+    PLEX_TOKEN: plexToken,
+    AUTH_TOKEN: authToken,
+    SERVER_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const policy = createPlexResilience({
+    timeoutMs: resilience.timeoutMs,
+    halfOpenAfterMs: resilience.halfOpenAfterMs ?? 30_000,
+    failureThreshold: resilience.failureThreshold ?? 5,
+    retryInitialDelayMs: 10,
+    retryMaxDelayMs: 50,
+  });
+  const deps = await createServerDeps(config, {
+    logger: silentLogger,
+    policy,
+    metrics: createMetrics({ processMetrics: false }),
+  });
+  const server = await startHttpServer(config, deps);
+  const clients: Client[] = [];
+  return {
+    sim,
+    server,
+    async client() {
+      const client = new Client(
+        { name: 'cache-e2e', version: '1.0.0' },
+        { versionNegotiation: { mode: 'auto' } },
+      );
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: { headers: { Authorization: `Bearer ${authToken}` } },
+        }),
+      );
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.close()));
+      await server.close({ graceMs: 1_000 });
+      await deps.close();
+      await sim.close();
+    },
+  };
+}
+
+const count = (sim: PlexSimulator, path: string) => sim.requestCounts()[path] ?? 0;
+
+describe('tool cache end to end (memory store)', () => {
+  let s: Setup;
+  let client: Client;
+  beforeAll(async () => {
+    // Media details expire after 1 s so the stale path can be reached quickly; everything else keeps the defaults.
+    // The circuit breaker is kept out of the way here (it has its own tests in resilience-e2e.test.ts): these
+    // tests inject faults one after another, which would otherwise open it for the following tests.
+    s = await start(
+      { CACHE_TTL_MEDIA_DETAILS: '1', PLEX_TIMEOUT: '1' },
+      { timeoutMs: 1_000, failureThreshold: 1_000 },
+    );
+    client = await s.client();
+  });
+  afterEach(() => s.sim.setFault({ mode: 'none' }));
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('answers a repeated call from the cache without asking Plex again', async () => {
+    const movie = s.sim.catalog.movies[0];
+    if (!movie) throw new Error('catalog has no movies');
+    const path = `/library/metadata/${movie.ratingKey}`;
+    const first = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(first.isError).toBeFalsy();
+    const plexCalls = count(s.sim, path);
+    expect(plexCalls).toBeGreaterThan(0);
+    const second = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(second.structuredContent).toEqual(first.structuredContent);
+    expect(count(s.sim, path)).toBe(plexCalls);
+  });
+
+  it('answers stale with stale: true and cached_at when Plex is down, and plex_unavailable without an entry', async () => {
+    const [movie, other] = s.sim.catalog.movies.slice(1, 3);
+    if (!movie || !other) throw new Error('catalog too small');
+    const fresh = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(fresh.isError).toBeFalsy();
+    expect(fresh.structuredContent).not.toHaveProperty('stale');
+    const fetchedBefore = Date.now();
+
+    await sleep(1_100); // past the 1 s TTL
+    s.sim.setFault({ mode: 'down' });
+    const stale = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(stale.isError).toBeFalsy();
+    const content = stale.structuredContent as Record<string, unknown>;
+    expect(content.stale).toBe(true);
+    expect(typeof content.cached_at).toBe('string');
+    expect(Date.parse(content.cached_at as string)).toBeLessThanOrEqual(fetchedBefore);
+    expect(Date.parse(content.cached_at as string)).toBeGreaterThan(fetchedBefore - 10_000);
+    expect(textOf(stale)).toMatch(/warning/i);
+    // The rest of the answer is the cached one.
+    const { stale: _s, cached_at: _c, ...rest } = content;
+    expect(rest).toEqual(fresh.structuredContent);
+
+    const missing = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: other.ratingKey },
+    });
+    expect(missing.isError).toBe(true);
+    expect(errorCodeOf(missing)).toBe('plex_unavailable');
+  });
+
+  it('makes exactly one Plex request for 100 concurrent identical cold calls', async () => {
+    s.sim.resetRequestCounts();
+    const clients = await Promise.all(Array.from({ length: 4 }, () => s.client()));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (clients[i % clients.length] as Client).callTool({
+          name: 'search_media',
+          arguments: { query: 'Crimson', limit: 7 },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.isError)).toEqual([]);
+    expect(new Set(results.map((r) => JSON.stringify(r.structuredContent))).size).toBe(1);
+    expect(count(s.sim, '/hubs/search')).toBe(1);
+  });
+
+  it('never caches control_playback and invalidates cached sessions after it', async () => {
+    s.sim.reset();
+    const before = await client.callTool({ name: 'get_playback_status', arguments: {} });
+    const sessions = (before.structuredContent as { sessions: Array<{ session_id: string; state: string }> })
+      .sessions;
+    const playing = sessions.find((x) => x.state === 'playing');
+    if (!playing) throw new Error('simulator has no playing session');
+    const sessionReads = count(s.sim, '/status/sessions');
+    await client.callTool({ name: 'get_playback_status', arguments: {} });
+    expect(count(s.sim, '/status/sessions')).toBe(sessionReads); // cached (30 s TTL)
+
+    const paused = await client.callTool({
+      name: 'control_playback',
+      arguments: { action: 'pause', session_id: playing.session_id },
+    });
+    expect(paused.isError).toBeFalsy();
+    const after = await client.callTool({ name: 'get_playback_status', arguments: {} });
+    const now = (after.structuredContent as { sessions: Array<{ session_id: string; state: string }> })
+      .sessions;
+    expect(now.find((x) => x.session_id === playing.session_id)?.state).toBe('paused');
+  });
+
+  it('turns a garbage Plex body into plex_unavailable, not a crash, and recovers', async () => {
+    s.sim.setFault({ mode: 'garbage' });
+    const bad = await client.callTool({ name: 'get_recently_added', arguments: { limit: 3 } });
+    expect(bad.isError).toBe(true);
+    expect(errorCodeOf(bad)).toBe('plex_unavailable');
+    s.sim.setFault({ mode: 'none' });
+    const good = await client.callTool({ name: 'get_recently_added', arguments: { limit: 3 } });
+    expect(good.isError).toBeFalsy();
+  });
+
+  it('times out a slow Plex (PLEX_TIMEOUT) per attempt and retries the read three times', async () => {
+    s.sim.reset();
+    s.sim.setFault({ mode: 'slow', delay_ms: 3_000 });
+    const started = Date.now();
+    const slow = await client.callTool({ name: 'get_on_deck', arguments: { limit: 2 } });
+    expect(slow.isError).toBe(true);
+    expect(errorCodeOf(slow)).toBe('plex_unavailable');
+    expect(count(s.sim, '/library/onDeck')).toBe(3);
+    // Three 1 s attempts, not three 3 s answers: the per-attempt timeout cut them (a loose bound, not a speed claim).
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+});
