@@ -50,13 +50,21 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'plex-mcp-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      // formatters.log runs before serializers, so errors are serialised there (keeping status, code, cause)
+      // and the serializers only see plain objects.
       serializers: {
-        err: (err: unknown) => scrubber.scrubDeep(serializeError(err)),
-        error: (err: unknown) => scrubber.scrubDeep(serializeError(err)),
+        err: (err: unknown) => (err instanceof Error ? scrubber.scrubDeep(serializeError(err)) : err),
+        error: (err: unknown) => (err instanceof Error ? scrubber.scrubDeep(serializeError(err)) : err),
       },
       formatters: {
         level: (label) => ({ level: label }),
-        log: (object) => scrubber.scrubDeep(object),
+        log: (object) => {
+          const out: Record<string, unknown> = {};
+          for (const [key, value] of Object.entries(object)) {
+            out[key] = value instanceof Error ? serializeError(value) : value;
+          }
+          return scrubber.scrubDeep(out);
+        },
       },
       hooks: {
         // The message string is not part of `formatters.log`; scrub it here.
