@@ -3,90 +3,19 @@
  * Plex simulator with its faults. In-memory store (no REDIS_URL); Redis end-to-end is cache-redis-e2e.test.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDeps, type RunningHttpServer, startHttpServer } from '../../../server/app.ts';
-import { createMetrics } from '../../../server/observability/metrics.ts';
-import { createPlexResilience } from '../../../server/resilience/plex-resilience.ts';
-import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
-import { silentLogger } from '../../unit/cache/fakes.ts';
-import { buildConfig, errorCodeOf, randomToken, textOf } from './support/mcp-harness.ts';
-
-interface Setup {
-  sim: PlexSimulator;
-  server: RunningHttpServer;
-  client(): Promise<Client>;
-  close(): Promise<void>;
-}
-
-/** Simulator + server (own deps so the test can pick resilience timings) + SDK clients (2026-07-28 era). */
-async function start(
-  env: Record<string, string>,
-  resilience: { timeoutMs: number; halfOpenAfterMs?: number; failureThreshold?: number },
-): Promise<Setup> {
-  const plexToken = randomToken();
-  const authToken = randomToken(32);
-  const sim = await startPlexSimulator({ port: 0, token: plexToken });
-  const config = buildConfig({
-    PLEX_SERVER_URL: sim.url,
-    PLEX_TOKEN: plexToken,
-    AUTH_TOKEN: authToken,
-    SERVER_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const policy = createPlexResilience({
-    timeoutMs: resilience.timeoutMs,
-    halfOpenAfterMs: resilience.halfOpenAfterMs ?? 30_000,
-    failureThreshold: resilience.failureThreshold ?? 5,
-    retryInitialDelayMs: 10,
-    retryMaxDelayMs: 50,
-  });
-  const deps = await createServerDeps(config, {
-    logger: silentLogger,
-    policy,
-    metrics: createMetrics({ processMetrics: false }),
-  });
-  const server = await startHttpServer(config, deps);
-  const clients: Client[] = [];
-  return {
-    sim,
-    server,
-    async client() {
-      const client = new Client(
-        { name: 'cache-e2e', version: '1.0.0' },
-        { versionNegotiation: { mode: 'auto' } },
-      );
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(server.url), {
-          requestInit: { headers: { Authorization: `Bearer ${authToken}` } },
-        }),
-      );
-      clients.push(client);
-      return client;
-    },
-    async close() {
-      await Promise.allSettled(clients.map((c) => c.close()));
-      await server.close({ graceMs: 1_000 });
-      await deps.close();
-      await sim.close();
-    },
-  };
-}
-
-const count = (sim: PlexSimulator, path: string) => sim.requestCounts()[path] ?? 0;
+import { simCount as count, type E2e, startE2e } from './cache-e2e-setup.ts';
+import { errorCodeOf, textOf } from './support/mcp-harness.ts';
 
 describe('tool cache end to end (memory store)', () => {
-  let s: Setup;
+  let s: E2e;
   let client: Client;
   beforeAll(async () => {
     // Media details expire after 1 s so the stale path can be reached quickly; everything else keeps the defaults.
     // The circuit breaker is kept out of the way here (it has its own tests in resilience-e2e.test.ts): these
     // tests inject faults one after another, which would otherwise open it for the following tests.
-    s = await start(
-      { CACHE_TTL_MEDIA_DETAILS: '1', PLEX_TIMEOUT: '1' },
-      { timeoutMs: 1_000, failureThreshold: 1_000 },
-    );
+    s = await startE2e({ env: { CACHE_TTL_MEDIA_DETAILS: '1', PLEX_TIMEOUT: '1' }, failureThreshold: 1_000 });
     client = await s.client();
   });
   afterEach(() => s.sim.setFault({ mode: 'none' }));
