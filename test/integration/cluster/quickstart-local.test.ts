@@ -1,0 +1,122 @@
+// Follows the README's "quick start on the local control plane" command by command: the commands are read from
+// README.md (between the quickstart-local markers) and run with bash and the real kubectl, so the README cannot
+// drift from what works. Three lines are handled rather than run verbatim, each for a stated reason:
+//   npm run cluster:up             the suite's global setup already started the plane (or TEST_KUBECONFIG)
+//   export KUBECONFIG=...          becomes the environment of every later command
+//   npm run operator &             started as a managed child process (same program and arguments: the npm script
+//                                  is checked to be `node operator/main.ts`), on free ports, so it can be stopped
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubeConfigForTests, testKubeconfigPath } from '../../cluster/test-kube.ts';
+import {
+  deleteNamespace,
+  deleteObjects,
+  freePort,
+  parseYamlObjects,
+  type RunningProcess,
+  repoRoot,
+  startNodeProcess,
+  waitForHttpOk,
+} from '../../e2e/cluster-support.ts';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+/** The quick start's shell lines, comments stripped, in order. */
+function quickstartCommands(): string[] {
+  const begin = readme.indexOf('<!-- quickstart-local:begin');
+  const end = readme.indexOf('<!-- quickstart-local:end -->');
+  if (begin < 0 || end < begin) throw new Error('README.md has no quickstart-local block');
+  const block = readme.slice(begin, end);
+  const fenced = /```sh\n([\s\S]*?)```/.exec(block)?.[1] ?? '';
+  return fenced
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function kubectlAvailable(): boolean {
+  return spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+}
+
+describe.skipIf(!inject('kubeconfig'))('README quick start on the local control plane', () => {
+  let kc: KubeConfig;
+  let operator: RunningProcess | undefined;
+  let installObjects: KubernetesObject[] = [];
+  const plexToken = randomBytes(16).toString('hex');
+  const outputs: string[] = [];
+
+  beforeAll(() => {
+    kc = kubeConfigForTests();
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    if (!kc) return;
+    await deleteNamespace(kc, 'media');
+    // Everything dist/install.yaml created except the CRD, which other suites share.
+    await deleteObjects(
+      kc,
+      installObjects.filter((o) => o.kind !== 'CustomResourceDefinition'),
+    );
+  });
+
+  it('runs every command of the README and ends with an endpoint and an auth token', async () => {
+    expect(kubectlAvailable(), 'kubectl must be on PATH for the quick start').toBe(true);
+    const scripts = (
+      JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.operator).toBe('node operator/main.ts');
+
+    const commands = quickstartCommands();
+    expect(commands[0]).toBe('npm run cluster:up');
+    expect(commands[1]).toBe('export KUBECONFIG=$PWD/.cluster/kubeconfig');
+    const env = { ...process.env, KUBECONFIG: testKubeconfigPath() };
+
+    for (const command of commands.slice(2)) {
+      if (command === 'npm run operator &') {
+        const healthPort = await freePort();
+        operator = startNodeProcess(
+          'operator/main.ts',
+          [`--health-port=${healthPort}`, `--metrics-port=${await freePort()}`],
+          {
+            KUBECONFIG: env.KUBECONFIG,
+          },
+        );
+        await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, operator);
+        continue;
+      }
+      const line = command.replaceAll('<your-plex-token>', plexToken);
+      let stdout: string;
+      try {
+        stdout = execFileSync('bash', ['-euo', 'pipefail', '-c', line], {
+          cwd: repoRoot,
+          env,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 150_000,
+        });
+      } catch (error) {
+        const failed = error as { stderr?: string; stdout?: string; status?: number };
+        throw new Error(
+          `README command failed (exit ${failed.status}): ${command}\n${failed.stderr ?? ''}${failed.stdout ?? ''}\n` +
+            `operator output:\n${operator?.output() ?? '(not started)'}`,
+        );
+      }
+      outputs.push(stdout);
+      if (command === 'npm run synth') {
+        installObjects = parseYamlObjects(readFileSync(join(repoRoot, 'dist/install.yaml'), 'utf8'));
+      }
+    }
+
+    // The last two commands print the endpoint and the bearer token a client needs.
+    const [endpoint, token] = outputs.slice(-2);
+    expect(endpoint).toBe('http://living-room.media.svc.cluster.local:8080/mcp');
+    expect(token?.length).toBeGreaterThanOrEqual(32);
+    expect(token).toMatch(/^[A-Za-z0-9_\-+/=]+$/);
+    // The Plex token went into the Secret the resource references, not anywhere else the README printed.
+    expect(outputs.join('\n')).not.toContain(plexToken);
+  });
+});
