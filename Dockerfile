@@ -66,6 +66,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # The two bins of package.json, as small launchers on PATH, and a dispatcher that picks one:
 # an explicit program name runs that program, anything else goes to the server.
+# hadolint ignore=SC2016
 RUN printf '#!/bin/sh\nexec node /app/dist/server/main.js "$@"\n' > /usr/local/bin/plex-mcp-server \
  && printf '#!/bin/sh\nexec node /app/dist/operator/main.js "$@"\n' > /usr/local/bin/plex-mcp-operator \
  && printf '#!/bin/sh\ncase "$1" in\n  plex-mcp-server|plex-mcp-operator|node|sh) exec "$@" ;;\n  *) exec plex-mcp-server "$@" ;;\nesac\n' > /usr/local/bin/plex-mcp-entrypoint \
