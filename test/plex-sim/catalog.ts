@@ -356,6 +356,7 @@ class CatalogBuilder {
   private readonly tagIds = new Map<string, number>();
   private nextTagId = 101;
   private readonly usedTitles = new Set<string>();
+  private readonly nextSequel = new Map<string, number>();
   private readonly people: string[] = [];
   private readonly catalog: SimCatalog;
 
@@ -425,10 +426,12 @@ class CatalogBuilder {
       this.usedTitles.add(title);
       return title;
     }
-    for (let n = 2; ; n++) {
+    // Sequel numbering; the next number per base title is remembered so big catalogs stay linear.
+    for (let n = this.nextSequel.get(title) ?? 2; ; n++) {
       const numbered = `${title} ${n}`;
       if (!this.usedTitles.has(numbered)) {
         this.usedTitles.add(numbered);
+        this.nextSequel.set(title, n + 1);
         return numbered;
       }
     }
@@ -1192,10 +1195,10 @@ class CatalogBuilder {
     c.movies.forEach((movie, i) => {
       const roll = r.next();
       // Movie index 1 is always in progress so On Deck is never empty, whatever the seed.
-      if (i === 1 || roll < 0.1) {
+      if (i === 1 || roll < 0.03) {
         movie.viewOffset = Math.floor((movie.duration ?? 0) * (0.1 + r.next() * 0.7));
         movie.lastViewedAt = watchedAt();
-      } else if (roll < 0.35) {
+      } else if (roll < 0.3) {
         movie.viewCount = r.int(1, 3);
         movie.lastViewedAt = watchedAt();
       }

@@ -9,6 +9,7 @@ import {
   type SimItem,
   type SimItemType,
   type SimSection,
+  type SimTag,
 } from './catalog.ts';
 
 /** Thrown for a bad query parameter; the HTTP layer answers 400. */
@@ -121,16 +122,54 @@ function isUnwatched(item: SimItem): boolean {
   return !item.viewCount;
 }
 
-/** Case- and accent-insensitive form used for "contains" matching, like PMS. */
+const normalized = new Map<string, string>();
+const NORMALIZED_CACHE_LIMIT = 200_000;
+
+/**
+ * Case- and accent-insensitive form used for "contains" matching, like PMS. Memoized: search compares every
+ * title and tag in the catalog on each request, and the catalog's strings are a small, fixed set.
+ */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
+  let value = normalized.get(text);
+  if (value === undefined) {
+    value = text
+      .normalize('NFD')
+      .replace(/\p{Diacritic}/gu, '')
+      .toLowerCase();
+    if (normalized.size >= NORMALIZED_CACHE_LIMIT) normalized.clear();
+    normalized.set(text, value);
+  }
+  return value;
+}
+
+/**
+ * The catalog never changes after generation (sessions live elsewhere), so derived lists are computed once per
+ * catalog and section; callers get a copy they may change.
+ */
+const derived = new WeakMap<SimCatalog, Map<string, SimItem[]>>();
+
+function memoized(catalog: SimCatalog, key: string, compute: () => SimItem[]): SimItem[] {
+  let perCatalog = derived.get(catalog);
+  if (!perCatalog) {
+    perCatalog = new Map();
+    derived.set(catalog, perCatalog);
+  }
+  let list = perCatalog.get(key);
+  if (!list) {
+    list = compute();
+    perCatalog.set(key, list);
+  }
+  return list.slice();
 }
 
 /** Newest first. Sections list what PMS shows there: movies, episodes, albums, photos. */
 export function recentlyAdded(catalog: SimCatalog, sectionKey?: string): SimItem[] {
+  return memoized(catalog, `recentlyAdded:${sectionKey ?? '*'}`, () =>
+    computeRecentlyAdded(catalog, sectionKey),
+  );
+}
+
+function computeRecentlyAdded(catalog: SimCatalog, sectionKey?: string): SimItem[] {
   const pools: SimItem[][] = [catalog.movies, catalog.episodes, catalog.albums, catalog.photos];
   const items = pools
     .flat()
@@ -143,6 +182,10 @@ export function recentlyAdded(catalog: SimCatalog, sectionKey?: string): SimItem
  * episode of every show that has been started but not finished. Most recently viewed first.
  */
 export function onDeck(catalog: SimCatalog, sectionKey?: string): SimItem[] {
+  return memoized(catalog, `onDeck:${sectionKey ?? '*'}`, () => computeOnDeck(catalog, sectionKey));
+}
+
+function computeOnDeck(catalog: SimCatalog, sectionKey?: string): SimItem[] {
   const deck = new Map<string, { item: SimItem; lastViewedAt: number }>();
   for (const movie of catalog.movies) {
     if (movie.viewOffset) deck.set(movie.ratingKey, { item: movie, lastViewedAt: movie.lastViewedAt ?? 0 });
@@ -218,38 +261,107 @@ const TAG_HUBS = {
   genre: { field: 'Genre', tagType: 1 },
 } as const;
 
-function titleScore(title: string, needle: string): number | undefined {
-  const hay = normalize(title);
+/** Rank of a match of `needle` in an already normalized string; undefined when it does not occur. */
+function titleScore(hay: string, needle: string): number | undefined {
   const at = hay.indexOf(needle);
   if (at < 0) return undefined;
   // Exact titles first, then prefix matches, then shorter titles (the needle is a bigger part of them).
   return 0.5 + 0.3 * (needle.length / hay.length) + (at === 0 ? 0.15 : 0) + (hay === needle ? 0.05 : 0);
 }
 
+interface IndexedItem {
+  item: SimItem;
+  section: string;
+  title: string;
+  /** Normalized cast names (movies only), for indirect "reason: actor" matches. */
+  cast: { tag: SimTag; name: string }[];
+}
+
+interface IndexedTag extends Omit<TagHit, 'score'> {
+  name: string;
+}
+
+interface SearchIndex {
+  items: Map<string, IndexedItem[]>;
+  tags: Map<string, IndexedTag[]>;
+}
+
+const searchIndexes = new WeakMap<SimCatalog, SearchIndex>();
+
+/** Normalized titles and (section, tag) entries with counts, built once per catalog: search is then a scan. */
+function searchIndex(catalog: SimCatalog): SearchIndex {
+  const cached = searchIndexes.get(catalog);
+  if (cached) return cached;
+  const items = new Map<string, IndexedItem[]>();
+  for (const type of Object.keys(PLEX_TYPE_NUMBERS) as SimItemType[]) {
+    items.set(
+      type,
+      itemsOfType(catalog, type).map((item) => ({
+        item,
+        section: String(item.librarySectionID),
+        title: normalize(item.title),
+        cast: type === 'movie' ? (item.Role ?? []).map((tag) => ({ tag, name: normalize(tag.tag) })) : [],
+      })),
+    );
+  }
+  const sectionByKey = new Map(catalog.sections.map((s) => [s.key, s]));
+  const tags = new Map<string, IndexedTag[]>();
+  const pool = [catalog.movies, catalog.shows, catalog.episodes, catalog.artists].flat();
+  for (const [hubType, { field, tagType }] of Object.entries(TAG_HUBS)) {
+    const found = new Map<string, IndexedTag>();
+    for (const item of pool) {
+      const section = sectionByKey.get(String(item.librarySectionID));
+      if (!section) continue;
+      for (const tag of item[field] ?? []) {
+        const key = `${section.key}:${tag.id}`;
+        const existing = found.get(key);
+        if (existing) {
+          existing.count++;
+          continue;
+        }
+        found.set(key, {
+          id: tag.id,
+          tag: tag.tag,
+          name: normalize(tag.tag),
+          tagType,
+          filter: tag.filter,
+          tagKey: tag.tagKey,
+          thumb: tag.thumb,
+          section: { key: section.key, title: section.title, type: section.type },
+          count: 1,
+        });
+      }
+    }
+    tags.set(hubType, [...found.values()]);
+  }
+  const index = { items, tags };
+  searchIndexes.set(catalog, index);
+  return index;
+}
+
 /** Every hub for a `/hubs/search` query (all of them, also empty ones), with all hits in rank order. */
 export function hubSearch(catalog: SimCatalog, query: string, sectionId?: string): HubResult[] {
   const needle = normalize(query.trim());
-  const inScope = (item: SimItem) => sectionId === undefined || String(item.librarySectionID) === sectionId;
-  const sectionByKey = new Map(catalog.sections.map((s) => [s.key, s]));
+  const index = searchIndex(catalog);
+  const inScope = (section: string) => sectionId === undefined || section === sectionId;
   return SEARCH_HUBS.map((hub) => {
     const result: HubResult = { hub, items: [], tags: [] };
     if (needle.length === 0) return result;
-    if (hub.type in PLEX_TYPE_NUMBERS) {
-      const pool = itemsOfType(catalog, hub.type as SimItemType).filter(inScope);
-      for (const item of pool) {
-        const score = titleScore(item.title, needle);
-        if (score !== undefined) result.items.push({ item, score: score.toFixed(5) });
-      }
-      if (hub.type === 'movie') {
-        // Indirect matches: movies whose cast matches, ranked below title matches (PMS "reason": actor).
-        for (const item of pool) {
-          if (result.items.some((h) => h.item === item)) continue;
-          const actor = item.Role?.find((r) => normalize(r.tag).includes(needle));
+    const indexed = index.items.get(hub.type);
+    if (indexed) {
+      for (const entry of indexed) {
+        if (!inScope(entry.section)) continue;
+        const score = titleScore(entry.title, needle);
+        if (score !== undefined) {
+          result.items.push({ item: entry.item, score: score.toFixed(5) });
+        } else {
+          // Indirect matches: movies whose cast matches, ranked below title matches (PMS "reason": actor).
+          const actor = entry.cast.find((c) => c.name.includes(needle));
           if (actor) {
             result.items.push({
-              item,
+              item: entry.item,
               score: '0.35000',
-              reason: { reason: 'actor', reasonTitle: actor.tag, reasonID: actor.id },
+              reason: { reason: 'actor', reasonTitle: actor.tag.tag, reasonID: actor.tag.id },
             });
           }
         }
@@ -257,41 +369,18 @@ export function hubSearch(catalog: SimCatalog, query: string, sectionId?: string
       result.items.sort(
         (a, b) => Number(b.score) - Number(a.score) || a.item.title.localeCompare(b.item.title),
       );
-    } else if (hub.type in TAG_HUBS) {
-      const { field, tagType } = TAG_HUBS[hub.type as keyof typeof TAG_HUBS];
-      const found = new Map<string, TagHit>();
-      const pools = [catalog.movies, catalog.shows, catalog.episodes, catalog.artists].map((p) =>
-        p.filter(inScope),
-      );
-      for (const item of pools.flat()) {
-        for (const tag of item[field] ?? []) {
-          const score = titleScore(tag.tag, needle);
-          if (score === undefined) continue;
-          const key = `${item.librarySectionID}:${tag.id}`;
-          const existing = found.get(key);
-          if (existing) {
-            existing.count++;
-            continue;
-          }
-          const section = sectionByKey.get(String(item.librarySectionID));
-          if (!section) continue;
-          found.set(key, {
-            id: tag.id,
-            tag: tag.tag,
-            tagType,
-            filter: tag.filter,
-            tagKey: tag.tagKey,
-            thumb: tag.thumb,
-            section: { key: section.key, title: section.title, type: section.type },
-            count: 1,
-            score: score.toFixed(5),
-          });
-        }
-      }
-      result.tags = [...found.values()].sort(
-        (a, b) => Number(b.score) - Number(a.score) || b.count - a.count || a.tag.localeCompare(b.tag),
-      );
+      return result;
     }
+    for (const entry of index.tags.get(hub.type) ?? []) {
+      if (!inScope(entry.section.key)) continue;
+      const score = titleScore(entry.name, needle);
+      if (score === undefined) continue;
+      const { name: _name, ...hit } = entry;
+      result.tags.push({ ...hit, score: score.toFixed(5) });
+    }
+    result.tags.sort(
+      (a, b) => Number(b.score) - Number(a.score) || b.count - a.count || a.tag.localeCompare(b.tag),
+    );
     return result;
   });
 }
