@@ -46,7 +46,10 @@ export class WorkQueue {
   /** Adds `key` after `ms`; if the key is already waiting for an earlier time, that earlier time wins. */
   addAfter(key: string, ms: number): void {
     if (this.shuttingDown) return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
     const at = this.clock.now() + ms;
     const existing = this.delayed.get(key);
     if (existing && existing.at <= at) return;
