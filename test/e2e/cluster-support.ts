@@ -81,11 +81,26 @@ export async function ensureNamespace(kc: KubeConfig, name: string): Promise<voi
   await applyObjects(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]);
 }
 
-export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
-  await kc
-    .makeApiClient(CoreV1Api)
-    .deleteNamespace({ name })
-    .catch(() => undefined);
+/** Deletes a namespace; with wait, until it is gone (a namespace of the same name can then be created again). */
+export async function deleteNamespace(
+  kc: KubeConfig,
+  name: string,
+  options: { wait?: boolean } = {},
+): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.deleteNamespace({ name }).catch(() => undefined);
+  if (!options.wait) return;
+  await poll(
+    async () => {
+      try {
+        await core.readNamespace({ name });
+        return false;
+      } catch (error) {
+        return (error as { code?: number }).code === 404;
+      }
+    },
+    { description: `namespace ${name} deleted`, timeoutMs: 60_000, intervalMs: 500 },
+  );
 }
 
 export async function waitForCrdEstablished(kc: KubeConfig, name: string): Promise<void> {

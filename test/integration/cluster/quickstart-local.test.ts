@@ -5,7 +5,7 @@
 //   export KUBECONFIG=...          becomes the environment of every later command
 //   npm run operator &             started as a managed child process (same program and arguments: the npm script
 //                                  is checked to be `node operator/main.ts`), on free ports, so it can be stopped
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,21 +22,7 @@ import {
   startNodeProcess,
   waitForHttpOk,
 } from '../../e2e/cluster-support.ts';
-
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-
-/** The quick start's shell lines, comments stripped, in order. */
-function quickstartCommands(): string[] {
-  const begin = readme.indexOf('<!-- quickstart-local:begin');
-  const end = readme.indexOf('<!-- quickstart-local:end -->');
-  if (begin < 0 || end < begin) throw new Error('README.md has no quickstart-local block');
-  const block = readme.slice(begin, end);
-  const fenced = /```sh\n([\s\S]*?)```/.exec(block)?.[1] ?? '';
-  return fenced
-    .split('\n')
-    .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
+import { readmeCommands, runReadmeCommand } from '../../e2e/readme-commands.ts';
 
 function kubectlAvailable(): boolean {
   return spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
@@ -55,7 +41,7 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
   afterAll(async () => {
     await operator?.stop();
     if (!kc) return;
-    await deleteNamespace(kc, 'media');
+    await deleteNamespace(kc, 'media', { wait: true });
     // Everything dist/install.yaml created except the CRD, which other suites share.
     await deleteObjects(
       kc,
@@ -70,7 +56,7 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
     ).scripts;
     expect(scripts.operator).toBe('node operator/main.ts');
 
-    const commands = quickstartCommands();
+    const commands = readmeCommands('quickstart-local');
     expect(commands[0]).toBe('npm run cluster:up');
     expect(commands[1]).toBe('export KUBECONFIG=$PWD/.cluster/kubeconfig');
     const env = { ...process.env, KUBECONFIG: testKubeconfigPath() };
@@ -89,22 +75,11 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
         continue;
       }
       const line = command.replaceAll('<your-plex-token>', plexToken);
-      let stdout: string;
-      try {
-        stdout = execFileSync('bash', ['-euo', 'pipefail', '-c', line], {
-          cwd: repoRoot,
-          env,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: 150_000,
-        });
-      } catch (error) {
-        const failed = error as { stderr?: string; stdout?: string; status?: number };
-        throw new Error(
-          `README command failed (exit ${failed.status}): ${command}\n${failed.stderr ?? ''}${failed.stdout ?? ''}\n` +
-            `operator output:\n${operator?.output() ?? '(not started)'}`,
-        );
-      }
+      const stdout = runReadmeCommand(
+        line,
+        env,
+        `\noperator output:\n${operator?.output() ?? '(not started)'}`,
+      );
       outputs.push(stdout);
       if (command === 'npm run synth') {
         installObjects = parseYamlObjects(readFileSync(join(repoRoot, 'dist/install.yaml'), 'utf8'));
