@@ -15,6 +15,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Requests before this much time has passed are not measured (JIT, connection set-up). */
   warmupMs: number;
+  /** Groups requests for per-label statistics (e.g. the tool name). */
+  label?(i: number): string;
   /** Judges an answer; a false makes the request count as an error. */
   ok?(status: number, body: string): boolean;
 }
@@ -30,6 +32,7 @@ export interface LoadResult {
   maxMs: number;
   /** Response body bytes of the last successful answer. */
   bodyBytes: number;
+  byLabel: Record<string, { requests: number; rps: number; p50Ms: number; p99Ms: number }>;
   firstError?: string;
 }
 
@@ -44,6 +47,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const pool = new Pool(target.origin, { connections: options.concurrency, pipelining: 1 });
   const path = target.pathname + target.search;
   const latencies: number[] = [];
+  const labelled = new Map<string, number[]>();
   let errors = 0;
   let firstError: string | undefined;
   let bodyBytes = 0;
@@ -74,8 +78,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       const t1 = performance.now();
       if (t0 >= measureFrom && t1 <= stopAt) {
-        if (good) latencies.push(t1 - t0);
-        else errors++;
+        if (good) {
+          latencies.push(t1 - t0);
+          if (options.label) {
+            const label = options.label(i);
+            const list = labelled.get(label) ?? [];
+            if (list.length === 0) labelled.set(label, list);
+            list.push(t1 - t0);
+          }
+        } else errors++;
       }
     }
   }
@@ -94,6 +105,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: percentile(sorted, 99),
     maxMs: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
     bodyBytes,
+    byLabel: Object.fromEntries(
+      [...labelled].map(([label, list]) => {
+        const s = Float64Array.from(list).sort();
+        return [
+          label,
+          { requests: s.length, rps: s.length / seconds, p50Ms: percentile(s, 50), p99Ms: percentile(s, 99) },
+        ];
+      }),
+    ),
     ...(firstError ? { firstError } : {}),
   };
 }

@@ -215,6 +215,7 @@ async function measure(url: string, calls: ToolCall[], pid: number | undefined):
     url,
     headers: mcpHeaders,
     request: (i) => rpc(calls[i % calls.length] as ToolCall, i + 1),
+    label: (i) => (calls[i % calls.length] as ToolCall).name,
     concurrency: CONCURRENCY,
     durationMs: SECONDS * 1000,
     warmupMs: WARMUP_SECONDS * 1000,
@@ -329,13 +330,25 @@ async function main(): Promise<void> {
     'srv CPU'.padStart(7),
     'sim CPU'.padStart(7),
   ].join(' ');
+  const perTool = (r: Measured) =>
+    Object.entries(r.byLabel).map(([tool, t]) =>
+      [
+        `  ${tool}`.padEnd(34),
+        t.rps.toFixed(0).padStart(8),
+        t.p50Ms.toFixed(2).padStart(8),
+        ''.padStart(8),
+        t.p99Ms.toFixed(2).padStart(8),
+      ].join(' '),
+    );
   const lines = [
     header,
     row('baseline node:http (ceiling)', ceiling),
     row('tools/call cached (memory)', cachedRun),
+    ...perTool(cachedRun),
     row('  same, heap capped (see note)', cappedRun),
-    ...(redisRun ? [row('tools/call cached (redis)', redisRun)] : []),
+    ...(redisRun ? [row('tools/call cached (redis)', redisRun), ...perTool(redisRun)] : []),
     row('tools/call uncached (cache off)', uncachedRun),
+    ...perTool(uncachedRun),
   ];
   console.log(lines.join('\n'));
   console.log(
