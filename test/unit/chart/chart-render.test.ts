@@ -223,6 +223,9 @@ describe('helm template, options', () => {
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     expect(find(objects, 'Role', 'plex-mcp-operator-leader-election')).toHaveLength(0);
+    // One replica: a PodDisruptionBudget would block node drains.
+    expect(find(objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(find(renderChart(), 'PodDisruptionBudget')[0]).toMatchObject({ spec: { maxUnavailable: 1 } });
   });
 });
 
