@@ -10,10 +10,11 @@ import { z } from 'zod';
 import { generateCatalog, type SimCatalog } from './catalog.ts';
 import { HttpError, ROUTES, type RouteContext, UNAUTHENTICATED_PATHS } from './plex-routes.ts';
 import { BadRequestError } from './queries.ts';
-import { SessionStore } from './sessions.ts';
+import { SessionStore, type SimSession } from './sessions.ts';
 import { toXml } from './xml.ts';
 
 export type { SimCatalog, SimItem } from './catalog.ts';
+export type { SimSession } from './sessions.ts';
 
 export const FaultSchema = z.strictObject({
   mode: z.enum(['none', 'down', 'slow', 'error', 'garbage']),
@@ -59,6 +60,8 @@ export interface PlexSimulator {
   reset(): void;
   /** The last requests (at most 1000), oldest first. The token value is never recorded. */
   requestLog(): SimRequestRecord[];
+  /** The current playback sessions (copies), as player commands have left them. */
+  sessions(): SimSession[];
 }
 
 const REQUEST_LOG_LIMIT = 1000;
@@ -247,6 +250,7 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       fault = { mode: 'none' };
     },
     requestLog: () => log.map((r) => ({ ...r })),
+    sessions: () => sessions.list().map((session) => ({ ...session })),
   };
   return api;
 }

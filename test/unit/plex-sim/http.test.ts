@@ -332,6 +332,17 @@ describe('sessions and player commands', () => {
     expect((await sessions())[0]?.viewOffset).toBe(123456);
   });
 
+  it('exposes the same sessions through sim.sessions()', async () => {
+    const [movie] = await sessions();
+    await command('seekTo', movie?.Player.machineIdentifier, '&offset=5000');
+    expect(sim.sessions().map((s) => [s.sessionKey, s.state, s.viewOffset])[0]).toEqual([
+      movie?.sessionKey,
+      'playing',
+      5000,
+    ]);
+    expect(sim.sessions()[0]?.ratingKey).toBe(sim.catalog.movies[0]?.ratingKey);
+  });
+
   it('stop removes the session; reset brings it back', async () => {
     const [, episode] = await sessions();
     expect((await command('stop', episode?.Player.machineIdentifier)).status).toBe(200);
