@@ -154,6 +154,41 @@ describe('Host and Origin guards (server bound to 127.0.0.1)', () => {
   });
 });
 
+describe('bound to all interfaces (as in a container)', () => {
+  it('does not check Host (the Service and pod IP are legitimate names) but still checks Origin and the token', async () => {
+    const open = await startHarness({ SERVER_HOST: '0.0.0.0' });
+    try {
+      const url = `http://127.0.0.1:${open.server.port}/mcp`;
+      const headers = {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${open.authToken}`,
+        host: 'plex-mcp.media.svc:8080',
+      };
+      expect((await raw(url, { method: 'POST', headers, body: LIST_TOOLS })).status).toBe(200);
+      const evil = { ...headers, origin: 'https://evil.example.com' };
+      expect((await raw(url, { method: 'POST', headers: evil, body: LIST_TOOLS })).status).toBe(403);
+      const anonymous = { ...MCP_HEADERS, host: 'plex-mcp.media.svc:8080' };
+      expect((await raw(url, { method: 'POST', headers: anonymous, body: LIST_TOOLS })).status).toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('admits an Origin listed in MCP_ALLOWED_ORIGINS', async () => {
+    const open = await startHarness({ MCP_ALLOWED_ORIGINS: 'https://app.example.com' });
+    try {
+      const headers = {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${open.authToken}`,
+        origin: 'https://app.example.com',
+      };
+      expect((await raw(open.server.url, { method: 'POST', headers, body: LIST_TOOLS })).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('health and metrics', () => {
   it.each(['/health/live', '/health/startup', '/health/ready'])(
     '%s answers 200 JSON for a foreign Host (kubelet sends the pod IP) without a token',
