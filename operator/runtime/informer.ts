@@ -1,0 +1,154 @@
+// Informers: a local cache of one kind, kept current by list+watch (client-node's ListWatch), with what
+// ListWatch leaves to its user:
+// - restart after an `error` (ListWatch stops for good on any error other than 410 Gone / timeouts), with
+//   exponential backoff 1 s → 30 s so a down API server is not hammered;
+// - hasSynced(): true once the first list has been stored, so workers start only on a complete cache (a worker
+//   running on a half-filled cache would think children are missing and write them again);
+// - one cache over several namespaces (the operator can watch a namespace list instead of the cluster).
+import { type KubernetesListObject, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import { type Clock, systemClock, type TimerHandle } from './clock.ts';
+import type { KubeClient } from './kube-client.ts';
+import { type KindInfo, resourcePath } from './resource-paths.ts';
+
+export type InformerEvent = 'add' | 'update' | 'delete';
+
+/** The read side of an informer: what reconcilers use. */
+export interface ObjectStore<T> {
+  get(name: string, namespace: string): T | undefined;
+  list(namespace?: string): readonly T[];
+}
+
+export interface InformerOptions {
+  client: KubeClient;
+  kind: KindInfo;
+  /** '' = all namespaces. */
+  namespace: string;
+  labelSelector?: string;
+  clock?: Clock;
+  /** Called when the informer failed and will restart after `delayMs`. */
+  onRestart?: (info: { kind: string; namespace: string; delayMs: number; error: unknown }) => void;
+}
+
+const MIN_RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export class ResilientInformer<T extends KubernetesObject> implements ObjectStore<T> {
+  private readonly listWatch: ListWatch<T>;
+  private readonly options: InformerOptions;
+  private readonly clock: Clock;
+  private synced = false;
+  private stopped = true;
+  private restartDelayMs = MIN_RESTART_DELAY_MS;
+  private restartTimer: TimerHandle | undefined;
+
+  constructor(options: InformerOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    const path = resourcePath(options.kind, options.namespace);
+    const list = async (): Promise<KubernetesListObject<T>> => {
+      const result = await options.client.request<KubernetesListObject<T>>('GET', path, {
+        query: { labelSelector: options.labelSelector },
+      });
+      // ListWatch stores the items synchronously right after this promise settles; mark synced just after.
+      setImmediate(() => {
+        this.synced = true;
+        this.restartDelayMs = MIN_RESTART_DELAY_MS;
+      });
+      return result;
+    };
+    this.listWatch = new ListWatch<T>(
+      path,
+      new Watch(options.client.kubeConfig),
+      list,
+      false,
+      options.labelSelector,
+    );
+    this.listWatch.on('error', (error) => this.scheduleRestart(error));
+  }
+
+  on(event: InformerEvent, callback: (obj: T) => void): void {
+    this.listWatch.on(event, callback);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listWatch.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.restartTimer?.cancel();
+    this.restartTimer = undefined;
+    await this.listWatch.stop();
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  get(name: string, namespace: string): T | undefined {
+    return this.listWatch.get(name, namespace);
+  }
+
+  list(namespace?: string): readonly T[] {
+    return this.listWatch.list(namespace);
+  }
+
+  private scheduleRestart(error: unknown): void {
+    if (this.stopped || this.restartTimer) return;
+    const delayMs = this.restartDelayMs;
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
+    this.options.onRestart?.({
+      kind: this.options.kind.kind,
+      namespace: this.options.namespace,
+      delayMs,
+      error,
+    });
+    this.restartTimer = this.clock.setTimer(() => {
+      this.restartTimer = undefined;
+      if (this.stopped) return;
+      // start() relists only when the resourceVersion was lost; otherwise it resumes the watch.
+      this.listWatch.start().catch((startError) => this.scheduleRestart(startError));
+    }, delayMs);
+  }
+}
+
+/** One kind over a list of namespaces (or all, with a single informer), behind one cache interface. */
+export class InformerGroup<T extends KubernetesObject> implements ObjectStore<T> {
+  readonly kind: KindInfo;
+  private readonly byNamespace = new Map<string, ResilientInformer<T>>();
+
+  constructor(base: Omit<InformerOptions, 'namespace'>, namespaces: readonly string[]) {
+    this.kind = base.kind;
+    for (const namespace of namespaces.length > 0 ? namespaces : ['']) {
+      this.byNamespace.set(namespace, new ResilientInformer<T>({ ...base, namespace }));
+    }
+  }
+
+  on(event: InformerEvent, callback: (obj: T) => void): void {
+    for (const informer of this.byNamespace.values()) informer.on(event, callback);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((informer) => informer.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((informer) => informer.stop()));
+  }
+
+  hasSynced(): boolean {
+    return [...this.byNamespace.values()].every((informer) => informer.hasSynced());
+  }
+
+  get(name: string, namespace: string): T | undefined {
+    return (this.byNamespace.get(namespace) ?? this.byNamespace.get(''))?.get(name, namespace);
+  }
+
+  list(namespace?: string): readonly T[] {
+    if (namespace !== undefined) {
+      return (this.byNamespace.get(namespace) ?? this.byNamespace.get(''))?.list(namespace) ?? [];
+    }
+    return [...this.byNamespace.values()].flatMap((informer) => informer.list());
+  }
+}
