@@ -93,7 +93,11 @@ export async function createServerDeps(
     plex,
     cache,
     observer: metrics.observer,
-    readinessChecks: [plexReadinessCheck(plex), cacheReadinessCheck(cache)],
+    // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.
+    readinessChecks: [
+      plexReadinessCheck(plex, { critical: cache.status().mode === 'disabled' }),
+      cacheReadinessCheck(cache),
+    ],
     async close() {
       await Promise.allSettled([cache.close(), plex.close()]);
     },

@@ -29,11 +29,12 @@ export interface HealthState {
  */
 export function healthRouter(state: HealthState): Router {
   const router = Router();
-  const send = (res: Response, ok: boolean, body: Record<string, unknown>) => {
+  const send = (res: Response, ok: boolean, body: Record<string, unknown>, degraded = false) => {
+    const status = !ok ? 'error' : degraded ? 'degraded' : 'ok';
     res
       .status(ok ? 200 : 503)
       .setHeader('Cache-Control', 'no-store')
-      .json({ status: ok ? 'ok' : 'error', ...body });
+      .json({ status, ...body });
   };
 
   router.get('/health/live', (_req: Request, res: Response) => send(res, true, {}));
@@ -55,7 +56,8 @@ export function healthRouter(state: HealthState): Router {
     );
     const checks = Object.fromEntries(results.map(([c, r]) => [c.name, r]));
     const ready = state.started() && results.every(([c, r]) => !c.critical || r.status !== 'error');
-    send(res, ready, { checks });
+    const degraded = results.some(([, r]) => r.status !== 'ok');
+    send(res, ready, { checks }, degraded);
   });
 
   return router;

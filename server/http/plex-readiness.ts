@@ -4,8 +4,15 @@ import type { CheckResult, ReadinessCheck } from './health.ts';
 /**
  * Readiness of Plex: GET /identity, remembered for a few seconds so frequent probes (several replicas, kubelet
  * every few seconds) do not hammer Plex, and concurrent probes share one request.
+ *
+ * `critical` decides whether a Plex outage takes the pod out of the Service. With a cache it should not: every
+ * replica talks to the same Plex, so removing them all only turns stale answers and clear `plex_unavailable`
+ * tool errors into refused connections.
  */
-export function plexReadinessCheck(plex: PlexClient, options: { cacheMs?: number } = {}): ReadinessCheck {
+export function plexReadinessCheck(
+  plex: PlexClient,
+  options: { cacheMs?: number; critical?: boolean } = {},
+): ReadinessCheck {
   const cacheMs = options.cacheMs ?? 5_000;
   let last: { at: number; result: CheckResult } | undefined;
   let inFlight: Promise<CheckResult> | undefined;
@@ -21,7 +28,7 @@ export function plexReadinessCheck(plex: PlexClient, options: { cacheMs?: number
 
   return {
     name: 'plex',
-    critical: true,
+    critical: options.critical ?? true,
     async check() {
       if (last && Date.now() - last.at < cacheMs) return last.result;
       inFlight ??= probe().then((result) => {

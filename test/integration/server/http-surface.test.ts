@@ -201,7 +201,7 @@ describe('health and metrics', () => {
     },
   );
 
-  it('/health/ready is 503 while Plex is down, and recovers', async () => {
+  it('/health/ready is 503 while Plex is down without a cache, and recovers', async () => {
     h.sim.setFault({ mode: 'down' });
     try {
       // The readiness result is remembered for a few seconds; wait for a fresh probe.
@@ -223,6 +223,21 @@ describe('health and metrics', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(ok?.status).toBe(200);
+  });
+
+  it('/health/ready stays 200 "degraded" while Plex is down if a cache can answer', async () => {
+    const cached = await startHarness({ CACHE_ENABLED: 'true' });
+    try {
+      cached.sim.setFault({ mode: 'down' });
+      const res = await raw(cached.server.url.replace(/\/mcp$/, '/health/ready'));
+      expect(res.status).toBe(200);
+      const body = JSON.parse(res.body);
+      expect(body.status).toBe('degraded');
+      expect(body.checks.plex.status).toBe('error');
+      expect(body.checks.cache).toMatchObject({ status: 'ok', mode: 'memory' });
+    } finally {
+      await cached.close();
+    }
   });
 
   it('/metrics serves Prometheus text without a token, counting tool calls', async () => {
