@@ -22,7 +22,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Successful requests inside the measured window. */
   requests: number;
+  /** Every request sent, warm-up included (for CPU per request). */
+  totalRequests: number;
   errors: number;
   seconds: number;
   rps: number;
@@ -97,6 +100,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const seconds = options.durationMs / 1000;
   return {
     requests: latencies.length,
+    totalRequests: counter,
     errors,
     seconds,
     rps: latencies.length / seconds,

@@ -10,16 +10,22 @@
  * same calls with the cache off (every call reaches the simulator); coalescing = 100 concurrent identical cold
  * search_media calls, counting the simulator's /hubs/search requests.
  *
+ * The server is the production build (`tsc -p tsconfig.build.json` into a private dir under .vitest-cache/, then
+ * `node server/main.js`, as `npm start` runs it); BENCH_SOURCE=1 runs server/main.ts from source instead (Node's type
+ * stripping adds memory, so RSS from source is not what a container sees).
+ *
  * Environment: BENCH_CONCURRENCY (50), BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_ITEMS (2000),
- * BENCH_REDIS (auto: when redis-server is found; 0 to skip).
+ * BENCH_REDIS (auto: when redis-server is found; 0 to skip), BENCH_SOURCE (0).
  * Last line: {"cached_rps","ceiling_rps","ratio","p50_ms","p99_ms","uncached_rps","rss_mib","coalesced_plex_requests"}.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ADJECTIVES } from '../plex-sim/words.ts';
 import { findRedisServer } from '../support/redis-global-setup.ts';
 import { freeLoopbackPort, startRedisServer } from '../support/redis-server.ts';
@@ -88,16 +94,66 @@ async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** Compiles the server as `npm run build` does, into a private directory (other builds may run in parallel). */
+async function buildServer(): Promise<string> {
+  const outDir = path.join(repo, '.vitest-cache', `bench-dist-${process.pid}`);
+  await mkdir(outDir, { recursive: true });
+  cleanups.push(() => rm(outDir, { recursive: true, force: true }));
+  const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
+  try {
+    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
+      cwd: repo,
+    });
+  } catch (error) {
+    // tsc emits despite type errors elsewhere (operator/, cdk8s/ may be mid-change); only server/ errors matter.
+    const output = String((error as { stdout?: string }).stdout ?? error);
+    const serverErrors = output.split('\n').filter((line) => line.startsWith('server/'));
+    if (serverErrors.length > 0) throw new Error(`server/ does not compile:\n${serverErrors.join('\n')}`);
+  }
+  await copyFile(path.join(repo, 'package.json'), path.join(outDir, 'package.json'));
+  return path.join(outDir, 'server', 'main.js');
+}
+
+let serverEntry = path.join(repo, 'server', 'main.ts');
+const cleanups: Array<() => Promise<void>> = [];
+
+/** Runs the server binary in its own process and waits until /health/live answers. */
 async function startMcpServer(plexUrl: string, env: Record<string, string>) {
-  return forkChild<{ url: string }>('bench-server-child.ts', [], {
-    PLEX_SERVER_URL: plexUrl,
-    PLEX_TOKEN: plexToken,
-    AUTH_TOKEN: authToken,
-    SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: '0',
-    LOG_LEVEL: 'warn',
-    ...env,
+  const port = await freeLoopbackPort();
+  const { NODE_OPTIONS: nodeOptions, ...rest } = env;
+  const child = spawn(process.execPath, [serverEntry], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      PLEX_SERVER_URL: plexUrl,
+      PLEX_TOKEN: plexToken,
+      AUTH_TOKEN: authToken,
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...rest,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready`);
+    const live = await fetch(`${base}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (live) break;
+    if (Date.now() > deadline) throw new Error('server not live after 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, message: { url: `${base}/mcp` } };
+}
+
+function stopServer(child: ChildProcess): void {
+  child.kill('SIGTERM');
 }
 
 interface ToolCall {
@@ -196,6 +252,8 @@ interface Measured extends LoadResult {
   /** CPU used during the whole run (warm-up included) per wall second: 1.0 = one core busy. */
   serverCpu: number;
   simCpu: number;
+  /** Server CPU time per request (warm-up included), microseconds: robust when other work steals CPU. */
+  serverCpuUsPerRequest: number;
 }
 
 let simPid: number | undefined;
@@ -224,9 +282,11 @@ async function measure(url: string, calls: ToolCall[], pid: number | undefined):
   clearInterval(sampler);
   if (pid) rssMiB = Math.max(rssMiB, processMemory(pid).rssMiB);
   const wall = (performance.now() - cpu0.t) / 1000;
+  const serverCpuSeconds = pid ? processCpuSeconds(pid) - cpu0.server : Number.NaN;
   return {
     ...result,
     rssMiB,
+    serverCpuUsPerRequest: (serverCpuSeconds / result.totalRequests) * 1e6,
     serverCpu: pid ? (processCpuSeconds(pid) - cpu0.server) / wall : Number.NaN,
     simCpu: simPid ? (processCpuSeconds(simPid) - cpu0.sim) / wall : Number.NaN,
   };
@@ -245,6 +305,7 @@ function row(name: string, r: Measured): string {
     (r.rssMiB ? f(r.rssMiB) : '-').padStart(8),
     f(r.serverCpu, 2).padStart(7),
     f(r.simCpu, 2).padStart(7),
+    f(r.serverCpuUsPerRequest, 0).padStart(9),
   ].join(' ');
 }
 
@@ -256,6 +317,13 @@ async function main(): Promise<void> {
   log(
     `plex-mcp server benchmark: ${CONCURRENCY} clients, ${SECONDS} s per scenario (+${WARMUP_SECONDS} s warm-up), ${ITEMS} items, Node ${process.version}, ${os.cpus().length} CPUs, load average ${load}`,
   );
+  if (process.env.BENCH_SOURCE !== '1') {
+    const started = performance.now();
+    serverEntry = await buildServer();
+    log(
+      `built the server in ${((performance.now() - started) / 1000).toFixed(1)} s: ${path.relative(repo, serverEntry)}`,
+    );
+  }
   const sim = await startSimulator();
   simPid = sim.child.pid;
 
@@ -270,6 +338,7 @@ async function main(): Promise<void> {
     BODY_BYTES: String(bodyBytes),
   });
   const ceiling = await measure(`http://127.0.0.1:${baseline.message.port}/mcp`, calls, baseline.child.pid);
+  baseline.child.disconnect();
   log(`ceiling done: ${ceiling.rps.toFixed(0)} req/s`);
 
   const cachedRun = await measure(cachedUrl, calls, cached.child.pid);
@@ -281,7 +350,7 @@ async function main(): Promise<void> {
   const capped = await startMcpServer(sim.url, { CACHE_ENABLED: 'true', NODE_OPTIONS: CAPPED_NODE_OPTIONS });
   await warm(capped.message.url, calls);
   const cappedRun = await measure(capped.message.url, calls, capped.child.pid);
-  capped.child.disconnect();
+  stopServer(capped.child);
   log(`cached (capped heap) done: ${cappedRun.rps.toFixed(0)} req/s`);
 
   // 3. Coalescing: 100 identical cold calls at once → one Plex search.
@@ -293,12 +362,14 @@ async function main(): Promise<void> {
     ),
   );
   const coalescedPlexRequests = (await simRequestCount(sim.url, '/hubs/search')) - before;
+  stopServer(cached.child);
   log(`coalescing: ${coalesced.length} calls → ${coalescedPlexRequests} Plex search request(s)`);
 
   // 4. Uncached: the same calls with CACHE_ENABLED=false, every one reaching the simulator.
   const uncached = await startMcpServer(sim.url, { CACHE_ENABLED: 'false' });
   await warm(uncached.message.url, calls.slice(0, 4));
   const uncachedRun = await measure(uncached.message.url, calls, uncached.child.pid);
+  stopServer(uncached.child);
   log(`uncached done: ${uncachedRun.rps.toFixed(0)} req/s`);
 
   // 5. Cached on Redis (the cluster default, Managed Redis), when redis-server is available.
@@ -312,7 +383,7 @@ async function main(): Promise<void> {
       await warm(onRedis.message.url, calls);
       redisRun = await measure(onRedis.message.url, calls, onRedis.child.pid);
       log(`cached (redis) done: ${redisRun.rps.toFixed(0)} req/s`);
-      onRedis.child.disconnect();
+      stopServer(onRedis.child);
     } finally {
       await redis.stop();
     }
@@ -329,6 +400,7 @@ async function main(): Promise<void> {
     'RSS MiB'.padStart(8),
     'srv CPU'.padStart(7),
     'sim CPU'.padStart(7),
+    'CPU µs/req'.padStart(9),
   ].join(' ');
   const perTool = (r: Measured) =>
     Object.entries(r.byLabel).map(([tool, t]) =>
@@ -352,7 +424,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   console.log(
-    `cached/ceiling ratio ${(cachedRun.rps / ceiling.rps).toFixed(3)}; server peak RSS (VmHWM) ${cachedPeak.toFixed(1)} MiB; ` +
+    `server: ${path.relative(repo, serverEntry)}; cached/ceiling ratio ${(cachedRun.rps / ceiling.rps).toFixed(3)}; server peak RSS (VmHWM) ${cachedPeak.toFixed(1)} MiB; ` +
       `coalescing: ${COALESCE_CALLS} identical cold calls → ${coalescedPlexRequests} Plex request(s)`,
   );
   // Other work on the machine steals CPU from every process here; say how busy it was so numbers can be judged.
@@ -394,4 +466,5 @@ try {
 } finally {
   for (const child of children) if (child.connected) child.disconnect();
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
 }
