@@ -17,7 +17,8 @@ export function appliedHash(desired: object): string {
   return createHash('sha256').update(canonicalJson(desired)).digest('hex').slice(0, 32);
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted at every level: equal values give equal strings whatever the key order. */
+export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (key, inner) => {
     if (key === APPLIED_HASH_ANNOTATION) return undefined;
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
@@ -32,10 +33,8 @@ function canonicalJson(value: unknown): string {
 }
 
 /** A copy of `desired` with the applied-hash annotation set. */
-export function withAppliedHash<T extends { metadata?: { annotations?: Record<string, string> } }>(
-  desired: T,
-): T {
-  const copy = structuredClone(desired);
+export function withAppliedHash<T extends object>(desired: T): T {
+  const copy = structuredClone(desired) as T & { metadata?: { annotations?: Record<string, string> } };
   copy.metadata = copy.metadata ?? {};
   copy.metadata.annotations = {
     ...copy.metadata.annotations,
@@ -64,7 +63,7 @@ function covers(live: Json | undefined, desired: Json, key: string, parentKey = 
     if (!Array.isArray(live) || live.length !== desired.length) return false;
     return desired.every((item, index) => covers(live[index], item, key, parentKey));
   }
-  if (typeof desired === 'object') {
+  if (typeof desired === 'object' && desired !== null) {
     if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
     return Object.entries(desired).every(([k, v]) => covers(live[k], v as Json, k, key));
   }

@@ -1,0 +1,439 @@
+// The PlexMcpServer reconciler: level-triggered, so it recomputes everything from the resource and the informer
+// caches on every call, whatever event caused it. One call:
+//   read the resource from the cache → skip if gone or being deleted → parse the spec (invalid: InvalidSpec, stop)
+//   → resolve the referenced Secrets (missing: TokenSecretNotFound/…KeyMissing/RedisSecretNotFound, stop; the
+//   Secret informer re-enqueues the resource when the Secret appears) → ensure the generated Secrets (create once;
+//   rotate the auth token on request) → render the children → apply each one that differs from the cache → delete
+//   children the spec no longer wants → compute conditions from the observed Deployment → patch /status if changed.
+// A second call with nothing changed makes no write at all.
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import {
+  AUTH_TOKEN_KEY,
+  allChildRefs,
+  childNames,
+  generateSecretValue,
+  hashSecretData,
+  mcpEndpoint,
+  REDIS_PASSWORD_KEY,
+  renderAuthSecret,
+  renderPlexMcpServer,
+  renderRedisSecret,
+} from '../../cdk8s/plex-mcp-server/index.ts';
+import {
+  API_VERSION,
+  type Condition,
+  FIELD_MANAGER,
+  GROUP,
+  KIND,
+  PLURAL,
+  type PlexMcpServer,
+  parsePlexMcpServer,
+  ROTATE_AUTH_TOKEN_ANNOTATION,
+  VERSION,
+} from '../api/v1alpha1/index.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { EventRecorder, EventTarget } from '../runtime/event-recorder.ts';
+import type { ObjectStore } from '../runtime/informer.ts';
+import { KubeApiError, type KubeClient } from '../runtime/kube-client.ts';
+import { canonicalJson } from '../runtime/live-matches-desired.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { type ChildKind, kindInfo, resourcePath } from '../runtime/resource-paths.ts';
+import type { ServerSideApplier } from '../runtime/server-side-apply.ts';
+import type { ReconcileResult } from '../runtime/work-queue.ts';
+import {
+  type BlockingProblem,
+  type ConditionCore,
+  computeConditions,
+  conditionTransitions,
+  type DeploymentView,
+  withTransitionTimes,
+} from './conditions.ts';
+import { GeneratedSecrets, secretValue } from './generated-secrets.ts';
+import { splitKey } from './secret-reference-index.ts';
+
+/** A PlexMcpServer as the API server sends it, before parsing. */
+export interface RawPlexMcpServer extends KubernetesObject {
+  spec?: unknown;
+  status?: Record<string, unknown> & { conditions?: Condition[]; authTokenRotation?: string };
+}
+
+export type ChildCaches = Record<ChildKind, ObjectStore<KubernetesObject>>;
+
+export interface ReconcilerDeps {
+  client: KubeClient;
+  plexMcpServers: ObjectStore<RawPlexMcpServer>;
+  children: ChildCaches;
+  applier: ServerSideApplier;
+  events: EventRecorder;
+  logger: Logger;
+  clock: Clock;
+  /** Image of the server when spec.image is unset. */
+  defaultServerImage: string;
+}
+
+interface StatusFields {
+  observedGeneration?: number;
+  conditions: Condition[];
+  endpoint?: string;
+  authSecretName?: string;
+  authTokenRotation?: string;
+  replicas?: number;
+  readyReplicas?: number;
+}
+
+export class PlexMcpServerReconciler {
+  private readonly deps: ReconcilerDeps;
+  private readonly generatedSecrets: GeneratedSecrets;
+  /**
+   * Rotation requests handled by this process, by resource uid. The status records them too, but the next reconcile
+   * (triggered by the rotated Secret's own event) may still read a cached resource from before the status patch;
+   * without this memory it would rotate the token a second time.
+   */
+  private readonly rotationsHandled = new Map<string, string>();
+  /**
+   * The token written by a rotation, with the resourceVersion the cached Secret had before it: while the cache still
+   * shows that old version, the reconciler uses the new token (so the pod-template checksum does not flip back).
+   */
+  private readonly rotatedTokens = new Map<string, { staleResourceVersion: string; token: string }>();
+
+  constructor(deps: ReconcilerDeps) {
+    this.deps = deps;
+    this.generatedSecrets = new GeneratedSecrets(deps.client, FIELD_MANAGER);
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | undefined> {
+    const { namespace, name } = splitKey(key);
+    const raw = this.deps.plexMcpServers.get(name, namespace);
+    // Gone: its children carry owner references, Kubernetes' garbage collector removes them.
+    if (!raw) return undefined;
+    // Being deleted: nothing to do (no finalizer of ours); writing now would only race the garbage collector.
+    if (raw.metadata?.deletionTimestamp) return undefined;
+
+    const parsed = parsePlexMcpServer(raw);
+    if (!parsed.ok) {
+      // The CRD schema refuses most invalid objects; what gets here (e.g. an object stored before a schema change)
+      // waits for a spec edit, which re-enqueues it. No retry: retrying cannot fix a spec.
+      await this.finish(
+        raw,
+        { reason: 'InvalidSpec', message: `Invalid spec: ${parsed.errors.join('; ')}` },
+        {},
+      );
+      return undefined;
+    }
+    const resource = parsed.value;
+
+    const secretsOrProblem = this.resolveReferencedSecrets(resource);
+    if ('problem' in secretsOrProblem) {
+      await this.finish(raw, secretsOrProblem.problem, this.observedFields(resource));
+      return undefined;
+    }
+
+    const generated = await this.ensureGeneratedSecrets(resource, raw);
+    const secretsChecksum = hashSecretData({
+      plexToken: secretsOrProblem.plexToken,
+      externalRedisPassword: secretsOrProblem.externalRedisPassword,
+      authToken: generated.authToken,
+      redisPassword: generated.redisPassword,
+    });
+
+    const children = renderPlexMcpServer(resource, {
+      defaultServerImage: this.deps.defaultServerImage,
+      secretsChecksum,
+    });
+    const applyProblem = await this.applyChildren(resource, children);
+    await this.deleteUnwantedChildren(resource, children);
+
+    await this.finish(raw, applyProblem, {
+      ...this.observedFields(resource),
+      ...(generated.rotationHandled !== undefined ? { authTokenRotation: generated.rotationHandled } : {}),
+    });
+    return undefined;
+  }
+
+  /** Reads the Plex token (and an external Redis password) from the Secret cache, or says what is missing. */
+  private resolveReferencedSecrets(
+    resource: PlexMcpServer,
+  ): { plexToken: string; externalRedisPassword?: string } | { problem: BlockingProblem } {
+    const { namespace } = resource.metadata;
+    const tokenRef = resource.spec.plex.tokenSecretRef;
+    const tokenSecret = this.deps.children.Secret.get(tokenRef.name, namespace);
+    if (!tokenSecret) {
+      return {
+        problem: {
+          reason: 'TokenSecretNotFound',
+          message:
+            `Secret "${tokenRef.name}" (spec.plex.tokenSecretRef) was not found in namespace "${namespace}". ` +
+            `Create it: kubectl -n ${namespace} create secret generic ${tokenRef.name} ` +
+            `--from-literal=${tokenRef.key}=<your Plex token>`,
+        },
+      };
+    }
+    const plexToken = secretValue(tokenSecret, tokenRef.key);
+    if (!plexToken) {
+      const keys = Object.keys((tokenSecret as V1Secret).data ?? {});
+      return {
+        problem: {
+          reason: 'TokenSecretKeyMissing',
+          message:
+            `Secret "${tokenRef.name}" in namespace "${namespace}" has no (or an empty) key "${tokenRef.key}" ` +
+            `(spec.plex.tokenSecretRef.key); its keys are: ${keys.length > 0 ? keys.join(', ') : 'none'}. ` +
+            `Add the Plex token under "${tokenRef.key}" or point spec.plex.tokenSecretRef.key at the right key.`,
+        },
+      };
+    }
+    const passwordRef =
+      resource.spec.redis.mode === 'External' ? resource.spec.redis.external?.passwordSecretRef : undefined;
+    if (!passwordRef) return { plexToken };
+    const passwordSecret = this.deps.children.Secret.get(passwordRef.name, namespace);
+    const externalRedisPassword = secretValue(passwordSecret, passwordRef.key);
+    if (!externalRedisPassword) {
+      return {
+        problem: {
+          reason: 'RedisSecretNotFound',
+          message: passwordSecret
+            ? `Secret "${passwordRef.name}" in namespace "${namespace}" has no (or an empty) key "${passwordRef.key}" ` +
+              '(spec.redis.external.passwordSecretRef.key). Add the Redis password under that key.'
+            : `Secret "${passwordRef.name}" (spec.redis.external.passwordSecretRef) was not found in namespace ` +
+              `"${namespace}". Create it: kubectl -n ${namespace} create secret generic ${passwordRef.name} ` +
+              `--from-literal=${passwordRef.key}=<the Redis password>`,
+        },
+      };
+    }
+    return { plexToken, externalRedisPassword };
+  }
+
+  /**
+   * Creates `<name>-auth` (and `<name>-redis` with Managed Redis) once, and rotates the auth token when the
+   * rotation annotation carries a value the status has not recorded yet.
+   */
+  private async ensureGeneratedSecrets(
+    resource: PlexMcpServer,
+    raw: RawPlexMcpServer,
+  ): Promise<{ authToken: string; redisPassword?: string; rotationHandled?: string }> {
+    const names = childNames(resource);
+    const { namespace } = resource.metadata;
+    const target = this.eventTarget(raw);
+    const auth = await this.generatedSecrets.ensure(
+      renderAuthSecret(resource, generateSecretValue()),
+      AUTH_TOKEN_KEY,
+      this.deps.children.Secret.get(names.authSecret, namespace),
+    );
+    if (auth.written)
+      this.deps.events.record(
+        target,
+        'Normal',
+        'AuthSecretCreated',
+        `Created Secret ${names.authSecret} with a new auth token.`,
+      );
+    const uid = resource.metadata.uid ?? '';
+    const cachedAuth = this.deps.children.Secret.get(names.authSecret, namespace);
+    const rotated = this.rotatedTokens.get(uid);
+    let authToken = auth.value;
+    if (rotated && cachedAuth?.metadata?.resourceVersion === rotated.staleResourceVersion)
+      authToken = rotated.token;
+    else this.rotatedTokens.delete(uid);
+
+    const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
+    let rotationHandled: string | undefined;
+    if (
+      requested !== undefined &&
+      requested !== raw.status?.authTokenRotation &&
+      requested !== this.rotationsHandled.get(uid)
+    ) {
+      // A Secret created just now already holds a fresh token: record the request as handled without rotating.
+      if (!auth.written) {
+        authToken = generateSecretValue();
+        await this.generatedSecrets.replaceValue(namespace, names.authSecret, AUTH_TOKEN_KEY, authToken);
+        this.rotatedTokens.set(uid, {
+          staleResourceVersion: cachedAuth?.metadata?.resourceVersion ?? '',
+          token: authToken,
+        });
+        this.deps.events.record(
+          target,
+          'Normal',
+          'AuthTokenRotated',
+          `Rotated the auth token in Secret ${names.authSecret}; the server pods roll to pick it up.`,
+        );
+      }
+      this.rotationsHandled.set(uid, requested);
+    }
+    if (requested !== undefined && requested !== raw.status?.authTokenRotation) rotationHandled = requested;
+
+    if (resource.spec.redis.mode !== 'Managed') return { authToken, rotationHandled };
+    const redis = await this.generatedSecrets.ensure(
+      renderRedisSecret(resource, generateSecretValue()),
+      REDIS_PASSWORD_KEY,
+      this.deps.children.Secret.get(names.redisSecret, namespace),
+    );
+    if (redis.written)
+      this.deps.events.record(
+        target,
+        'Normal',
+        'RedisSecretCreated',
+        `Created Secret ${names.redisSecret} with a new Redis password.`,
+      );
+    return { authToken, redisPassword: redis.value, rotationHandled };
+  }
+
+  /** Applies each child that differs from its cached copy. A child Kubernetes refuses is a spec problem. */
+  private async applyChildren(
+    resource: PlexMcpServer,
+    children: KubernetesObject[],
+  ): Promise<BlockingProblem | undefined> {
+    const { namespace } = resource.metadata;
+    for (const child of children) {
+      const kind = child.kind as ChildKind;
+      const childName = child.metadata?.name ?? '';
+      const live = this.deps.children[kind].get(childName, namespace);
+      try {
+        const outcome = await this.deps.applier.apply(child, live);
+        if (outcome === 'applied') {
+          this.deps.logger.info(
+            { resource: `${namespace}/${resource.metadata.name}`, kind, name: childName },
+            live ? 'Updated child' : 'Created child',
+          );
+          this.deps.events.record(
+            this.eventTarget(resource),
+            'Normal',
+            live ? 'Updated' : 'Created',
+            `${live ? 'Updated' : 'Created'} ${kind} ${childName}.`,
+            'Apply',
+          );
+        }
+      } catch (error) {
+        // 400/422: the API server refused what the spec asks for (e.g. an invalid affinity). Retrying cannot help.
+        if (error instanceof KubeApiError && (error.status === 422 || error.status === 400)) {
+          return {
+            reason: 'InvalidSpec',
+            message: `Kubernetes refused ${kind} ${childName}: ${error.message}`,
+          };
+        }
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** Deletes children of ours that the current spec no longer renders (e.g. Redis after leaving Managed). */
+  private async deleteUnwantedChildren(resource: PlexMcpServer, children: KubernetesObject[]): Promise<void> {
+    const { namespace, uid } = resource.metadata;
+    const wanted = new Set(children.map((c) => `${c.kind}/${c.metadata?.name}`));
+    const names = childNames(resource);
+    wanted.add(`Secret/${names.authSecret}`);
+    if (resource.spec.redis.mode === 'Managed') wanted.add(`Secret/${names.redisSecret}`);
+    for (const ref of allChildRefs(resource)) {
+      if (wanted.has(`${ref.kind}/${ref.name}`)) continue;
+      const live = this.deps.children[ref.kind as ChildKind].get(ref.name, namespace);
+      const ownedByUs = live?.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid);
+      if (!live || !ownedByUs) continue;
+      try {
+        await this.deps.client.request('DELETE', resourcePath(kindInfo(ref.kind), namespace, ref.name));
+        this.deps.events.record(
+          this.eventTarget(resource),
+          'Normal',
+          'Deleted',
+          `Deleted ${ref.kind} ${ref.name} (no longer needed by the spec).`,
+          'Delete',
+        );
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+      }
+    }
+  }
+
+  /** Status fields observed from the children: endpoint, auth Secret name, replica counts. */
+  private observedFields(resource: PlexMcpServer): Partial<StatusFields> & { deployment?: DeploymentView } {
+    const names = childNames(resource);
+    const deployment = this.deps.children.Deployment.get(names.deployment, resource.metadata.namespace) as
+      | DeploymentView
+      | undefined;
+    return {
+      endpoint: mcpEndpoint(resource),
+      authSecretName: names.authSecret,
+      ...(deployment
+        ? {
+            replicas: deployment.status?.replicas ?? 0,
+            readyReplicas: deployment.status?.readyReplicas ?? 0,
+            deployment,
+          }
+        : {}),
+    };
+  }
+
+  /** Computes conditions, emits Events for transitions, and patches /status when anything changed. */
+  private async finish(
+    raw: RawPlexMcpServer,
+    problem: BlockingProblem | undefined,
+    observed: Partial<StatusFields> & { deployment?: DeploymentView },
+  ): Promise<void> {
+    const { deployment, ...fields } = observed;
+    const previous = raw.status?.conditions;
+    const wasReady = previous?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    const cores = computeConditions({
+      problem,
+      deployment,
+      deploymentName: raw.metadata?.name ?? '',
+      wasReady,
+    });
+    const generation = raw.metadata?.generation;
+    const status: StatusFields = {
+      ...fields,
+      ...(generation !== undefined ? { observedGeneration: generation } : {}),
+      conditions: withTransitionTimes(
+        previous,
+        cores,
+        new Date(this.deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        generation,
+      ),
+    };
+    this.recordTransitions(raw, previous, cores);
+    if (statusUnchanged(raw.status, status)) return;
+    const { namespace = '', name = '' } = raw.metadata ?? {};
+    const path = `${resourcePath({ apiVersion: `${GROUP}/${VERSION}`, plural: PLURAL }, namespace, name)}/status`;
+    try {
+      await this.deps.client.request('PATCH', path, {
+        query: { fieldManager: FIELD_MANAGER },
+        body: { status },
+        contentType: 'application/merge-patch+json',
+      });
+    } catch (error) {
+      // Deleted while we worked: nothing left to report on.
+      if (error instanceof KubeApiError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  private recordTransitions(
+    raw: RawPlexMcpServer,
+    previous: Condition[] | undefined,
+    cores: ConditionCore[],
+  ): void {
+    const target = this.eventTarget(raw);
+    for (const changed of conditionTransitions(previous, cores)) {
+      if (changed.type === 'Ready' && changed.status === 'True') {
+        this.deps.events.record(target, 'Normal', 'Ready', changed.message);
+      } else if (changed.type === 'Degraded' && changed.status === 'True') {
+        this.deps.events.record(target, 'Warning', changed.reason, changed.message);
+      }
+    }
+  }
+
+  private eventTarget(resource: {
+    metadata?: { name?: string; namespace?: string; uid?: string };
+  }): EventTarget {
+    return {
+      apiVersion: API_VERSION,
+      kind: KIND,
+      name: resource.metadata?.name ?? '',
+      namespace: resource.metadata?.namespace ?? '',
+      uid: resource.metadata?.uid,
+    };
+  }
+}
+
+/** True when every field we would write already has that value (other status fields are left alone). */
+function statusUnchanged(current: Record<string, unknown> | undefined, next: StatusFields): boolean {
+  if (!current) return false;
+  // Canonical JSON: the API server returns object keys in its own order.
+  return Object.entries(next).every(([key, value]) => canonicalJson(current[key]) === canonicalJson(value));
+}
