@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlaybackSession } from '../domain/session.ts';
+import { PlexNotFoundError } from '../plex/errors.ts';
 import type { PlaybackCommand } from '../plex/plex-client.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration } from './format-text.ts';
@@ -128,10 +129,23 @@ export const controlPlaybackTool = defineTool({
         `session_id: the player of session ${session.session_id} has no id Plex can address.`,
       );
     }
-    await deps.plex.sendPlaybackCommand(session.player.id, COMMAND_OF[args.action], {
-      offsetMs: args.action === 'seek' ? args.position_ms : undefined,
-      mediaKind: mediaKindOf(session.media.type),
-    });
+    try {
+      await deps.plex.sendPlaybackCommand(session.player.id, COMMAND_OF[args.action], {
+        offsetMs: args.action === 'seek' ? args.position_ms : undefined,
+        mediaKind: mediaKindOf(session.media.type),
+      });
+    } catch (error) {
+      // A 404 here is about the player, not a media id: Plex could not reach it (REFERENCE.md §3.8, §9.6).
+      if (error instanceof PlexNotFoundError) {
+        throw new ToolError(
+          'not_found',
+          `Plex could not reach the player "${session.player.name}" to ${args.action}. It may be offline, on another ` +
+            'network, or an app without remote control (Plex Web and Desktop do not accept it).',
+          { player: session.player.name, session_id: session.session_id },
+        );
+      }
+      throw error;
+    }
     // The cached session list is now wrong; drop it so the next get_playback_status asks Plex.
     await deps.cache.invalidate('sessions').catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'could not invalidate cached sessions');
