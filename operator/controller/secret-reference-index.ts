@@ -14,12 +14,15 @@ export function splitKey(key: ObjectKey): { namespace: string; name: string } {
   return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
+/** Any object with metadata; the spec is read leniently because it may be invalid. */
 interface RawPlexMcpServer {
   metadata?: { name?: string; namespace?: string };
-  spec?: {
-    plex?: { tokenSecretRef?: { name?: unknown } };
-    redis?: { external?: { passwordSecretRef?: { name?: unknown } } };
-  };
+  spec?: unknown;
+}
+
+interface SpecReferences {
+  plex?: { tokenSecretRef?: { name?: unknown } };
+  redis?: { external?: { passwordSecretRef?: { name?: unknown } } };
 }
 
 /**
@@ -27,10 +30,13 @@ interface RawPlexMcpServer {
  * resource still gets re-enqueued when its Secret changes (its status then reports the spec problem).
  */
 export function referencedSecretNames(resource: RawPlexMcpServer): string[] {
-  const names = [
-    resource.spec?.plex?.tokenSecretRef?.name,
-    resource.spec?.redis?.external?.passwordSecretRef?.name,
-  ].filter((name): name is string => typeof name === 'string' && name.length > 0);
+  const spec = (typeof resource.spec === 'object' ? resource.spec : undefined) as
+    | SpecReferences
+    | null
+    | undefined;
+  const names = [spec?.plex?.tokenSecretRef?.name, spec?.redis?.external?.passwordSecretRef?.name].filter(
+    (name): name is string => typeof name === 'string' && name.length > 0,
+  );
   return [...new Set(names)];
 }
 

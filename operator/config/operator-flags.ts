@@ -1,0 +1,89 @@
+// The operator's command line and environment, validated with zod. Flags win over environment variables.
+//   --namespaces a,b          watch only these namespaces (default: all)        env WATCH_NAMESPACES
+//   --leader-elect[=bool]     Lease leader election (default: true in a cluster)
+//   --leader-election-namespace  namespace of the Lease (default: POD_NAMESPACE, else the kubeconfig's namespace)
+//   --metrics-port 8080       /metrics
+//   --health-port 8081        /healthz, /readyz
+//   --server-image IMAGE      server image for resources without spec.image     env PLEX_MCP_SERVER_IMAGE
+//   --log-level info          trace|debug|info|warn|error                        env LOG_LEVEL
+//   --workers 4               concurrent reconciles
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const DEFAULT_SERVER_IMAGE = 'ghcr.io/plex-mcp/plex-mcp:latest';
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const OperatorFlagsSchema = z.object({
+  namespaces: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((ns) => ns.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas'),
+      ),
+    ),
+  leaderElect: booleanText.optional(),
+  leaderElectionNamespace: z.string().min(1).optional(),
+  metricsPort: port.default(8080),
+  healthPort: port.default(8081),
+  serverImage: z.string().min(1).default(DEFAULT_SERVER_IMAGE),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  workers: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type OperatorFlags = z.output<typeof OperatorFlagsSchema>;
+
+export type FlagsResult = { ok: true; flags: OperatorFlags } | { ok: false; errors: string[] };
+
+export function parseOperatorFlags(argv: readonly string[], env: NodeJS.ProcessEnv): FlagsResult {
+  let values: Record<string, string | undefined>;
+  try {
+    // `--leader-elect` alone means true; parseArgs wants a value for string options, so give it one.
+    const normalized = argv.map((arg) => (arg === '--leader-elect' ? '--leader-elect=true' : arg));
+    ({ values } = parseArgs({
+      args: normalized,
+      options: {
+        namespaces: { type: 'string' },
+        'leader-elect': { type: 'string' },
+        'leader-election-namespace': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'health-port': { type: 'string' },
+        'server-image': { type: 'string' },
+        'log-level': { type: 'string' },
+        workers: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Record<string, string | undefined> });
+  } catch (error) {
+    return { ok: false, errors: [(error as Error).message] };
+  }
+  const result = OperatorFlagsSchema.safeParse({
+    namespaces: values.namespaces ?? env.WATCH_NAMESPACES,
+    leaderElect: values['leader-elect'],
+    leaderElectionNamespace: values['leader-election-namespace'] ?? (env.POD_NAMESPACE || undefined),
+    metricsPort: values['metrics-port'],
+    healthPort: values['health-port'],
+    serverImage: values['server-image'] ?? (env.PLEX_MCP_SERVER_IMAGE || undefined),
+    logLevel: values['log-level'] ?? (env.LOG_LEVEL || undefined),
+    workers: values.workers,
+  });
+  if (result.success) return { ok: true, flags: result.data };
+  const flagName = (path: PropertyKey[]) =>
+    `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => `${flagName(issue.path)}: ${issue.message}`),
+  };
+}

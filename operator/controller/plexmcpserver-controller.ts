@@ -1,0 +1,185 @@
+// Wires the PlexMcpServer controller together: informers (PlexMcpServers, their children, Secrets) feed keys into
+// the work queue; workers run the reconciler. Started only while this replica leads (see manager.ts).
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { FIELD_MANAGER, GROUP, KIND, PLURAL, VERSION } from '../api/v1alpha1/index.ts';
+import { type Clock, sleep } from '../runtime/clock.ts';
+import type { EventRecorder } from '../runtime/event-recorder.ts';
+import { InformerGroup } from '../runtime/informer.ts';
+import type { KubeClient } from '../runtime/kube-client.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { OperatorMetrics } from '../runtime/metrics.ts';
+import { type ChildKind, KINDS } from '../runtime/resource-paths.ts';
+import { ServerSideApplier } from '../runtime/server-side-apply.ts';
+import { runWorkers, WorkQueue } from '../runtime/work-queue.ts';
+import { PlexMcpServerReconciler, type RawPlexMcpServer } from './plexmcpserver-reconciler.ts';
+import { objectKey, SecretReferenceIndex } from './secret-reference-index.ts';
+
+/** Only our children: the informers for them select on this label instead of caching every object of the kind. */
+export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=plex-mcp-operator';
+
+export interface ControllerOptions {
+  client: KubeClient;
+  namespaces: readonly string[];
+  workers: number;
+  defaultServerImage: string;
+  resyncPeriodMs: number;
+  logger: Logger;
+  metrics: OperatorMetrics;
+  events: EventRecorder;
+  clock: Clock;
+}
+
+export class PlexMcpServerController {
+  private readonly options: ControllerOptions;
+  private readonly queue: WorkQueue;
+  private readonly plexMcpServers: InformerGroup<RawPlexMcpServer>;
+  private readonly children: Record<ChildKind, InformerGroup<KubernetesObject>>;
+  private readonly index = new SecretReferenceIndex();
+  private readonly reconciler: PlexMcpServerReconciler;
+  private readonly stopSignal = new AbortController();
+  private workersDone: Promise<void> | undefined;
+  private resyncLoop: Promise<void> | undefined;
+
+  constructor(options: ControllerOptions) {
+    this.options = options;
+    const { client, namespaces, metrics, logger } = options;
+    this.queue = new WorkQueue({
+      clock: options.clock,
+      onDepth: (depth) => metrics.workqueueDepth.set(depth),
+      onRetry: () => metrics.workqueueRetries.inc(),
+    });
+    const onRestart = (info: { kind: string; namespace: string; delayMs: number; error: unknown }) => {
+      metrics.informerRestarts.inc({ kind: info.kind });
+      logger.warn(
+        { kind: info.kind, namespace: info.namespace || '*', delayMs: info.delayMs, err: info.error },
+        'Informer failed; restarting',
+      );
+    };
+    const base = { client, clock: options.clock, onRestart };
+    this.plexMcpServers = new InformerGroup<RawPlexMcpServer>(
+      { ...base, kind: { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, plural: PLURAL } },
+      namespaces,
+    );
+    const owned = (kind: ChildKind) =>
+      new InformerGroup<KubernetesObject>(
+        { ...base, kind: KINDS[kind], labelSelector: MANAGED_BY_SELECTOR },
+        namespaces,
+      );
+    this.children = {
+      ConfigMap: owned('ConfigMap'),
+      Service: owned('Service'),
+      Deployment: owned('Deployment'),
+      NetworkPolicy: owned('NetworkPolicy'),
+      // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
+      Secret: new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces),
+    };
+    this.reconciler = new PlexMcpServerReconciler({
+      client,
+      plexMcpServers: this.plexMcpServers,
+      children: this.children,
+      applier: new ServerSideApplier(client, FIELD_MANAGER),
+      events: options.events,
+      logger,
+      clock: options.clock,
+      defaultServerImage: options.defaultServerImage,
+    });
+    this.registerHandlers();
+  }
+
+  hasSynced(): boolean {
+    return (
+      this.plexMcpServers.hasSynced() &&
+      Object.values(this.children).every((informer) => informer.hasSynced())
+    );
+  }
+
+  /** Starts the informers, waits until their caches are filled, then starts the workers and the resync loop. */
+  async start(): Promise<void> {
+    const { logger } = this.options;
+    await Promise.all([this.plexMcpServers.start(), ...Object.values(this.children).map((i) => i.start())]);
+    while (!this.hasSynced() && !this.stopSignal.signal.aborted)
+      await sleep(this.options.clock, 50, this.stopSignal.signal);
+    if (this.stopSignal.signal.aborted) return;
+    logger.info({ resources: this.plexMcpServers.list().length }, 'Caches synced; starting workers');
+    this.workersDone = runWorkers(
+      this.queue,
+      this.options.workers,
+      (key) => this.reconcileWithMetrics(key),
+      (key, error) =>
+        logger.error({ resource: key, err: error }, 'Reconcile failed; will retry with backoff'),
+    );
+    this.resyncLoop = this.resync();
+  }
+
+  /** Stops taking keys, lets in-flight reconciles finish, then stops the informers. */
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    this.queue.shutDown();
+    await this.workersDone;
+    await this.resyncLoop;
+    await Promise.all([this.plexMcpServers.stop(), ...Object.values(this.children).map((i) => i.stop())]);
+  }
+
+  private async reconcileWithMetrics(key: string) {
+    const { metrics } = this.options;
+    const end = metrics.reconcileDuration.startTimer();
+    try {
+      const result = await this.reconciler.reconcile(key);
+      metrics.reconcileTotal.inc({ result: result?.requeueAfterMs !== undefined ? 'requeue' : 'success' });
+      return result;
+    } catch (error) {
+      metrics.reconcileTotal.inc({ result: 'error' });
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * Level-triggered safety net: every resync period, reconcile every resource again (with unchanged state that
+   * costs no writes), so a missed watch event cannot leave a resource stale for long.
+   */
+  private async resync(): Promise<void> {
+    const signal = this.stopSignal.signal;
+    for (;;) {
+      await sleep(this.options.clock, this.options.resyncPeriodMs, signal);
+      if (signal.aborted) return;
+      for (const resource of this.plexMcpServers.list()) this.enqueue(resource);
+    }
+  }
+
+  private enqueue(resource: KubernetesObject): void {
+    const { name, namespace } = resource.metadata ?? {};
+    if (name && namespace) this.queue.add(objectKey(namespace, name));
+  }
+
+  /** The PlexMcpServer that controls `child`, from its controller owner reference. */
+  private enqueueOwner(child: KubernetesObject): void {
+    const namespace = child.metadata?.namespace;
+    const owner = child.metadata?.ownerReferences?.find((ref) => ref.controller && ref.kind === KIND);
+    if (namespace && owner) this.queue.add(objectKey(namespace, owner.name));
+  }
+
+  private registerHandlers(): void {
+    const onResource = (resource: RawPlexMcpServer) => {
+      this.index.update(resource);
+      this.enqueue(resource);
+    };
+    this.plexMcpServers.on('add', onResource);
+    this.plexMcpServers.on('update', onResource);
+    this.plexMcpServers.on('delete', (resource) => this.index.remove(resource));
+
+    for (const kind of ['ConfigMap', 'Service', 'Deployment', 'NetworkPolicy'] as const) {
+      for (const event of ['add', 'update', 'delete'] as const) {
+        this.children[kind].on(event, (child) => this.enqueueOwner(child));
+      }
+    }
+    const onSecret = (secret: KubernetesObject) => {
+      this.enqueueOwner(secret);
+      const { name, namespace } = secret.metadata ?? {};
+      if (!name || !namespace) return;
+      for (const key of this.index.resourcesReferencing(namespace, name)) this.queue.add(key);
+    };
+    for (const event of ['add', 'update', 'delete'] as const) this.children.Secret.on(event, onSecret);
+  }
+}
