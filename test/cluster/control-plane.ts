@@ -253,6 +253,18 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
       '--allow-privileged=true',
       '--profiling=false',
+      // The `kubernetes` Service cannot point at 127.0.0.1 (Endpoints reject loopback), and nothing in-cluster
+      // needs it: without this the API server logs a sync error every 10 s.
+      '--endpoint-reconciler-type=none',
+      // The aggregation layer's front proxy, so extension API servers (and the components' delegated authn)
+      // find a request-header CA instead of logging its absence.
+      `--requestheader-client-ca-file=${pki.caCertFile}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${pki.frontProxyClient.certFile}`,
+      `--proxy-client-key-file=${pki.frontProxyClient.keyFile}`,
     ]);
     await waitUntil('kube-apiserver /readyz', () => answers200(`${server}/readyz`, admin));
 

@@ -29,6 +29,8 @@ export interface ControlPlanePki {
   controllerManager: KeyPair;
   scheduler: KeyPair;
   kwok: KeyPair;
+  /** The API server's identity towards extension API servers (aggregation layer). */
+  frontProxyClient: KeyPair;
   serviceAccountKeyFile: string;
   serviceAccountPublicKeyFile: string;
 }
@@ -129,7 +131,7 @@ export async function createControlPlanePki(dir: string, serviceIp: string): Pro
   const serviceAccountPublicKeyFile = path.join(dir, 'sa.pub');
 
   // Independent steps run together: openssl is single-threaded and there are two cores.
-  const [apiServer, admin, controllerManager, scheduler, kwok] = await Promise.all([
+  const [apiServer, admin, controllerManager, scheduler, kwok, frontProxyClient] = await Promise.all([
     issue(
       dir,
       'apiserver',
@@ -147,6 +149,7 @@ export async function createControlPlanePki(dir: string, serviceIp: string): Pro
     issue(dir, 'scheduler', '/CN=system:kube-scheduler', clientExtensions(), ca),
     // kwok writes node and pod status and node leases; there is no bootstrap role for it, so it is a master.
     issue(dir, 'kwok', '/O=system:masters/CN=kwok-controller', clientExtensions(), ca),
+    issue(dir, 'front-proxy-client', '/CN=front-proxy-client', clientExtensions(), ca),
     // RSA because every Kubernetes version accepts RS256 ServiceAccount signing keys.
     openssl([
       'genpkey',
@@ -169,6 +172,7 @@ export async function createControlPlanePki(dir: string, serviceIp: string): Pro
     controllerManager,
     scheduler,
     kwok,
+    frontProxyClient,
     serviceAccountKeyFile,
     serviceAccountPublicKeyFile,
   };
