@@ -59,10 +59,16 @@ export const searchMediaTool = defineTool({
       async () => {
         // /hubs/search limits per hub; ask each hub for `limit`, then filter and cap the union ourselves.
         const hits = await deps.plex.search(args.query, { limitPerHub: args.limit, sectionId });
-        return hits
-          .filter((item) => args.media_type === undefined || item.type === args.media_type)
-          .filter((item) => sectionId === undefined || item.library_id === sectionId)
-          .slice(0, args.limit);
+        return (
+          hits
+            .filter((item) => args.media_type === undefined || item.type === args.media_type)
+            // Plex already scopes by sectionId; drop only items that say they are elsewhere (some servers omit the id).
+            .filter(
+              (item) =>
+                sectionId === undefined || item.library_id === undefined || item.library_id === sectionId,
+            )
+            .slice(0, args.limit)
+        );
       },
     );
     const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
