@@ -11,9 +11,11 @@ import type { CheckResult, ReadinessCheck } from './health.ts';
  */
 export function plexReadinessCheck(
   plex: PlexClient,
-  options: { cacheMs?: number; critical?: boolean } = {},
+  options: { cacheMs?: number; critical?: boolean; answerWithinMs?: number } = {},
 ): ReadinessCheck {
   const cacheMs = options.cacheMs ?? 5_000;
+  // Kubelet probes time out after a few seconds; a Plex that hangs (plus retries) must not hang the probe.
+  const answerWithinMs = options.answerWithinMs ?? 2_000;
   let last: { at: number; result: CheckResult } | undefined;
   let inFlight: Promise<CheckResult> | undefined;
 
@@ -36,7 +38,20 @@ export function plexReadinessCheck(
         inFlight = undefined;
         return result;
       });
-      return inFlight;
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<CheckResult>((resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({ status: 'error', error: `Plex did not answer /identity within ${answerWithinMs} ms` }),
+          answerWithinMs,
+        );
+        timer.unref();
+      });
+      try {
+        return await Promise.race([inFlight, slow]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -240,6 +240,21 @@ describe('health and metrics', () => {
     }
   });
 
+  it('/health/ready answers within ~2 s even when Plex hangs', async () => {
+    const slow = await startHarness({ CACHE_ENABLED: 'true', PLEX_TIMEOUT: '20' });
+    try {
+      slow.sim.setFault({ mode: 'slow', delay_ms: 10_000 });
+      const started = performance.now();
+      const res = await raw(slow.server.url.replace(/\/mcp$/, '/health/ready'));
+      expect(performance.now() - started).toBeLessThan(4_000);
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body).checks.plex.status).toBe('error');
+    } finally {
+      slow.sim.setFault({ mode: 'none' });
+      await slow.close();
+    }
+  });
+
   it('/metrics serves Prometheus text without a token, counting tool calls', async () => {
     const client = await h.connect();
     await client.callTool({ name: 'list_libraries', arguments: {} });
