@@ -243,8 +243,10 @@ export const SchedulingSpecSchema = describe(
 export const PlexMcpServerSpecSchema = describe(
   z.object({
     plex: PlexSpecSchema,
-    cache: CacheSpecSchema.prefault({}),
-    redis: RedisSpecSchema.prefault({}),
+    // Object defaults spell out their nested defaults: the API server checks a default against the CEL
+    // rules as written, without first filling in nested defaults (`{}` fails "self.mode != ...").
+    cache: CacheSpecSchema.prefault({ enabled: true }),
+    redis: RedisSpecSchema.prefault({ mode: 'Managed' }),
     replicas: describe(
       z.int().min(0).max(100),
       'Number of server pods (0-100). Unset: the operator leaves the replica count alone so a ' +
@@ -261,7 +263,7 @@ export const PlexMcpServerSpecSchema = describe(
     resources: resourceRequirements(
       'the server container (default requests 50m cpu / 64Mi, limit 128Mi memory)',
     ),
-    service: ServiceSpecSchema.prefault({}),
+    service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
     logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
     scheduling: SchedulingSpecSchema.optional(),
   }),

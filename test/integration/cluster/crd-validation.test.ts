@@ -16,7 +16,13 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { GROUP, PLURAL, parsePlexMcpServer, VERSION } from '../../../operator/api/v1alpha1/index.ts';
+import {
+  buildPlexMcpServerCrd,
+  GROUP,
+  PLURAL,
+  parsePlexMcpServer,
+  VERSION,
+} from '../../../operator/api/v1alpha1/index.ts';
 import { kubeConfigForTests, testKubeconfigPath, waitFor } from '../../cluster/test-kube.ts';
 import { installCrd, refusal } from './crd-support.ts';
 
@@ -82,6 +88,28 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
       'Replicas',
       'Age',
     ]);
+  });
+
+  it('is stored with every default and CEL rule of the generated schema', () => {
+    type Found = { rules: string[]; defaults: Record<string, unknown> };
+    const collect = (node: Json, out: Found, path = ''): Found => {
+      for (const rule of node['x-kubernetes-validations'] ?? []) out.rules.push(`${path}: ${rule.rule}`);
+      if (node.default !== undefined) out.defaults[path] = node.default;
+      for (const [key, child] of Object.entries(node.properties ?? {}))
+        collect(child as Json, out, `${path}.${key}`);
+      if (node.items) collect(node.items, out, `${path}[]`);
+      return out;
+    };
+    const generated = buildPlexMcpServerCrd().spec.versions as Json[];
+    const expected = collect(generated[0]?.schema.openAPIV3Schema, { rules: [], defaults: {} });
+    const stored = collect(crd.spec.versions[0]?.schema?.openAPIV3Schema as Json, {
+      rules: [],
+      defaults: {},
+    });
+    // The API server sorts properties; order aside, nothing may be lost on the way.
+    expect(stored.rules.sort()).toEqual(expected.rules.sort());
+    expect(stored.defaults).toEqual(expected.defaults);
+    expect(stored.rules.length).toBeGreaterThanOrEqual(10);
   });
 
   it('keeps a description on every field as stored by the API server', () => {

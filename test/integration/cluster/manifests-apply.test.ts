@@ -9,13 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -33,7 +27,7 @@ import {
   VERSION,
 } from '../../../operator/api/v1alpha1/index.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
-import { errorText, installCrd, serverSideApply } from './crd-support.ts';
+import { errorText, installCrd, readObject, serverSideApply } from './crd-support.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const namespace = `manifests-${suffix}`;
@@ -69,7 +63,6 @@ const specs: Record<string, Record<string, unknown>> = {
 
 describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', () => {
   let kc: KubeConfig;
-  let objects: KubernetesObjectApi;
   const created: Record<string, PlexMcpServer> = {};
   const inputs = {
     defaultServerImage: 'plex-mcp:0.1.0',
@@ -78,7 +71,6 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
 
   beforeAll(async () => {
     kc = kubeConfigForTests();
-    objects = KubernetesObjectApi.makeApiClient(kc);
     await installCrd(kc);
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     // Real resources, so the children's owner references carry real uids.
@@ -136,9 +128,7 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
     const versions = async () =>
       Promise.all(
         children.map(async (child) => {
-          const live = (await objects.read(child as never)) as KubernetesObject & {
-            metadata: { generation?: number };
-          };
+          const live = await readObject<KubernetesObject & { metadata: { generation?: number } }>(kc, child);
           // Deployments get status writes from the controller-manager; their spec generation is what we own.
           return child.kind === 'Deployment'
             ? `${child.kind}/${live.metadata.name} generation ${live.metadata.generation}`
@@ -146,6 +136,25 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
         }),
       );
     const before = await versions();
+
+    // The API server stored what we rendered: e.g. the NetworkPolicy's peers (a client that mangled
+    // `from` would leave a rule that admits every pod).
+    const policy = children.find((c) => c.kind === 'NetworkPolicy') as KubernetesObject;
+    const livePolicy = await readObject<KubernetesObject & { spec: { ingress: { from?: unknown[] }[] } }>(
+      kc,
+      policy,
+    );
+    expect(livePolicy.spec.ingress[0]?.from).toEqual([
+      {
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/component': 'server',
+            'app.kubernetes.io/instance': 'managed',
+            'app.kubernetes.io/name': 'plex-mcp',
+          },
+        },
+      },
+    ]);
     for (const child of renderPlexMcpServer(resource, inputs)) await serverSideApply(kc, child);
     expect(await versions()).toEqual(before);
 

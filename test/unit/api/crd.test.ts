@@ -76,7 +76,7 @@ describe('PlexMcpServer CRD', () => {
     const spec = (root.properties as Record<string, JSONSchemaProps>).spec as JSONSchemaProps;
     const props = spec.properties as Record<string, JSONSchemaProps>;
     const redis = props.redis as JSONSchemaProps;
-    expect(redis.default).toEqual({});
+    expect(redis.default).toEqual({ mode: 'Managed' });
     expect((redis.properties as Record<string, JSONSchemaProps>).mode).toMatchObject({
       default: 'Managed',
       enum: ['Managed', 'External', 'Disabled'],
