@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -172,6 +172,42 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
       metadata: { generation?: number };
     };
     expect(before).not.toContain(`Deployment/managed generation ${applied.metadata.generation}`);
+  });
+
+  it('applies the output of the render CLI (GitOps without the operator) for real', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plex-mcp-render-'));
+    try {
+      const input = join(dir, 'resource.yaml');
+      const example = readFileSync('examples/plexmcpserver.yaml', 'utf8').replace(
+        'namespace: media',
+        `namespace: ${namespace}`,
+      );
+      writeFileSync(input, example.replace('name: living-room', 'name: gitops'));
+      const output = execFileSync(
+        process.execPath,
+        ['cdk8s/render/cli.ts', input, '--token-secret-data', 'abc'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const docs = parseAllDocuments(output, { version: '1.1' }).map((d) => d.toJS() as KubernetesObject);
+      expect(docs.map((d) => `${d.kind}/${d.metadata?.name}`)).toContain('Secret/gitops-auth');
+      for (const doc of docs) {
+        await serverSideApply(kc, doc).catch((error) => {
+          throw new Error(`${doc.kind}/${doc.metadata?.name}: ${errorText(error)}`);
+        });
+      }
+      const secret = await readObject<KubernetesObject & { data: Record<string, string> }>(kc, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'gitops-auth', namespace },
+      });
+      expect(Buffer.from(secret.data.AUTH_TOKEN ?? '', 'base64').toString().length).toBeGreaterThanOrEqual(
+        32,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts dist/install.yaml (from npm run synth) in a server-side dry-run apply', async () => {
