@@ -10,11 +10,12 @@
  * skipped proof is worse than none. SKIP_CLUSTER_TESTS=1 is the explicit opt-out: kubeconfig is then '' and the
  * cluster suites skip (they use `describe.skipIf(!inject('kubeconfig'))`), with a visible notice.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { MissingBinariesError } from './binaries.ts';
 import { startControlPlane } from './control-plane.ts';
+import { killRecordedProcessesSync } from './processes.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -53,7 +54,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   console.log(`control plane ready in ${(plane.readyInMs / 1000).toFixed(1)} s at ${plane.server}`);
   project.provide('kubeconfig', plane.kubeconfigPath);
   process.env.KUBECONFIG_FOR_TESTS = plane.kubeconfigPath;
+  // If the runner exits without calling the teardown (interrupted, crashed), do not leave the plane running.
+  const killOnExit = () => {
+    killRecordedProcessesSync(plane.processes);
+    if (process.env.PLEX_MCP_KEEP_CLUSTER_STATE !== '1')
+      rmSync(plane.stateDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   return async () => {
+    process.off('exit', killOnExit);
     await plane.stop();
   };
 }

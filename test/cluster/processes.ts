@@ -112,3 +112,18 @@ export async function tailOfFile(file: string, lines = 25): Promise<string> {
     return '(no log)';
   }
 }
+
+/**
+ * Last-resort cleanup for a starter that is exiting without running its async stop (e.g. the test runner was
+ * interrupted): SIGKILL every recorded process that is still the one we started. Synchronous, for 'exit' handlers.
+ */
+export function killRecordedProcessesSync(records: ProcessRecord[]): void {
+  for (const record of records) {
+    if (!isRunning(record)) continue;
+    try {
+      process.kill(record.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
