@@ -137,4 +137,22 @@ describe('tool cache end to end (memory store)', () => {
     // Three 1 s attempts, not three 3 s answers: the per-attempt timeout cut them (a loose bound, not a speed claim).
     expect(Date.now() - started).toBeLessThan(8_000);
   });
+
+  it('answers stale when Plex is too slow (timeout) and an expired entry exists', async () => {
+    const movie = s.sim.catalog.movies[3];
+    if (!movie) throw new Error('catalog too small');
+    const fresh = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(fresh.isError).toBeFalsy();
+    await sleep(1_100);
+    s.sim.setFault({ mode: 'slow', delay_ms: 3_000 });
+    const stale = await client.callTool({
+      name: 'get_media_details',
+      arguments: { media_id: movie.ratingKey },
+    });
+    expect(stale.isError).toBeFalsy();
+    expect(stale.structuredContent).toMatchObject({ stale: true });
+  });
 });

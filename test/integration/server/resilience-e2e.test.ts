@@ -95,3 +95,31 @@ describe('Plex circuit breaker end to end', () => {
     expect(s.resilience.circuitState()).toBe('closed');
   });
 });
+
+describe('circuit open with a cache', () => {
+  let s: E2e;
+  beforeAll(async () => {
+    s = await startE2e({ env: { CACHE_TTL_LIBRARIES: '1', PLEX_TIMEOUT: '1' }, halfOpenAfterMs: 60_000 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('answers expired entries as stale without reaching Plex while the circuit is open', async () => {
+    const client = await s.client();
+    const fresh = await client.callTool({ name: 'list_libraries', arguments: {} });
+    expect(fresh.isError).toBeFalsy();
+    await sleep(1_100);
+    s.sim.setFault({ mode: 'down' });
+    // Uncached calls open the circuit (5 consecutive failures).
+    for (let i = 0; i < 2; i++)
+      await client.callTool({ name: 'get_recently_added', arguments: { limit: 5 + i } });
+    expect(s.resilience.circuitState()).toBe('open');
+    const requests = Object.values(s.sim.requestCounts()).reduce((a, b) => a + b, 0);
+
+    const stale = await client.callTool({ name: 'list_libraries', arguments: {} });
+    expect(stale.isError).toBeFalsy();
+    expect(stale.structuredContent).toMatchObject({ stale: true });
+    expect(Object.values(s.sim.requestCounts()).reduce((a, b) => a + b, 0)).toBe(requests);
+  });
+});
