@@ -17,11 +17,23 @@ export interface InstallOptions {
   healthPort: number;
 }
 
+/**
+ * The package version: package.json is two directories up from the sources (cdk8s/install/) and three from
+ * the build (dist/cdk8s/install/), hence both candidates.
+ */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'plex-mcp' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new Error('cannot find the plex-mcp package.json to name the default image');
 }
 
 export function defaultInstallOptions(): InstallOptions {
