@@ -8,13 +8,14 @@
  *   and surrounding whitespace / Unicode composition of strings do not matter. Case is kept because only the tool
  *   knows whether it matters; tools should apply their defaults before calling the cache.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CacheableKind } from './tool-cache.ts';
 
 export const KEY_NAMESPACE = 'plexmcp:v1';
 
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot hash: no Hash object per cache lookup.
+  return hash('sha256', text, 'hex');
 }
 
 /** A short stable id for one Plex server: scheme, host, port and path, without credentials, query or trailing slash. */
