@@ -58,7 +58,8 @@ if all_present; then
   exit 0
 fi
 
-export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+# readonly: a build must never rewrite the committed pins (or look up new versions); fix them with go mod tidy.
+export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
 # Build into a scratch dir and rename at the end, so an interrupted build never looks complete.
 tmp_bin="$key_dir/bin.partial.$$"
 rm -rf "$tmp_bin"
