@@ -59,8 +59,11 @@ export interface RunningOperator {
   isActive(): boolean;
   /** Resolves when the operator stopped: 'stopped' after stop(), 'lost-leadership' if renewals failed. */
   readonly done: Promise<'stopped' | 'lost-leadership'>;
-  /** Stops the workers (in-flight reconciles finish), the informers, releases the Lease, closes the servers. */
-  stop(): Promise<void>;
+  /**
+   * Stops the workers (in-flight reconciles finish), the informers, releases the Lease (unless `releaseLease` is
+   * false: simulates a crash for tests), closes the servers.
+   */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 export function defaultIdentity(): string {
@@ -117,12 +120,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
 
   const electionStop = new AbortController();
   let election: Promise<void> | undefined;
+  let elector: LeaderElector | undefined;
   if (options.leaderElection === false) {
     metrics.isLeader.set(1);
     startController();
   } else {
     const le = options.leaderElection;
-    const elector = new LeaderElector({
+    elector = new LeaderElector({
       store: new KubeLeaseStore(client, le.namespace, le.name ?? DEFAULT_LEASE_NAME),
       identity,
       clock,
@@ -174,7 +178,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   }
 
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = (stopOptions: { releaseLease?: boolean } = {}) => {
+    if (stopOptions.releaseLease === false) elector?.abandonOnStop();
     stopping ??= (async () => {
       // Workers and informers first, so nothing writes after the Lease is released to the next leader.
       await stopController();

@@ -77,7 +77,12 @@ export class PlexMcpServerController {
       client,
       plexMcpServers: this.plexMcpServers,
       children: this.children,
-      applier: new ServerSideApplier(client, FIELD_MANAGER),
+      applier: new ServerSideApplier(client, FIELD_MANAGER, (desired, path) =>
+        logger.debug(
+          { kind: desired.kind, name: desired.metadata?.name, namespace: desired.metadata?.namespace, path },
+          'Child differs from the desired state',
+        ),
+      ),
       events: options.events,
       logger,
       clock: options.clock,

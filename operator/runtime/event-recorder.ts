@@ -2,6 +2,7 @@
 // Events are only emitted for real transitions and writes (the reconciler decides), and a short-lived memory of
 // recent (object, reason, note) drops repeats, so a resource that keeps failing the same way does not flood the
 // API server. Sending is best effort: a failed Event never fails a reconcile.
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
@@ -29,6 +30,10 @@ export interface EventRecorderOptions {
 
 const REPORTING_CONTROLLER = 'plexmcp.dev/plex-mcp-operator';
 
+function eventSuffix(nowMs: number): string {
+  return `${(nowMs * 1_000_000).toString(16)}${randomBytes(3).toString('hex')}`;
+}
+
 export class EventRecorder {
   private readonly options: EventRecorderOptions;
   private readonly recent: LRUCache<string, true>;
@@ -52,7 +57,11 @@ export class EventRecorder {
     const event = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { generateName: `${target.name}.`, namespace: target.namespace },
+      // Named like client-go's events (<object>.<unique hex>): generateName would need a prefix ending in a letter.
+      metadata: {
+        name: `${target.name}.${eventSuffix(this.options.clock.now())}`,
+        namespace: target.namespace,
+      },
       eventTime: microTime(this.options.clock.now()),
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: this.options.instance.slice(0, 128),

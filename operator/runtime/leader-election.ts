@@ -50,6 +50,7 @@ export class LeaderElector {
   private observedRecord: string | undefined;
   private observedTime = 0;
   private lastRenew = 0;
+  private releaseOnStop = true;
 
   constructor(options: LeaderElectorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -134,7 +135,19 @@ export class LeaderElector {
         return;
       }
     }
-    if (signal.aborted && this.leading) await this.release();
+    if (signal.aborted && this.leading) {
+      if (this.releaseOnStop) {
+        await this.release();
+      } else {
+        this.leading = false;
+        this.options.onStoppedLeading('released');
+      }
+    }
+  }
+
+  /** Makes run() stop WITHOUT releasing the Lease, as a crashed process would (tests of the Lease lapsing). */
+  abandonOnStop(): void {
+    this.releaseOnStop = false;
   }
 
   /** Gives the Lease up so another replica can take over at once instead of waiting for it to lapse. */

@@ -45,27 +45,51 @@ export function withAppliedHash<T extends object>(desired: T): T {
 
 /** True when applying `desired` (which must carry the hash annotation) to `live` would change nothing. */
 export function liveMatchesDesired(live: unknown, desired: unknown): boolean {
+  return differenceOf(live, desired) === undefined;
+}
+
+/** The first path where `live` differs from `desired`, for debug logs; undefined when it matches. */
+export function differenceOf(live: unknown, desired: unknown): string | undefined {
   const liveAnnotations = (live as { metadata?: { annotations?: Record<string, string> } })?.metadata
     ?.annotations;
   const desiredAnnotations = (desired as { metadata?: { annotations?: Record<string, string> } })?.metadata
     ?.annotations;
   const wanted = desiredAnnotations?.[APPLIED_HASH_ANNOTATION];
-  if (!wanted || liveAnnotations?.[APPLIED_HASH_ANNOTATION] !== wanted) return false;
-  return covers(live as Json, desired as Json, '');
+  if (!wanted || liveAnnotations?.[APPLIED_HASH_ANNOTATION] !== wanted)
+    return `metadata.annotations.${APPLIED_HASH_ANNOTATION}`;
+  const path: string[] = [];
+  // apiVersion and kind identify the object (it was found by them); items of a list response do not carry them.
+  const { apiVersion: _apiVersion, kind: _kind, ...body } = desired as Record<string, Json>;
+  return covers(live as Json, body, '', '', path) ? undefined : path.join('.');
 }
 
 const QUANTITY_PARENTS = new Set(['limits', 'requests']);
 const QUANTITY_KEYS = new Set(['sizeLimit']);
 
-function covers(live: Json | undefined, desired: Json, key: string, parentKey = ''): boolean {
+/** `path` collects the location of the first difference (innermost last). */
+function covers(
+  live: Json | undefined,
+  desired: Json,
+  key: string,
+  parentKey: string,
+  path: string[],
+): boolean {
   if (isEmpty(desired)) return live === undefined || isEmpty(live);
   if (Array.isArray(desired)) {
     if (!Array.isArray(live) || live.length !== desired.length) return false;
-    return desired.every((item, index) => covers(live[index], item, key, parentKey));
+    return desired.every((item, index) => {
+      const ok = covers(live[index], item, key, parentKey, path);
+      if (!ok) path.unshift(String(index));
+      return ok;
+    });
   }
   if (typeof desired === 'object' && desired !== null) {
     if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
-    return Object.entries(desired).every(([k, v]) => covers(live[k], v as Json, k, key));
+    return Object.entries(desired).every(([k, v]) => {
+      const ok = covers(live[k], v as Json, k, key, path);
+      if (!ok) path.unshift(k);
+      return ok;
+    });
   }
   if (live === desired) return true;
   // The API server stores resource quantities canonically ("1000m" comes back as "1", "0.5Gi" as "512Mi").

@@ -31,6 +31,7 @@ export function createOperatorLogger(level: string, destination: number | NodeJS
       base: { service: 'plex-mcp-operator' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: { err: serializeError, error: serializeError },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => {
@@ -43,6 +44,10 @@ export function createOperatorLogger(level: string, destination: number | NodeJS
     },
     stream as pino.DestinationStream,
   );
+}
+
+function serializeError(value: unknown): unknown {
+  return value instanceof Error ? errorFields(value) : value;
 }
 
 function errorFields(error: Error): Record<string, unknown> {

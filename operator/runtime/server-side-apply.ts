@@ -4,7 +4,7 @@
 // writes against the API server, multiplied by every resource and every resync.
 import { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeClient } from './kube-client.ts';
-import { liveMatchesDesired, withAppliedHash } from './live-matches-desired.ts';
+import { differenceOf, withAppliedHash } from './live-matches-desired.ts';
 import { kindInfo, resourcePath } from './resource-paths.ts';
 
 export interface ApplicableObject {
@@ -19,9 +19,17 @@ export class ServerSideApplier {
   private readonly client: KubeClient;
   private readonly fieldManager: string;
 
-  constructor(client: KubeClient, fieldManager: string) {
+  private readonly onDifference: ((desired: ApplicableObject, path: string) => void) | undefined;
+
+  /** `onDifference` hears why an apply was needed (the first differing path), for debug logs. */
+  constructor(
+    client: KubeClient,
+    fieldManager: string,
+    onDifference?: (desired: ApplicableObject, path: string) => void,
+  ) {
     this.client = client;
     this.fieldManager = fieldManager;
+    this.onDifference = onDifference;
   }
 
   /**
@@ -30,7 +38,9 @@ export class ServerSideApplier {
    */
   async apply(desired: ApplicableObject, live: unknown): Promise<ApplyOutcome> {
     const body = withAppliedHash(desired);
-    if (live !== undefined && liveMatchesDesired(live, body)) return 'unchanged';
+    const difference = live === undefined ? '(absent)' : differenceOf(live, body);
+    if (difference === undefined) return 'unchanged';
+    this.onDifference?.(desired, difference);
     const { kind = '', metadata = {} } = desired;
     if (!metadata.name || !metadata.namespace) throw new Error(`${kind} to apply has no name or namespace`);
     await this.client.request('PATCH', resourcePath(kindInfo(kind), metadata.namespace, metadata.name), {

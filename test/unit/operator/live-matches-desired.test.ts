@@ -121,3 +121,12 @@ describe('parseQuantity', () => {
     expect(parseQuantity('1Xi')).toBeUndefined();
   });
 });
+
+describe('list items', () => {
+  it('match without apiVersion and kind (list responses leave them out of items)', () => {
+    const { applied, live } = liveFrom(desiredDeployment);
+    delete live.apiVersion;
+    delete live.kind;
+    expect(liveMatchesDesired(live, applied)).toBe(true);
+  });
+});
