@@ -132,15 +132,44 @@ const NodeListSchema = z.object({
   ),
 });
 
+/** A component died during start-up; `portClash` when its log says a port we picked was taken meanwhile. */
+class ComponentExitedError extends Error {
+  override name = 'ComponentExitedError';
+  portClash = false;
+}
+
+const START_ATTEMPTS = 3;
+
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const startedAt = Date.now();
-  const nodeCount = options.nodes ?? 2;
-  const deadline = startedAt + (options.readyTimeoutMs ?? 120_000);
   const bin = findControlPlaneBinaries();
-
   const stateDir = options.stateDir
     ? path.resolve(options.stateDir)
     : await mkdtemp(path.join(os.tmpdir(), 'plex-mcp-control-plane-'));
+  // Free ports are picked before the components bind them; with several planes starting at once (parallel test
+  // runs, other engineers' clusters) one can be taken in between. That, and only that, is worth another try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, bin, stateDir, startedAt);
+    } catch (error) {
+      const clash =
+        error instanceof Error && error.cause instanceof ComponentExitedError && error.cause.portClash;
+      if (!clash || attempt >= START_ATTEMPTS) throw error;
+      console.warn(
+        `control plane: a port was taken during start-up, retrying (${error.message.split('\n')[0]})`,
+      );
+    }
+  }
+}
+
+async function startOnce(
+  options: ControlPlaneOptions,
+  bin: Record<Component, string>,
+  stateDir: string,
+  startedAt: number,
+): Promise<ControlPlane> {
+  const nodeCount = options.nodes ?? 2;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   const previous = await readControlPlaneState(stateDir).catch(() => undefined);
   if (previous?.processes.some(isRunning)) {
     throw new Error(
@@ -169,9 +198,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     for (;;) {
       const dead = state.processes.find((p) => !isRunning(p));
       if (dead) {
-        throw new Error(
-          `${dead.name} exited while waiting for ${description}; ${dead.logFile}:\n${await tailOfFile(dead.logFile)}`,
+        const log = await tailOfFile(dead.logFile);
+        const exited = new ComponentExitedError(
+          `${dead.name} exited while waiting for ${description}; ${dead.logFile}:\n${log}`,
         );
+        exited.portClash = /address already in use/i.test(log);
+        throw exited;
       }
       if (await check()) return;
       if (Date.now() > deadline) {
