@@ -43,8 +43,12 @@ if all_present; then
   exit 0
 fi
 
+# Non-login shells (CI) may lack the Go SDK's usual location on PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 command -v go >/dev/null 2>&1 || {
-  log "Go is required to build the control plane (go 1.24+); none found on PATH"
+  log "Go is required to build the control plane (go 1.24+); none found on PATH or in /usr/local/go/bin"
   exit 1
 }
 
@@ -80,6 +84,13 @@ kube_ldflags="-s -w \
  -X k8s.io/component-base/version.gitTreeState=clean \
  -X k8s.io/component-base/version.buildDate=$build_date"
 kwok_ldflags="-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${kwok_version#v}"
+
+# A cold build needs ~4 GB of GOCACHE, ~1.4 GB of modules and ~0.4 GB of binaries; say so before a 15-min build
+# dies of a full disk halfway.
+free_kb="$(df -Pk "$(go env GOCACHE | xargs dirname)" | awk 'NR==2 {print $4}')"
+if [ -n "$free_kb" ] && [ "$free_kb" -lt $((6 * 1024 * 1024)) ]; then
+  log "WARNING: only $((free_kb / 1024)) MB free for GOCACHE; a cold build needs about 6 GB"
+fi
 
 t0=$(date +%s)
 log "building kube-apiserver, kube-controller-manager, kube-scheduler $kube_version (cold builds take 10-20+ min on 2 cores)"
