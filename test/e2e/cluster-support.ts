@@ -12,10 +12,9 @@ import {
   CustomObjectsApi,
   KubeConfig,
   type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { KubeClient } from '../../operator/runtime/kube-client.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 /** Our own field manager, as a person's `kubectl apply --server-side` would have one (not the operator's). */
@@ -37,25 +36,51 @@ function applyOrder(object: KubernetesObject): number {
   return 2;
 }
 
+/**
+ * The API path of an object, from the API server's discovery document (cached per apiVersion). We send plain JSON
+ * on purpose: client-node's generic KubernetesObjectApi serializes known kinds through its typed models, which
+ * drops fields whose TypeScript names differ from the JSON ones (a CRD's `x-kubernetes-validations` and `default`,
+ * NetworkPolicy `from`), so the API server would receive a different object than the manifest says.
+ */
+const discovery = new Map<string, Promise<{ name: string; kind: string; namespaced: boolean }[]>>();
+async function objectPath(client: KubeClient, object: KubernetesObject): Promise<string> {
+  const apiVersion = object.apiVersion ?? '';
+  const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const key = `${client.kubeConfig.getCurrentCluster()?.server} ${prefix}`;
+  let resources = discovery.get(key);
+  if (!resources) {
+    resources = client
+      .request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', prefix)
+      .then((list) => list.resources);
+    discovery.set(key, resources);
+    resources.catch(() => discovery.delete(key));
+  }
+  const resource = (await resources).find((r) => r.kind === object.kind && !r.name.includes('/'));
+  if (!resource) throw new Error(`the API server serves no ${object.kind} in ${apiVersion}`);
+  const namespace = resource.namespaced ? `/namespaces/${object.metadata?.namespace ?? 'default'}` : '';
+  return `${prefix}${namespace}/${resource.name}/${object.metadata?.name}`;
+}
+
 /** Server-side apply of every object (force, like `kubectl apply --server-side --force-conflicts`). */
 export async function applyObjects(
   kc: KubeConfig,
   objects: KubernetesObject[],
   options: { dryRun?: boolean } = {},
 ): Promise<KubernetesObject[]> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const client = new KubeClient(kc);
   const applied: KubernetesObject[] = [];
   for (const object of [...objects].sort((a, b) => applyOrder(a) - applyOrder(b))) {
     try {
       applied.push(
-        await client.patch(
-          object,
-          undefined,
-          options.dryRun ? 'All' : undefined,
-          TEST_FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
+        await client.request<KubernetesObject>('PATCH', await objectPath(client, object), {
+          body: object,
+          contentType: 'application/apply-patch+yaml',
+          query: {
+            fieldManager: TEST_FIELD_MANAGER,
+            force: true,
+            ...(options.dryRun ? { dryRun: 'All' } : {}),
+          },
+        }),
       );
     } catch (error) {
       throw new Error(
@@ -71,9 +96,11 @@ export async function applyObjects(
 
 /** Deletes what applyObjects created (namespaced objects first); missing objects are fine. */
 export async function deleteObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const client = new KubeClient(kc);
   for (const object of [...objects].sort((a, b) => applyOrder(b) - applyOrder(a))) {
-    await client.delete(object, undefined, undefined, 0, undefined, 'Background').catch(() => undefined);
+    await objectPath(client, object)
+      .then((path) => client.request('DELETE', path, { query: { propagationPolicy: 'Background' } }))
+      .catch(() => undefined);
   }
 }
 

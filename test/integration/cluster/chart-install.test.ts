@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
 import {
   applyObjects,
@@ -149,6 +150,13 @@ describe.skipIf(!inject('kubeconfig'))('Helm chart on a real API server', () => 
     const clusterScoped = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
     cleanups.push(() => deleteObjects(kc, clusterScoped));
     await applyObjects(kc, objects);
+    // The CRD as the chart installed it: CEL rules intact, and protected from `helm uninstall`.
+    const crd = await new KubeClient(kc).request<{ metadata: { annotations?: Record<string, string> } }>(
+      'GET',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/plexmcpservers.plexmcp.dev',
+    );
+    expect(crd.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+    expect(JSON.stringify(crd)).toContain('x-kubernetes-validations');
 
     const { process } = await startOperatorLikeTheChart(kc, objects, releaseNamespace, fullname);
     // Stopped at the end of this test, not of the file: a cluster-wide operator left running would reconcile the
