@@ -111,7 +111,7 @@ t3=$(date +%s)
 log "kwok $kwok_version: $((t3 - t2)) s"
 
 "$tmp_bin/kube-apiserver" --version >&2
-"$tmp_bin/etcd" --version | head -1 >&2
+"$tmp_bin/etcd" --version >&2 # no `| head`: with pipefail, SIGPIPE would fail the build
 
 rm -rf "$bin_dir"
 mv "$tmp_bin" "$bin_dir"
