@@ -84,6 +84,15 @@ describe('production install (what the runtime image holds)', () => {
     expect(help.stdout + help.stderr).toMatch(/--leader-elect/);
   });
 
+  it("loads the operator's whole module graph from production dependencies", () => {
+    // ESM resolves every import before main() runs: a dev dependency would fail here with ERR_MODULE_NOT_FOUND,
+    // while a resolvable graph reaches the operator's own flag validation (exit 2, naming the flag).
+    const started = run('dist/operator/main.js', ['--log-level=loud']);
+    expect(started.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
+    expect(started.status).toBe(2);
+    expect(started.stderr).toMatch(/--log-level/);
+  });
+
   it('runs the Plex simulator (the plex-sim target) on production dependencies only', async () => {
     const help = run('test/plex-sim/main.ts', ['--help']);
     expect(help.status, help.stderr).toBe(0);
