@@ -71,7 +71,7 @@ async function writeState(stateDir: string, state: ControlPlaneState): Promise<v
   await writeFile(path.join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Stops recorded processes, newest first (node agents before the API server, the API server before etcd). */
+/** Stops recorded processes in dependency order: the API server's clients first, then the API server, then etcd. */
 export async function stopRecordedProcesses(processes: ProcessRecord[]): Promise<void> {
   const order: Component[] = ['kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const byName = (name: string) => processes.filter((p) => p.name === name);
