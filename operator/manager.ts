@@ -44,6 +44,8 @@ export interface OperatorOptions {
   /** Register Node process metrics (off in tests that run several operators in one process). */
   processMetrics?: boolean;
   clock?: Clock;
+  /** Hears every finished reconcile by resource key (tests, benchmarks). */
+  onReconciled?: (key: string, result: 'success' | 'requeue' | 'error') => void;
 }
 
 export interface RunningOperator {
@@ -95,6 +97,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       metrics,
       events,
       clock,
+      onReconciled: options.onReconciled,
     });
   const startController = () => {
     controller = makeController();

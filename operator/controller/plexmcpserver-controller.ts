@@ -27,6 +27,8 @@ export interface ControllerOptions {
   metrics: OperatorMetrics;
   events: EventRecorder;
   clock: Clock;
+  /** Hears every finished reconcile (tests count per-resource reconciles with it). */
+  onReconciled?: (key: string, result: 'success' | 'requeue' | 'error') => void;
 }
 
 export class PlexMcpServerController {
@@ -130,10 +132,13 @@ export class PlexMcpServerController {
     const end = metrics.reconcileDuration.startTimer();
     try {
       const result = await this.reconciler.reconcile(key);
-      metrics.reconcileTotal.inc({ result: result?.requeueAfterMs !== undefined ? 'requeue' : 'success' });
+      const outcome = result?.requeueAfterMs !== undefined ? 'requeue' : 'success';
+      metrics.reconcileTotal.inc({ result: outcome });
+      this.options.onReconciled?.(key, outcome);
       return result;
     } catch (error) {
       metrics.reconcileTotal.inc({ result: 'error' });
+      this.options.onReconciled?.(key, 'error');
       throw error;
     } finally {
       end();
