@@ -14,6 +14,8 @@ export interface KubeRequestOptions {
   body?: unknown;
   /** Content-Type of the body; JSON unless a patch strategy says otherwise. */
   contentType?: string;
+  /** Return the body as text instead of parsing JSON (e.g. the API server's /metrics). */
+  text?: boolean;
 }
 
 /** Called after every request; `resource` is the plural resource name (and subresource) taken from the path. */
@@ -75,7 +77,7 @@ export class KubeClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const context = new RequestContext(url.toString(), HttpMethod[verb]);
-    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('Accept', options.text ? 'text/plain, */*' : 'application/json');
     await this.kubeConfig.applySecurityAuthentication(context);
     const headers = { ...context.getHeaders() };
     let body: string | undefined;
@@ -94,6 +96,7 @@ export class KubeClient {
       status = response.status;
       const text = await response.text();
       if (!response.ok) throw errorFromResponse(status, text);
+      if (options.text) return text as T;
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (error) {
       if (error instanceof KubeApiError) throw error;

@@ -1,0 +1,257 @@
+// npm run bench:operator — the operator at scale on a local control plane (test/cluster/control-plane.ts).
+//
+// For each N (default 100 and 500): a fresh control plane, the operator as a separate process (as in production:
+// leader election on, JSON logs), N PlexMcpServers applied at once across 10 namespaces (token Secrets in place).
+// Measured:
+//   seconds_to_children   until every resource has its Deployment (the operator's own share of the work)
+//   seconds_to_ready      until every resource reports Ready=True for its generation (needs kube-controller-manager
+//                         to create ReplicaSets and Pods and kwok to run them: mostly the control plane's speed)
+//   rss_mib               the operator's resident memory at the end (/proc/<pid>/status VmRSS)
+//   steady_state_writes   write requests (POST/PUT/PATCH/DELETE) the operator sent during 60 s of steady state
+//                         afterwards, from its own kube_api_requests_total, leader-election Lease renewals excluded
+//                         (they are reported as lease_renewals)
+//   apiserver_writes      the same window seen by the API server (apiserver_request_total, verbs incl. APPLY), for
+//                         the kinds the operator writes (all clients; Deployment status writes of the controller
+//                         manager excluded)
+// Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
+// (Managed doubles the pods the control plane must run).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { buildPlexMcpServerCrd, CRD_NAME } from '../../operator/api/v1alpha1/index.ts';
+import { KubeClient } from '../../operator/runtime/kube-client.ts';
+import { resourcePath } from '../../operator/runtime/resource-paths.ts';
+import { startControlPlane } from '../cluster/control-plane.ts';
+import {
+  applyObject,
+  applyTokenSecret,
+  ensureNamespace,
+  type PlexMcpServerObject,
+  PMS_KIND,
+  plexMcpServer,
+  waitFor,
+} from '../integration/cluster/operator-helpers.ts';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
+const REDIS_MODE = process.env.BENCH_REDIS_MODE ?? 'Disabled';
+const NAMESPACES = 10;
+const APPLY_CONCURRENCY = 32;
+const OPERATOR_KINDS = new Set([
+  'plexmcpservers',
+  'configmaps',
+  'secrets',
+  'services',
+  'networkpolicies',
+  'events',
+]);
+
+interface Result {
+  n: number;
+  seconds_to_children: number;
+  seconds_to_ready: number;
+  rss_mib: number;
+  steady_state_writes: number;
+  lease_renewals: number;
+  apiserver_writes: number;
+  redis_mode: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+async function rssMib(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** Sum of a Prometheus counter's samples whose labels pass `keep`. */
+function sumCounter(text: string, name: string, keep: (labels: Record<string, string>) => boolean): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
+    const labels = Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (keep(labels)) total += Number(line.slice(line.lastIndexOf('}') + 1).trim());
+  }
+  return total;
+}
+
+async function operatorWrites(metricsPort: number): Promise<{ writes: number; lease: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const isWrite = (l: Record<string, string>) => l.verb !== 'GET';
+  return {
+    writes: sumCounter(text, 'kube_api_requests_total', (l) => isWrite(l) && l.resource !== 'leases'),
+    lease: sumCounter(text, 'kube_api_requests_total', (l) => isWrite(l) && l.resource === 'leases'),
+  };
+}
+
+async function apiserverWrites(client: KubeClient): Promise<number> {
+  const text = await client.request<string>('GET', '/metrics', { text: true });
+  return sumCounter(
+    text,
+    'apiserver_request_total',
+    (l) =>
+      ['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY'].includes(l.verb ?? '') &&
+      (OPERATOR_KINDS.has(l.resource ?? '') || (l.resource === 'deployments' && !l.subresource)),
+  );
+}
+
+async function runOnce(n: number): Promise<Result> {
+  // Enough fake nodes for the pods (110 per node), plus headroom.
+  const podsPerResource = REDIS_MODE === 'Managed' ? 2 : 1;
+  const nodes = Math.max(2, Math.ceil((n * podsPerResource) / 100) + 1);
+  console.error(`\n== N=${n}: starting a control plane with ${nodes} fake nodes`);
+  const plane = await startControlPlane({ nodes });
+  let operator: ChildProcess | undefined;
+  try {
+    const kc = new KubeConfig();
+    kc.loadFromFile(plane.kubeconfigPath);
+    const client = new KubeClient(kc);
+    await applyObject(
+      client,
+      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`,
+      buildPlexMcpServerCrd(),
+    );
+    await waitFor(
+      async () => {
+        const crd = await client.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
+          'GET',
+          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`,
+        );
+        return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      },
+      { timeoutMs: 30_000, description: 'CRD established' },
+    );
+    const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`);
+    for (const ns of namespaces) {
+      await ensureNamespace(client, ns);
+      await applyTokenSecret(client, ns);
+    }
+
+    const metricsPort = await freePort();
+    const healthPort = await freePort();
+    operator = spawn(
+      process.execPath,
+      [
+        path.join(import.meta.dirname, '../../operator/main.ts'),
+        '--leader-elect=true',
+        '--leader-election-namespace=default',
+        `--metrics-port=${metricsPort}`,
+        `--health-port=${healthPort}`,
+        '--log-level=warn',
+        '--server-image=plex-mcp:bench',
+      ],
+      { env: { ...process.env, KUBECONFIG: plane.kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const pid = operator.pid ?? 0;
+    await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+        const body = (await res.json()) as { leader?: boolean; cachesSynced?: boolean };
+        return body.leader && body.cachesSynced;
+      },
+      { timeoutMs: 60_000, description: 'operator leading with synced caches' },
+    );
+    console.error(`operator pid ${pid} ready, RSS ${await rssMib(pid)} MiB; applying ${n} PlexMcpServers`);
+
+    const names = Array.from({ length: n }, (_, i) => ({
+      ns: namespaces[i % NAMESPACES] as string,
+      name: `pms-${i}`,
+    }));
+    const started = Date.now();
+    await pool(names, APPLY_CONCURRENCY, async ({ ns, name }) => {
+      await applyObject(
+        client,
+        resourcePath(PMS_KIND, ns, name),
+        plexMcpServer(ns, name, { redis: { mode: REDIS_MODE } }),
+      );
+    });
+    console.error(`applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    let childrenAt = 0;
+    const readyAt = await waitFor(
+      async () => {
+        const deployments = await client.request<{ items: unknown[] }>('GET', '/apis/apps/v1/deployments', {
+          query: { labelSelector: 'app.kubernetes.io/component=server' },
+        });
+        if (!childrenAt && deployments.items.length >= n) childrenAt = Date.now();
+        const list = await client.request<{ items: PlexMcpServerObject[] }>(
+          'GET',
+          '/apis/plexmcp.dev/v1alpha1/plexmcpservers',
+        );
+        const ready = list.items.filter(
+          (r) =>
+            r.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+            r.status.observedGeneration === r.metadata?.generation,
+        ).length;
+        process.stderr.write(
+          `\r  ${((Date.now() - started) / 1000).toFixed(0)} s: deployments ${deployments.items.length}/${n}, ready ${ready}/${n}   `,
+        );
+        return ready >= n ? Date.now() : undefined;
+      },
+      { timeoutMs: 900_000, intervalMs: 1_000, description: `${n} PlexMcpServers Ready` },
+    );
+    process.stderr.write('\n');
+    const secondsToReady = (readyAt - started) / 1000;
+    const secondsToChildren = ((childrenAt || readyAt) - started) / 1000;
+
+    // Steady state: let in-flight status updates land, then count writes over the window.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const opBefore = await operatorWrites(metricsPort);
+    const apiBefore = await apiserverWrites(client);
+    console.error(`steady state: counting writes for ${STEADY_SECONDS} s`);
+    await new Promise((resolve) => setTimeout(resolve, STEADY_SECONDS * 1000));
+    const opAfter = await operatorWrites(metricsPort);
+    const apiAfter = await apiserverWrites(client);
+    const rss = await rssMib(pid);
+
+    return {
+      n,
+      seconds_to_children: Math.round(secondsToChildren * 10) / 10,
+      seconds_to_ready: Math.round(secondsToReady * 10) / 10,
+      rss_mib: rss,
+      steady_state_writes: opAfter.writes - opBefore.writes,
+      lease_renewals: opAfter.lease - opBefore.lease,
+      apiserver_writes: apiAfter - apiBefore,
+      redis_mode: REDIS_MODE,
+    };
+  } finally {
+    if (operator && operator.exitCode === null) {
+      const exited = new Promise((resolve) => operator?.once('exit', resolve));
+      operator.kill('SIGTERM');
+      await exited;
+    }
+    await plane.stop();
+  }
+}
+
+const results: Result[] = [];
+for (const n of SIZES) results.push(await runOnce(n));
+console.log('\n n     children_s  ready_s  rss_mib  steady_writes  lease_renewals  apiserver_writes');
+for (const r of results) {
+  console.log(
+    ` ${String(r.n).padEnd(5)} ${String(r.seconds_to_children).padEnd(11)} ${String(r.seconds_to_ready).padEnd(8)} ${String(r.rss_mib).padEnd(8)} ${String(r.steady_state_writes).padEnd(14)} ${String(r.lease_renewals).padEnd(15)} ${r.apiserver_writes}`,
+  );
+}
+for (const r of results) console.log(JSON.stringify(r));
