@@ -76,7 +76,8 @@ async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freeLoopbackPort();
   const child = fork(
     path.join(repo, 'test/plex-sim/main.ts'),
-    ['--port', String(port), '--token', plexToken, '--items', String(ITEMS)],
+    // `--token=<t>`: a random token may start with '-', which parseArgs would take for an option.
+    ['--port', String(port), `--token=${plexToken}`, '--items', String(ITEMS)],
     {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
