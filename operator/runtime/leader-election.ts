@@ -54,12 +54,14 @@ export class LeaderElector {
 
   constructor(options: LeaderElectorOptions) {
     this.clock = options.clock ?? systemClock;
+    // `??` rather than spreading defaults: an explicit `undefined` option must not erase a default (a retry period
+    // of undefined would make setTimeout fire at once and renew the Lease in a hot loop).
     this.options = {
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
-      retryPeriodMs: 2_000,
-      clock: this.clock,
       ...options,
+      clock: this.clock,
+      leaseDurationMs: options.leaseDurationMs ?? 15_000,
+      renewDeadlineMs: options.renewDeadlineMs ?? 10_000,
+      retryPeriodMs: options.retryPeriodMs ?? 2_000,
     };
   }
 

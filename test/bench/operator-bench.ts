@@ -97,12 +97,29 @@ function sumCounter(text: string, name: string, keep: (labels: Record<string, st
   return total;
 }
 
-async function operatorWrites(metricsPort: number): Promise<{ writes: number; lease: number }> {
+/** The operator's write requests by "VERB resource", for the log when steady state is not quiet. */
+function writesByTarget(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('kube_api_requests_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1];
+    const resource = /resource="([^"]*)"/.exec(line)?.[1];
+    if (verb === 'GET') continue;
+    const key = `${verb} ${resource}`;
+    out.set(key, (out.get(key) ?? 0) + Number(line.slice(line.lastIndexOf('}') + 1)));
+  }
+  return out;
+}
+
+async function operatorWrites(
+  metricsPort: number,
+): Promise<{ writes: number; lease: number; byTarget: Map<string, number> }> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const isWrite = (l: Record<string, string>) => l.verb !== 'GET';
   return {
     writes: sumCounter(text, 'kube_api_requests_total', (l) => isWrite(l) && l.resource !== 'leases'),
     lease: sumCounter(text, 'kube_api_requests_total', (l) => isWrite(l) && l.resource === 'leases'),
+    byTarget: writesByTarget(text),
   };
 }
 
@@ -225,6 +242,10 @@ async function runOnce(n: number): Promise<Result> {
     const opAfter = await operatorWrites(metricsPort);
     const apiAfter = await apiserverWrites(client);
     const rss = await rssMib(pid);
+    for (const [target, count] of opAfter.byTarget) {
+      const delta = count - (opBefore.byTarget.get(target) ?? 0);
+      if (delta > 0) console.error(`  steady-state writes: ${target} = ${delta}`);
+    }
 
     return {
       n,

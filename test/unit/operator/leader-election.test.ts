@@ -131,6 +131,34 @@ describe('LeaderElector', () => {
     await runB;
   });
 
+  it('keeps its defaults when options are passed as undefined (no hot renew loop)', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeaseStore();
+    const a = new LeaderElector({
+      store,
+      clock,
+      identity: 'a',
+      leaseDurationMs: undefined,
+      renewDeadlineMs: undefined,
+      retryPeriodMs: undefined,
+      onStartedLeading: () => {},
+      onStoppedLeading: () => {},
+    });
+    const stop = new AbortController();
+    const run = a.run(stop.signal);
+    await flush();
+    expect(store.record?.leaseDurationSeconds).toBe(15);
+    const writes = store.writes;
+    clock.advance(1999);
+    await flush();
+    expect(store.writes).toBe(writes); // no renewal before the 2 s retry period
+    clock.advance(1);
+    await flush();
+    expect(store.writes).toBe(writes + 1);
+    stop.abort();
+    await run;
+  });
+
   it('stops leading when renewals fail for longer than the renew deadline', async () => {
     const clock = new FakeClock();
     const store = new MemoryLeaseStore();
