@@ -428,6 +428,13 @@ async function main(): Promise<void> {
     `server: ${path.relative(repo, serverEntry)}; cached/ceiling ratio ${(cachedRun.rps / ceiling.rps).toFixed(3)}; server peak RSS (VmHWM) ${cachedPeak.toFixed(1)} MiB; ` +
       `coalescing: ${COALESCE_CALLS} identical cold calls → ${coalescedPlexRequests} Plex request(s)`,
   );
+  // The closed-loop generator shares the machine with the server: when it, not the server, is the bottleneck (the
+  // bare server then idles part of the time), the rps ratio flatters; CPU time per request does not depend on that.
+  console.log(
+    `server CPU per request: cached ${cachedRun.serverCpuUsPerRequest.toFixed(0)} µs vs bare node:http ` +
+      `${ceiling.serverCpuUsPerRequest.toFixed(0)} µs (CPU-efficiency ratio ${(ceiling.serverCpuUsPerRequest / cachedRun.serverCpuUsPerRequest).toFixed(3)}); ` +
+      `bare server busy ${(ceiling.serverCpu * 100).toFixed(0)}% of a core during its run`,
+  );
   // Other work on the machine steals CPU from every process here; say how busy it was so numbers can be judged.
   console.log(
     `load average before ${load}, after ${os
