@@ -4,10 +4,13 @@
  * - no offline queue and a short command timeout: while Redis is down every call fails fast and the cache goes
  *   straight to Plex instead of queueing behind a dead connection;
  * - reconnect forever with a capped exponential backoff, so the server recovers without intervention;
+ * - a Redis that keeps connections open but stops answering (hung, partitioned) trips a small circuit breaker, so it
+ *   costs one command timeout every couple of seconds rather than one per call;
  * - one warning per outage and one info line on recovery, not one line per failed command or reconnect attempt;
  * - RESP2 and plain GET/SET PX/SCAN/UNLINK only, so any Redis >= 4 (or a compatible server) works.
  * The password is passed as an option, never logged, and stripped from any error text we log.
  */
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConnectionConfig } from './cache-config.ts';
@@ -21,10 +24,13 @@ const SCAN_BATCH = 500;
 
 export interface RedisStoreOptions extends RedisConnectionConfig {
   logger: Logger;
-  /** Told whenever the connection goes up or down (drives the redis-connected gauge). */
-  onConnectionChange?: (connected: boolean) => void;
   /** Reconnect delay cap, ms (tests lower it so recovery is quick). */
   maxReconnectDelayMs?: number;
+  /**
+   * After 3 consecutive failed commands (a Redis that accepts connections but does not answer, e.g. hung or
+   * partitioned without a TCP reset) the store stops sending commands for this long, then tries one. Default 2 000 ms.
+   */
+  unresponsiveRetryMs?: number;
 }
 
 export interface RedisStore extends CacheStore {
@@ -36,6 +42,14 @@ export interface RedisStore extends CacheStore {
 export function reconnectDelay(attempt: number, capMs: number): number {
   const ceiling = Math.min(capMs, RECONNECT_BASE_DELAY_MS * 2 ** Math.min(attempt - 1, 16));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** Thrown without touching the network while the connection is down: the caller goes to Plex at once. */
+class RedisNotConnectedError extends Error {
+  override readonly name = 'RedisNotConnectedError';
+  constructor() {
+    super('redis not connected');
+  }
 }
 
 function redactor(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
@@ -76,80 +90,107 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   };
   const client = new Redis(url, redisOptions);
 
+  /** The connection is up (ioredis 'ready'), as opposed to 'commands are being answered' (the breaker). */
   let ready = false;
   let closing = false;
   let outageSince: number | undefined;
   const readyWaiters = new Set<() => void>();
 
-  function markDown(reason: string): void {
-    if (closing) return;
-    if (ready) options.onConnectionChange?.(false);
-    ready = false;
-    if (outageSince === undefined) {
-      outageSince = Date.now();
-      log.warn(
-        { reason: redact(reason) },
-        'redis unavailable: answering without the shared cache until it returns (reconnecting in the background)',
-      );
-    }
+  // Commands that fail (timeouts above all) open this breaker, so a Redis that holds connections open without
+  // answering costs one command timeout every `unresponsiveRetryMs`, not one per tool call.
+  const commands = circuitBreaker(
+    handleWhen((error) => !(error instanceof RedisNotConnectedError)),
+    { breaker: new ConsecutiveBreaker(3), halfOpenAfter: options.unresponsiveRetryMs ?? 2_000 },
+  );
+  const answering = () => commands.state !== CircuitState.Open && commands.state !== CircuitState.Isolated;
+
+  /** Starts an outage (at most one warning per outage), whether the connection dropped or commands stopped. */
+  function noteOutage(reason: string): void {
+    if (closing || outageSince !== undefined) return;
+    outageSince = Date.now();
+    log.warn(
+      { reason: redact(reason) },
+      'redis unavailable: answering without the shared cache until it returns (reconnecting in the background)',
+    );
   }
+
+  /** Ends the outage once the connection is up and commands are answered again. */
+  function noteRecovery(): void {
+    if (!ready || !answering() || outageSince === undefined) return;
+    log.info({ outage_ms: Date.now() - outageSince }, 'redis connection restored: cache back in use');
+    outageSince = undefined;
+  }
+
+  const retryMs = options.unresponsiveRetryMs ?? 2_000;
+  let probeTimer: NodeJS.Timeout | undefined;
+  /**
+   * While the breaker is open, a PING every `retryMs` is its trial request, so the store recovers (and /health and
+   * the gauge say so) even when no tool call arrives to try.
+   */
+  function scheduleProbe(): void {
+    if (closing || probeTimer) return;
+    probeTimer = setTimeout(() => {
+      probeTimer = undefined;
+      if (closing || answering()) return;
+      command(() => client.ping()).catch(() => scheduleProbe());
+    }, retryMs + 10);
+    probeTimer.unref();
+  }
+
+  commands.onBreak((reason) => {
+    const error = 'error' in reason ? reason.error : undefined;
+    noteOutage(`redis not answering: ${error instanceof Error ? error.message : 'commands failing'}`);
+    scheduleProbe();
+  });
+  commands.onReset(() => noteRecovery());
 
   client.on('ready', () => {
     ready = true;
-    options.onConnectionChange?.(true);
-    if (outageSince !== undefined) {
-      log.info({ outage_ms: Date.now() - outageSince }, 'redis connection restored: cache back in use');
-      outageSince = undefined;
-    } else {
-      log.debug('redis connected');
-    }
+    if (outageSince === undefined) log.debug('redis connected');
+    noteRecovery();
     for (const wake of readyWaiters) wake();
     readyWaiters.clear();
   });
-  // Without an 'error' listener ioredis would print every failed reconnect; markDown logs once per outage instead.
-  client.on('error', (error: Error) => markDown(error.message));
-  client.on('close', () => markDown('connection closed'));
+  // Without an 'error' listener ioredis would print every failed reconnect; one warning per outage instead.
+  client.on('error', (error: Error) => {
+    if (!ready) noteOutage(error.message);
+    else log.debug({ err: redact(error.message) }, 'redis error');
+  });
+  client.on('close', () => {
+    ready = false;
+    noteOutage('connection closed');
+  });
 
   // Connect in the background: the server starts and answers (from Plex) even if Redis is not there yet.
-  client.connect().catch((error: Error) => markDown(error.message));
+  client.connect().catch((error: Error) => noteOutage(error.message));
 
-  function requireReady(): void {
-    // Fail fast rather than queue: the caller falls through to Plex.
-    if (!ready) throw new Error('redis not connected');
+  /** Runs one command: fails fast while disconnected or while the breaker is open (the caller goes to Plex). */
+  async function command<T>(run: () => Promise<T>): Promise<T> {
+    if (!ready) throw new RedisNotConnectedError();
+    return commands.execute(run);
   }
 
   return {
     mode: 'redis',
     async get(key) {
-      requireReady();
-      try {
-        const text = await client.get(key);
-        return text ?? undefined;
-      } catch (error) {
-        markDown((error as Error).message);
-        throw error;
-      }
+      const text = await command(() => client.get(key));
+      return text ?? undefined;
     },
     async set(key, text, lifetimeMs) {
-      requireReady();
-      try {
-        await client.set(key, text, 'PX', Math.max(1, Math.round(lifetimeMs)));
-      } catch (error) {
-        markDown((error as Error).message);
-        throw error;
-      }
+      await command(() => client.set(key, text, 'PX', Math.max(1, Math.round(lifetimeMs))));
     },
     async deleteByPrefix(prefix) {
-      requireReady();
       // SCAN, not KEYS: never block a Redis that other servers share. Keys are hex hashes, so the prefix is glob-safe.
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_BATCH);
+        const [next, keys] = await command(() =>
+          client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_BATCH),
+        );
         cursor = next;
-        if (keys.length > 0) await client.unlink(...keys);
+        if (keys.length > 0) await command(() => client.unlink(...keys));
       } while (cursor !== '0');
     },
-    connected: () => ready,
+    connected: () => ready && answering(),
     waitUntilConnected(timeoutMs) {
       if (ready) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -167,6 +208,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async close() {
       closing = true;
       ready = false;
+      clearTimeout(probeTimer);
       try {
         await client.quit();
       } catch {

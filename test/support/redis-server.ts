@@ -30,6 +30,10 @@ export interface RunningRedis {
   restart(): Promise<void>;
   /** Whether the process is running right now. */
   running(): boolean;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing is answered, like a hung or partitioned Redis. */
+  pause(): void;
+  /** Lets a paused process continue (SIGCONT). */
+  resume(): void;
 }
 
 const READY_TIMEOUT_MS = 10_000;
@@ -106,6 +110,7 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Runn
   async function terminate(signal: NodeJS.Signals): Promise<void> {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGCONT'); // a paused process would not act on SIGTERM
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill(signal);
@@ -119,6 +124,12 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Runn
     port,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     kill: () => terminate('SIGKILL'),
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
     async stop() {
       await terminate('SIGTERM');
       await rm(dir, { recursive: true, force: true });

@@ -281,4 +281,54 @@ describe.skipIf(!redisBinary)('Redis tool cache (real redis-server)', () => {
       lines.filter((l) => l.level === 30 && String(l.msg).startsWith('redis connection restored')),
     ).toHaveLength(1);
   });
+
+  it('stops waiting on a Redis that holds connections open but does not answer, and recovers when it answers again', async () => {
+    const { logger, lines } = capturingLogger();
+    const commandTimeoutMs = 200;
+    const store = createRedisStore({
+      url: redis.url,
+      password: PASSWORD,
+      logger,
+      commandTimeoutMs,
+      unresponsiveRetryMs: 500,
+    });
+    const cache = createStoreBackedCache({
+      store,
+      ttlSeconds: ttls,
+      staleSeconds: 3600,
+      plexServerUrl: PLEX,
+      shouldServeStale: isOutage,
+      logger,
+    });
+    caches.push(cache);
+    await store.waitUntilConnected(5_000);
+    await cache.getOrLoad('libraries', { probe: 'hung' }, async () => 'before');
+    await settle();
+
+    redis.pause();
+    let slowCalls = 0;
+    let calls = 0;
+    try {
+      const until = Date.now() + 2_000;
+      while (Date.now() < until) {
+        const started = performance.now();
+        const r = await cache.getOrLoad('search', { query: `hung-${calls}` }, async () => 'from plex');
+        expect(r.value).toBe('from plex');
+        if (performance.now() - started >= commandTimeoutMs) slowCalls++;
+        calls++;
+        await sleep(10);
+      }
+      expect(cache.status().connected).toBe(false);
+    } finally {
+      redis.resume();
+    }
+    // Only the calls that tripped the breaker and its periodic trial waited for a Redis timeout; the rest failed fast.
+    expect(calls).toBeGreaterThan(20);
+    expect(slowCalls).toBeLessThanOrEqual(8);
+
+    await until(() => cache.status().connected);
+    expect((await cache.getOrLoad('libraries', { probe: 'hung' }, async () => 'after')).value).toBe('before');
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+    expect(lines.filter((l) => String(l.msg).startsWith('redis connection restored'))).toHaveLength(1);
+  });
 });
