@@ -51,6 +51,8 @@ export interface PlexResilienceOptions {
 }
 
 export interface PlexResilienceEvents {
+  /** One HTTP attempt finished: `outcome` is `ok`, the HTTP status (`404`, `503`), `timeout`, `network` or `bad_response`. */
+  attempted(endpoint: string, outcome: string, seconds: number): void;
   retried(endpoint: string): void;
   shortCircuited(endpoint: string): void;
   circuitChanged(state: CircuitStateName): void;
@@ -129,8 +131,13 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
     let lastFailure: { error: unknown } | undefined;
     const runAttempt = async (signal: AbortSignal): Promise<T> => {
       if (attempts++ > 0) options.events?.retried(endpoint);
+      const started = performance.now();
+      const finished = (outcome: string) =>
+        options.events?.attempted(endpoint, outcome, (performance.now() - started) / 1000);
       try {
-        return await attempt(signal);
+        const result = await attempt(signal);
+        finished('ok');
+        return result;
       } catch (error) {
         // Our timeout fired and the attempt's error does not classify itself: it is a timeout.
         const timedOut =
@@ -138,6 +145,7 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
           !requestOptions.signal?.aborted &&
           (error as { retryable?: unknown })?.retryable === undefined;
         lastFailure = { error: timedOut ? new PlexTimeoutError(endpoint, options.timeoutMs) : error };
+        finished(attemptOutcome(lastFailure.error));
         throw lastFailure.error;
       }
     };
@@ -163,4 +171,17 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** A low-cardinality label for a failed attempt: the HTTP status when Plex answered, else the kind of failure. */
+function attemptOutcome(error: unknown): string {
+  if (error instanceof PlexTimeoutError) return 'timeout';
+  const { status, retryable, name } = (error ?? {}) as {
+    status?: unknown;
+    retryable?: unknown;
+    name?: unknown;
+  };
+  if (typeof status === 'number') return String(status);
+  if (name === 'PlexTimeoutError' || name === 'TaskCancelledError') return 'timeout';
+  return retryable === false ? 'bad_response' : 'network';
 }

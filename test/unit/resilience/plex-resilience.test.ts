@@ -177,6 +177,33 @@ describe('Plex resilience policy', () => {
     expect(text).toContain('plexmcp_plex_short_circuited_total{endpoint="/library/metadata/:id"} 1');
     expect(text).toContain('plexmcp_plex_circuit_opened_total 1');
     expect(text).toContain('plexmcp_plex_circuit_state 1');
+    // Three attempts reached Plex and failed at the network level; the short-circuited call never did.
+    expect(text).toContain(
+      'plexmcp_plex_requests_total{endpoint="/library/metadata/:id",status="network"} 3',
+    );
+  });
+
+  it('counts Plex request attempts by endpoint and status', async () => {
+    const registry = new Registry();
+    const p = policy({ events: createResilienceMetrics(registry) });
+    await p.execute(async () => 'ok', read);
+    await expect(
+      p.execute(async () => {
+        throw Object.assign(new Error('not found'), { retryable: false, status: 404 });
+      }, read),
+    ).rejects.toThrow('not found');
+    await expect(
+      p.execute(async () => {
+        throw Object.assign(new Error('garbage'), { retryable: false });
+      }, read),
+    ).rejects.toThrow('garbage');
+    const text = await registry.metrics();
+    expect(text).toContain('plexmcp_plex_requests_total{endpoint="/library/metadata/:id",status="ok"} 1');
+    expect(text).toContain('plexmcp_plex_requests_total{endpoint="/library/metadata/:id",status="404"} 1');
+    expect(text).toContain(
+      'plexmcp_plex_requests_total{endpoint="/library/metadata/:id",status="bad_response"} 1',
+    );
+    expect(text).toContain('plexmcp_plex_request_duration_seconds_count{endpoint="/library/metadata/:id"} 3');
   });
 
   it('lets the caller cancel', async () => {
