@@ -389,6 +389,16 @@ export class PlexMcpServerReconciler {
     this.recordTransitions(raw, previous, cores);
     if (statusUnchanged(raw.status, status)) return;
     const { namespace = '', name = '' } = raw.metadata ?? {};
+    this.deps.logger.debug(
+      {
+        resource: `${namespace}/${name}`,
+        changed: Object.keys(status).filter(
+          (key) => canonicalJson(raw.status?.[key]) !== canonicalJson(status[key as keyof StatusFields]),
+        ),
+        conditions: cores.map((c) => `${c.type}=${c.status}/${c.reason}`).join(' '),
+      },
+      'Status changed',
+    );
     const path = `${resourcePath({ apiVersion: `${GROUP}/${VERSION}`, plural: PLURAL }, namespace, name)}/status`;
     try {
       await this.deps.client.request('PATCH', path, {

@@ -28,6 +28,7 @@ import {
   applyObject,
   applyTokenSecret,
   ensureNamespace,
+  keepNodeLeasesFresh,
   type PlexMcpServerObject,
   PMS_KIND,
   plexMcpServer,
@@ -141,10 +142,13 @@ async function runOnce(n: number): Promise<Result> {
   console.error(`\n== N=${n}: starting a control plane with ${nodes} fake nodes`);
   const plane = await startControlPlane({ nodes });
   let operator: ChildProcess | undefined;
+  let stopNodeLeases: (() => void) | undefined;
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(plane.kubeconfigPath);
     const client = new KubeClient(kc);
+    // See keepNodeLeasesFresh: without it the plane's nodes (and so every pod) flap not-Ready every ~55 s.
+    stopNodeLeases = keepNodeLeasesFresh(client);
     await applyObject(
       client,
       `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`,
@@ -263,6 +267,7 @@ async function runOnce(n: number): Promise<Result> {
       operator.kill('SIGTERM');
       await exited;
     }
+    stopNodeLeases?.();
     await plane.stop();
   }
 }
