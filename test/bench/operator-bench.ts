@@ -246,6 +246,13 @@ async function runOnce(n: number): Promise<Result> {
     const opAfter = await operatorWrites(metricsPort);
     const apiAfter = await apiserverWrites(client);
     const rss = await rssMib(pid);
+    const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metricsText)?.[1] ?? 0) / 2 ** 20;
+    console.error(
+      `operator memory: RSS ${rss} MiB, V8 heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(1)} MiB of ` +
+        `${gauge('nodejs_heap_size_total_bytes').toFixed(1)} MiB, external ${gauge('nodejs_external_memory_bytes').toFixed(1)} MiB`,
+    );
     for (const [target, count] of opAfter.byTarget) {
       const delta = count - (opBefore.byTarget.get(target) ?? 0);
       if (delta > 0) console.error(`  steady-state writes: ${target} = ${delta}`);
