@@ -1,6 +1,10 @@
 /**
  * Builds the server's ToolCache from a CacheConfig: Redis when a URL is configured, the in-memory LRU otherwise,
  * pass-through when caching is disabled.
+ *
+ * The Redis store (and with it ioredis, ~22 MiB of RSS once loaded) is imported only when Redis is configured, so
+ * a server on the in-memory cache never pays for it. `createToolCache` stays synchronous for its callers: the
+ * store is wrapped in `lazyRedisStore`, which queues calls behind the one-off dynamic import.
  */
 import type { Logger } from 'pino';
 import type { CacheConfig } from './cache-config.ts';
@@ -9,7 +13,7 @@ import type { CacheStore } from './cache-store.ts';
 import type { Clock } from './clock.ts';
 import { createDisabledCache } from './disabled-cache.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { createRedisStore } from './redis-store.ts';
+import type { RedisStoreOptions } from './redis-store.ts';
 import { createStoreBackedCache } from './store-backed-cache.ts';
 import type { ToolCache } from './tool-cache.ts';
 
@@ -34,7 +38,7 @@ export function createToolCache(config: CacheConfig, deps: ToolCacheDependencies
 function buildCache(config: CacheConfig, deps: ToolCacheDependencies): ToolCache {
   if (!config.enabled) return createDisabledCache();
   const store: CacheStore = config.redis
-    ? createRedisStore({
+    ? lazyRedisStore({
         ...config.redis,
         logger: deps.logger,
         ...(deps.redisMaxReconnectDelayMs !== undefined
@@ -52,4 +56,31 @@ function buildCache(config: CacheConfig, deps: ToolCacheDependencies): ToolCache
     metrics: deps.metrics,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
+}
+
+/**
+ * A CacheStore that loads `redis-store.ts` on first construction and forwards to it. Until the import has finished
+ * (a few ms at startup) calls wait for it and `connected()` is false, which the cache already treats as "Redis not
+ * there yet": misses go to Plex. A failed import (a broken install) makes every call reject, i.e. no caching.
+ */
+function lazyRedisStore(options: RedisStoreOptions): CacheStore {
+  let loaded: CacheStore | undefined;
+  const ready = import('./redis-store.ts').then((module) => {
+    loaded = module.createRedisStore(options);
+    return loaded;
+  });
+  ready.catch((error: unknown) =>
+    options.logger.error({ err: error }, 'could not load the Redis cache store'),
+  );
+  return {
+    mode: 'redis',
+    get: async (key) => (loaded ?? (await ready)).get(key),
+    set: async (key, text, lifetimeMs) => (loaded ?? (await ready)).set(key, text, lifetimeMs),
+    deleteByPrefix: async (prefix) => (loaded ?? (await ready)).deleteByPrefix(prefix),
+    connected: () => loaded?.connected() ?? false,
+    close: async () => {
+      const store = await ready.catch(() => undefined);
+      await store?.close();
+    },
+  };
 }

@@ -1,7 +1,7 @@
-import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/express';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -20,6 +20,13 @@ export interface AppOptions {
   health: HealthState;
   metricsRegistry: Registry;
   logger: Logger;
+}
+
+/** The SDK's node:http guards answer 403 themselves and return false; true means go on. */
+function asMiddleware(guard: (req: IncomingMessage, res: ServerResponse) => boolean): RequestHandler {
+  return (req, res, next) => {
+    if (guard(req, res)) next();
+  };
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -55,8 +62,8 @@ export function createApp(options: AppOptions): { app: Express; mcpHandler: McpH
 
   const guards = [
     noStore(),
-    ...(isLoopbackHost(config.server.host) ? [hostHeaderValidation(LOCALHOST_NAMES)] : []),
-    originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts]),
+    ...(isLoopbackHost(config.server.host) ? [asMiddleware(hostHeaderValidation(LOCALHOST_NAMES))] : []),
+    asMiddleware(originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts])),
     bearerAuth(authToken),
     express.json({ limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }),
   ];

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { Logger } from '../observability/logger.ts';
 import {
   PlexBadResponseError,
@@ -35,27 +36,38 @@ export interface PlexRequest {
   expectBody?: boolean;
 }
 
+/** Idle keep-alive sockets are closed after this long (Plex, like Node, may close them first; see below). */
+const IDLE_SOCKET_MS = 30_000;
+
 /**
- * The HTTP edge to Plex: one keep-alive undici Pool bounded by PLEX_MAX_CONNECTIONS, the X-Plex-* identity
+ * The HTTP edge to Plex: one keep-alive node:http(s) Agent bounded by PLEX_MAX_CONNECTIONS, the X-Plex-* identity
  * headers, JSON decoding and status → typed error mapping. Timeouts, retries and the circuit breaker are the
  * policy's job; this class just performs one attempt per call of the policy's callback.
+ *
+ * Why node:http and not undici: the server talks to one Plex origin with a handful of sockets, which node:http's
+ * Agent does as well, while loading undici costs ~28 MiB of RSS in a process that should fit in a small container.
+ * The Agent honours a server's `Keep-Alive: timeout=N` hint, so a socket Plex is about to close is not reused.
  */
 export class PlexHttp {
-  readonly #pool: Pool;
+  readonly #agent: http.Agent;
+  readonly #request: typeof http.request;
+  readonly #origin: URL;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
   readonly #policy: PlexRequestPolicy;
   readonly #logger: Logger | undefined;
+  /** Socket inactivity ceiling while a request is in flight (the policy's AbortSignal normally fires first). */
+  readonly #socketTimeoutMs: number;
 
   constructor(options: PlexHttpOptions) {
     const base = new URL(options.baseUrl);
+    this.#origin = base;
     this.#basePath = base.pathname.replace(/\/+$/, '');
-    this.#pool = new Pool(base.origin, {
-      connections: options.maxConnections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs + 1_000,
-      bodyTimeout: options.timeoutMs + 1_000,
-    });
+    const secure = base.protocol === 'https:';
+    const agentOptions = { keepAlive: true, maxSockets: options.maxConnections, timeout: IDLE_SOCKET_MS };
+    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.#request = secure ? https.request : http.request;
+    this.#socketTimeoutMs = options.timeoutMs + 1_000;
     this.#policy = options.policy;
     this.#logger = options.logger;
     this.#headers = {
@@ -81,7 +93,7 @@ export class PlexHttp {
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    this.#agent.destroy();
   }
 
   async #attempt(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
@@ -102,33 +114,54 @@ export class PlexHttp {
     }
   }
 
+  /** One GET on the pool; resolves with the response once its headers are in. */
+  #send(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = this.#request(
+        {
+          protocol: this.#origin.protocol,
+          hostname: this.#origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: this.#origin.port,
+          method: 'GET',
+          path,
+          headers,
+          agent: this.#agent,
+          signal,
+          timeout: this.#socketTimeoutMs,
+        },
+        resolve,
+      );
+      req.once('timeout', () =>
+        req.destroy(Object.assign(new Error('socket timeout'), { code: 'ETIMEDOUT' })),
+      );
+      req.once('error', reject);
+      req.end();
+    });
+  }
+
   async #attemptOnce(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
     const path = this.#basePath + request.path + toQueryString(request.query);
     const endpoint = request.endpoint;
-    let response: Awaited<ReturnType<Pool['request']>>;
+    let response: IncomingMessage;
     try {
-      response = await this.#pool.request({
-        method: 'GET',
-        path,
-        headers: { ...this.#headers, ...request.headers },
-        signal,
-      });
+      response = await this.#send(path, { ...this.#headers, ...request.headers }, signal);
     } catch (error) {
       throw toNetworkError(error, endpoint, signal);
     }
 
-    const { statusCode, body } = response;
+    const statusCode = response.statusCode ?? 0;
     if (statusCode < 200 || statusCode >= 300) {
-      await body.dump().catch(() => undefined);
+      response.resume();
       throw statusError(statusCode, endpoint);
     }
     if (request.expectBody === false) {
-      await body.dump().catch(() => undefined);
+      response.resume();
       return undefined;
     }
-    let text: string;
+    let text = '';
     try {
-      text = await body.text();
+      response.setEncoding('utf8');
+      for await (const chunk of response) text += chunk as string;
     } catch (error) {
       throw toNetworkError(error, endpoint, signal);
     }
@@ -178,7 +211,7 @@ function toNetworkError(error: unknown, endpoint: string, signal: AbortSignal): 
   if (signal.aborted) {
     return new PlexUnavailableError(`Plex did not answer ${endpoint} in time`, { endpoint });
   }
-  // undici error codes (ECONNREFUSED, UND_ERR_SOCKET, ...) say what failed without leaking request details.
+  // Node's error codes (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...) say what failed without leaking request details.
   const code = (error as { code?: unknown })?.code;
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.name : 'network error';
   return new PlexUnavailableError(`Plex is unreachable (${reason}) on ${endpoint}`, { endpoint });
