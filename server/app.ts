@@ -9,6 +9,7 @@ import { createApp } from './http/create-app.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { plexReadinessCheck } from './http/plex-readiness.ts';
 import { createMcpServer } from './mcp/create-mcp-server.ts';
+import { createMcpServerPool, type McpServerPool } from './mcp/mcp-server-pool.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type ServerMetrics } from './observability/metrics.ts';
 import { createPlexClient } from './plex/create-plex-client.ts';
@@ -116,11 +117,16 @@ function cacheReadinessCheck(cache: ToolCache): ReadinessCheck {
   };
 }
 
+/** Idle McpServer instances kept for reuse: about the concurrency a single replica sees; more are built on demand. */
+const MAX_IDLE_MCP_SERVERS = 64;
+
 export interface RunningHttpServer {
   /** The MCP endpoint, e.g. http://127.0.0.1:8080/mcp. */
   url: string;
   port: number;
   deps: ServerDeps;
+  /** The reused McpServer instances behind POST /mcp (2026-07-28 requests). */
+  mcpServers: Pick<McpServerPool, 'idle' | 'created'>;
   /** Stops accepting, lets in-flight requests finish (bounded), then closes deps it created. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -133,9 +139,11 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
   const ownDeps = deps === undefined;
   const d = deps ?? (await createServerDeps(config));
   let listening = false;
+  // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe).
+  const pool = createMcpServerPool({ create: () => createMcpServer(d), maxIdle: MAX_IDLE_MCP_SERVERS });
   const { app, mcpHandler } = createApp({
     config,
-    createServer: () => createMcpServer(d),
+    createServer: (ctx) => pool.factory(ctx),
     health: { started: () => listening, readinessChecks: d.readinessChecks },
     metricsRegistry: d.metrics.registry,
     logger: d.logger,
@@ -160,6 +168,7 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
     url,
     port,
     deps: d,
+    mcpServers: pool,
     close(options = {}) {
       closing ??= (async () => {
         listening = false;

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './respond.ts';
 
 const CHALLENGE = 'Bearer realm="plex-mcp"';
 
@@ -8,29 +9,30 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Static bearer-token check for /mcp. Both sides are hashed to SHA-256 first so `timingSafeEqual` compares equal
- * lengths and the comparison time reveals neither the token nor its length.
+ * Static bearer-token check for /mcp: true when the request carries the token, otherwise answers 401 with a
+ * `WWW-Authenticate` challenge and returns false. Both sides are hashed to SHA-256 first so `timingSafeEqual`
+ * compares equal lengths and the comparison time reveals neither the token nor its length.
  */
-export function bearerAuth(expectedToken: string): RequestHandler {
+export function bearerAuth(expectedToken: string): (req: IncomingMessage, res: ServerResponse) => boolean {
   const expected = digest(expectedToken);
-  return (req, res, next) => {
+  return (req, res) => {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
     const presented = match?.[1];
-    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) {
-      next();
-      return;
-    }
+    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return true;
     const challenge = presented === undefined ? CHALLENGE : `${CHALLENGE}, error="invalid_token"`;
-    res
-      .status(401)
-      .setHeader('WWW-Authenticate', challenge)
-      .json({
+    sendJson(
+      res,
+      401,
+      {
         error: presented === undefined ? 'unauthorized' : 'invalid_token',
         error_description:
           presented === undefined
             ? 'Send Authorization: Bearer <AUTH_TOKEN>.'
             : 'The bearer token is not valid.',
-      });
+      },
+      { 'WWW-Authenticate': challenge },
+    );
+    return false;
   };
 }

@@ -1,4 +1,5 @@
-import { type Request, type Response, Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import { sendJson } from './respond.ts';
 
 export type CheckStatus = 'ok' | 'degraded' | 'error';
 
@@ -23,25 +24,22 @@ export interface HealthState {
   readinessChecks: readonly ReadinessCheck[];
 }
 
+export const HEALTH_PATHS = ['/health/live', '/health/startup', '/health/ready'] as const;
+export type HealthPath = (typeof HEALTH_PATHS)[number];
+
 /**
- * /health/live, /health/startup and /health/ready. Mounted before the Host/Origin guards and without auth:
+ * /health/live, /health/startup and /health/ready. Served before the Host/Origin guards and without auth:
  * kubelet probes send the pod IP as Host and carry no token.
  */
-export function healthRouter(state: HealthState): Router {
-  const router = Router();
-  const send = (res: Response, ok: boolean, body: Record<string, unknown>, degraded = false) => {
+export function healthEndpoints(
+  state: HealthState,
+): (path: HealthPath, res: ServerResponse) => Promise<void> {
+  const send = (res: ServerResponse, ok: boolean, body: Record<string, unknown>, degraded = false) => {
     const status = !ok ? 'error' : degraded ? 'degraded' : 'ok';
-    res
-      .status(ok ? 200 : 503)
-      .setHeader('Cache-Control', 'no-store')
-      .json({ status, ...body });
+    sendJson(res, ok ? 200 : 503, { status, ...body }, { 'Cache-Control': 'no-store' });
   };
 
-  router.get('/health/live', (_req: Request, res: Response) => send(res, true, {}));
-
-  router.get('/health/startup', (_req: Request, res: Response) => send(res, state.started(), {}));
-
-  router.get('/health/ready', async (_req: Request, res: Response) => {
+  const ready = async (res: ServerResponse) => {
     const results = await Promise.all(
       state.readinessChecks.map(async (c) => {
         try {
@@ -55,10 +53,14 @@ export function healthRouter(state: HealthState): Router {
       }),
     );
     const checks = Object.fromEntries(results.map(([c, r]) => [c.name, r]));
-    const ready = state.started() && results.every(([c, r]) => !c.critical || r.status !== 'error');
+    const isReady = state.started() && results.every(([c, r]) => !c.critical || r.status !== 'error');
     const degraded = results.some(([, r]) => r.status !== 'ok');
-    send(res, ready, { checks }, degraded);
-  });
+    send(res, isReady, { checks }, degraded);
+  };
 
-  return router;
+  return async (path, res) => {
+    if (path === '/health/live') send(res, true, {});
+    else if (path === '/health/startup') send(res, state.started(), {});
+    else await ready(res);
+  };
 }

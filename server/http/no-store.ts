@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
 
 const NO_STORE = 'no-store, no-transform';
 
@@ -7,21 +7,18 @@ const NO_STORE = 'no-store, no-transform';
  * ("no-cache" for SSE) through `writeHead(status, headers)`, which would override a header set earlier, so we
  * rewrite it at writeHead time. `no-transform` is kept so proxies do not buffer or compress SSE streams.
  */
-export function noStore(): RequestHandler {
-  return (_req, res, next) => {
-    const writeHead = res.writeHead;
-    res.writeHead = function patchedWriteHead(this: typeof res, statusCode: number, ...rest: unknown[]) {
-      for (const arg of rest) {
-        if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
-          for (const key of Object.keys(arg)) {
-            if (key.toLowerCase() === 'cache-control') delete (arg as Record<string, unknown>)[key];
-          }
+export function forceNoStore(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function patchedWriteHead(this: ServerResponse, statusCode: number, ...rest: unknown[]) {
+    for (const arg of rest) {
+      if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+        for (const key of Object.keys(arg)) {
+          if (key.toLowerCase() === 'cache-control') delete (arg as Record<string, unknown>)[key];
         }
       }
-      this.setHeader('Cache-Control', NO_STORE);
-      return (writeHead as (...a: unknown[]) => typeof res).call(this, statusCode, ...rest);
-    } as typeof res.writeHead;
-    res.setHeader('Cache-Control', NO_STORE);
-    next();
-  };
+    }
+    this.setHeader('Cache-Control', NO_STORE);
+    return (writeHead as (...a: unknown[]) => ServerResponse).call(this, statusCode, ...rest);
+  } as typeof res.writeHead;
+  res.setHeader('Cache-Control', NO_STORE);
 }

@@ -1,4 +1,7 @@
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { McpRequestContext, McpServer } from '@modelcontextprotocol/server';
 
-/** Builds the McpServer that serves one HTTP request (stateless) or one stdio connection. */
-export type McpServerFactoryFn = () => McpServer;
+/**
+ * Builds (or lends, see server/mcp/mcp-server-pool.ts) the McpServer that serves one HTTP request; `era` says
+ * which protocol generation the request speaks.
+ */
+export type McpServerFactoryFn = (ctx: Pick<McpRequestContext, 'era'>) => McpServer;
