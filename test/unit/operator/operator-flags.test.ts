@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SERVER_IMAGE, parseOperatorFlags } from '../../../operator/config/operator-flags.ts';
+
+describe('parseOperatorFlags', () => {
+  it('applies the defaults', () => {
+    const result = parseOperatorFlags([], {});
+    expect(result).toEqual({
+      ok: true,
+      flags: {
+        namespaces: [],
+        leaderElect: undefined,
+        leaderElectionNamespace: undefined,
+        metricsPort: 8080,
+        healthPort: 8081,
+        serverImage: DEFAULT_SERVER_IMAGE,
+        logLevel: 'info',
+        workers: 4,
+      },
+    });
+  });
+
+  it('reads the chart’s flags and environment', () => {
+    const result = parseOperatorFlags(
+      ['--leader-elect', '--namespaces=media, apps', '--metrics-port=9090', '--health-port', '9091'],
+      {
+        PLEX_MCP_SERVER_IMAGE: 'ghcr.io/x/plex-mcp:1.2.3',
+        LOG_LEVEL: 'debug',
+        POD_NAMESPACE: 'plex-mcp-system',
+      },
+    );
+    expect(result.ok && result.flags).toMatchObject({
+      leaderElect: true,
+      namespaces: ['media', 'apps'],
+      metricsPort: 9090,
+      healthPort: 9091,
+      serverImage: 'ghcr.io/x/plex-mcp:1.2.3',
+      logLevel: 'debug',
+      leaderElectionNamespace: 'plex-mcp-system',
+    });
+  });
+
+  it('lets flags win over the environment and accepts --leader-elect=false', () => {
+    const result = parseOperatorFlags(['--leader-elect=false', '--log-level=warn', '--server-image=img:2'], {
+      LOG_LEVEL: 'debug',
+      PLEX_MCP_SERVER_IMAGE: 'img:1',
+    });
+    expect(result.ok && result.flags).toMatchObject({
+      leaderElect: false,
+      logLevel: 'warn',
+      serverImage: 'img:2',
+    });
+  });
+
+  it('names each bad flag', () => {
+    const result = parseOperatorFlags(['--metrics-port=http', '--log-level=loud', '--namespaces=Bad_NS'], {});
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.some((e) => e.startsWith('--metrics-port:'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('--log-level:'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('--namespaces:'))).toBe(true);
+  });
+
+  it('refuses unknown flags', () => {
+    const result = parseOperatorFlags(['--bogus'], {});
+    expect(result.ok).toBe(false);
+  });
+});
