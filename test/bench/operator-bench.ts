@@ -139,6 +139,14 @@ async function apiserverWrites(client: KubeClient): Promise<number> {
   );
 }
 
+/** Stops what the current run started when the bench itself is interrupted (Ctrl-C, timeout). */
+let cleanup: (() => Promise<void>) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 async function runOnce(n: number): Promise<Result> {
   // Enough fake nodes for the pods (110 per node), plus headroom.
   const podsPerResource = REDIS_MODE === 'Managed' ? 2 : 1;
@@ -147,6 +155,10 @@ async function runOnce(n: number): Promise<Result> {
   const plane = await startControlPlane({ nodes });
   let operator: ChildProcess | undefined;
   let stopNodeLeases: (() => void) | undefined;
+  cleanup = async () => {
+    operator?.kill('SIGKILL');
+    await plane.stop();
+  };
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(plane.kubeconfigPath);
@@ -192,6 +204,14 @@ async function runOnce(n: number): Promise<Result> {
       { env: { ...process.env, KUBECONFIG: plane.kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const pid = operator.pid ?? 0;
+    let operatorExit: string | undefined;
+    operator.once('exit', (code, signal) => {
+      operatorExit = `operator exited (code ${code}, signal ${signal})`;
+    });
+    /** Stops a wait at once when the operator died (an OOM, a crash) instead of waiting for its timeout. */
+    const alive = () => {
+      if (operatorExit) throw new Error(operatorExit);
+    };
     await waitFor(
       async () => {
         const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
@@ -219,6 +239,7 @@ async function runOnce(n: number): Promise<Result> {
     let childrenAt = 0;
     const readyAt = await waitFor(
       async () => {
+        alive();
         const deployments = await client.request<{ items: unknown[] }>('GET', '/apis/apps/v1/deployments', {
           query: { labelSelector: 'app.kubernetes.io/component=server' },
         });
@@ -240,6 +261,7 @@ async function runOnce(n: number): Promise<Result> {
       { timeoutMs: 900_000, intervalMs: 1_000, description: `${n} PlexMcpServers Ready` },
     );
     process.stderr.write('\n');
+    alive();
     const secondsToReady = (readyAt - started) / 1000;
     const secondsToChildren = ((childrenAt || readyAt) - started) / 1000;
 

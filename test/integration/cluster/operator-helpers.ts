@@ -28,6 +28,8 @@ export async function waitFor<T>(
       if (value !== undefined && value !== false) return value;
     } catch (error) {
       lastError = error;
+      // A wait that can never succeed (the awaited process died) says so at once.
+      if ((error as Error).message.startsWith('operator exited')) throw error;
     }
     if (Date.now() >= deadline) {
       const detail = lastError ? ` (last error: ${(lastError as Error).message})` : '';
