@@ -60,9 +60,12 @@ LABEL org.opencontainers.image.title="plex-mcp" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}"
+# NODE_OPTIONS: V8 heap caps for the default 256Mi server limit (cdk8s/plex-mcp-server/defaults.ts,
+# SERVER_NODE_OPTIONS; a unit test keeps the two equal). Without them V8 sizes its heap from the node's RAM.
 ENV NODE_ENV=production \
     SERVER_HOST=0.0.0.0 \
-    SERVER_PORT=8080
+    SERVER_PORT=8080 \
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
 WORKDIR /app
 # The two bins of package.json, as small launchers on PATH, and a dispatcher that picks one:
 # an explicit program name runs that program, anything else goes to the server.

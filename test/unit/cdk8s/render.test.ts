@@ -142,7 +142,7 @@ describe('renderPlexMcpServer: the server Deployment', () => {
     expect(container.image).toBe('plex-mcp:0.1.0');
     expect(container.resources).toEqual({
       requests: { cpu: '50m', memory: '64Mi' },
-      limits: { memory: '128Mi' },
+      limits: { memory: '256Mi' },
     });
     const custom = find(
       renderPlexMcpServer(
@@ -321,7 +321,8 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
   it('bounds the in-memory cache by the memory limit when Redis is Disabled', () => {
     const disabled = data({ redis: { mode: 'Disabled' } });
     expect(disabled.REDIS_URL).toBeUndefined();
-    expect(disabled.CACHE_MAX_BYTES).toBe(String(32 * 1024 * 1024));
+    // A quarter of the default 256Mi limit.
+    expect(disabled.CACHE_MAX_BYTES).toBe(String(64 * 1024 * 1024));
     expect(
       data({ redis: { mode: 'Disabled' }, resources: { limits: { memory: '1Gi' } } }).CACHE_MAX_BYTES,
     ).toBe(String(256 * 1024 * 1024));
