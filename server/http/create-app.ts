@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
 import { bearerAuth } from './bearer-auth.ts';
+import { serveParsedBody } from './fetch-bridge.ts';
 import { HEALTH_PATHS, type HealthPath, type HealthState, healthEndpoints } from './health.ts';
 import { forceNoStore } from './no-store.ts';
 import { readJsonBody } from './request-body.ts';
@@ -56,13 +57,11 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
   async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     forceNoStore(res);
     for (const guard of guards) if (!guard(req, res)) return;
-    let parsed: unknown;
     if (req.method === 'POST') {
       const body = await readJsonBody(req, BODY_LIMIT_BYTES);
       switch (body.kind) {
         case 'json':
-          parsed = body.value;
-          break;
+          return serveParsedBody(mcpHandler, req, res, body);
         case 'not-json':
           break; // the SDK reads it and answers 415
         case 'too-large':
@@ -76,7 +75,7 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
           return;
       }
     }
-    await nodeHandler(req, res, parsed);
+    await nodeHandler(req, res);
   }
 
   async function metrics(res: ServerResponse): Promise<void> {
