@@ -275,43 +275,51 @@ export class PlexMcpServerReconciler {
     return { authToken, redisPassword: redis.value, rotationHandled };
   }
 
-  /** Applies each child that differs from its cached copy. A child Kubernetes refuses is a spec problem. */
+  /**
+   * Applies each child that differs from its cached copy, then records ONE Event listing what changed (an Event per
+   * child would cost more writes than the children themselves). A child Kubernetes refuses is a spec problem.
+   */
   private async applyChildren(
     resource: PlexMcpServer,
     children: KubernetesObject[],
   ): Promise<BlockingProblem | undefined> {
     const { namespace } = resource.metadata;
+    const created: string[] = [];
+    const updated: string[] = [];
+    let problem: BlockingProblem | undefined;
     for (const child of children) {
       const kind = child.kind as ChildKind;
       const childName = child.metadata?.name ?? '';
       const live = this.deps.children[kind].get(childName, namespace);
       try {
-        const outcome = await this.deps.applier.apply(child, live);
-        if (outcome === 'applied') {
-          this.deps.logger.info(
-            { resource: `${namespace}/${resource.metadata.name}`, kind, name: childName },
-            live ? 'Updated child' : 'Created child',
-          );
-          this.deps.events.record(
-            this.eventTarget(resource),
-            'Normal',
-            live ? 'Updated' : 'Created',
-            `${live ? 'Updated' : 'Created'} ${kind} ${childName}.`,
-            'Apply',
-          );
+        if ((await this.deps.applier.apply(child, live)) === 'applied') {
+          (live ? updated : created).push(`${kind} ${childName}`);
         }
       } catch (error) {
         // 400/422: the API server refused what the spec asks for (e.g. an invalid affinity). Retrying cannot help.
         if (error instanceof KubeApiError && (error.status === 422 || error.status === 400)) {
-          return {
+          problem = {
             reason: 'InvalidSpec',
             message: `Kubernetes refused ${kind} ${childName}: ${error.message}`,
           };
+          break;
         }
         throw error;
       }
     }
-    return undefined;
+    if (created.length > 0 || updated.length > 0) {
+      const parts = [
+        ...(created.length > 0 ? [`created ${created.join(', ')}`] : []),
+        ...(updated.length > 0 ? [`updated ${updated.join(', ')}`] : []),
+      ];
+      const note = `Applied children: ${parts.join('; ')}.`;
+      this.deps.logger.info(
+        { resource: `${namespace}/${resource.metadata.name}`, created, updated },
+        'Applied children',
+      );
+      this.deps.events.record(this.eventTarget(resource), 'Normal', 'Applied', note, 'Apply');
+    }
+    return problem;
   }
 
   /** Deletes children of ours that the current spec no longer renders (e.g. Redis after leaving Managed). */

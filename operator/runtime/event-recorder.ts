@@ -34,9 +34,17 @@ function eventSuffix(nowMs: number): string {
   return `${(nowMs * 1_000_000).toString(16)}${randomBytes(3).toString('hex')}`;
 }
 
+/** Events in flight at once: fire-and-forget sends must not open a connection each during a burst. */
+const MAX_IN_FLIGHT = 4;
+/** Events waiting beyond this are dropped (oldest first): Events are informational, memory is not free. */
+const MAX_PENDING = 1000;
+
 export class EventRecorder {
   private readonly options: EventRecorderOptions;
   private readonly recent: LRUCache<string, true>;
+  private readonly pending: Array<{ event: unknown; namespace: string; dedupeKey: string; reason: string }> =
+    [];
+  private inFlight = 0;
 
   constructor(options: EventRecorderOptions) {
     this.options = options;
@@ -78,11 +86,29 @@ export class EventRecorder {
         ...(target.uid ? { uid: target.uid } : {}),
       },
     };
-    this.options.client
-      .request('POST', resourcePath(KINDS.Event, target.namespace), { body: event })
-      .catch((error) => {
-        this.recent.delete(dedupeKey);
-        this.options.logger.warn({ err: error, reason }, 'Failed to record an event');
-      });
+    this.pending.push({ event, namespace: target.namespace, dedupeKey, reason });
+    if (this.pending.length > MAX_PENDING) {
+      const dropped = this.pending.shift();
+      if (dropped) this.recent.delete(dropped.dedupeKey);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.pending.length > 0) {
+      const next = this.pending.shift();
+      if (!next) return;
+      this.inFlight++;
+      this.options.client
+        .request('POST', resourcePath(KINDS.Event, next.namespace), { body: next.event })
+        .catch((error) => {
+          this.recent.delete(next.dedupeKey);
+          this.options.logger.warn({ err: error, reason: next.reason }, 'Failed to record an event');
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
   }
 }

@@ -5,7 +5,7 @@
 //   live against desired objects go wrong (the typed lists turn timestamps into Date objects);
 // - every request passes one place, so write requests can be counted exactly (metrics, zero-write tests).
 import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { type Dispatcher, fetch } from 'undici';
 
 export type KubeVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -59,6 +59,13 @@ export function resourceOfPath(path: string): string {
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   private readonly observers: KubeRequestObserver[] = [];
+  /**
+   * One connection pool for all our requests. client-node 2.0.1's applySecurityAuthentication builds a NEW undici
+   * Agent on every call; using each one would open a fresh TLS connection per request and leave its idle socket
+   * behind (measured: ~200 MiB of native memory at 500 resources). The auth headers are still applied per request
+   * (tokens rotate); the TLS settings of a kubeconfig do not change while we run.
+   */
+  private dispatcher: Dispatcher | undefined;
 
   constructor(kubeConfig: KubeConfig) {
     this.kubeConfig = kubeConfig;
@@ -91,7 +98,7 @@ export class KubeClient {
         method: verb,
         headers,
         body,
-        dispatcher: context.getDispatcher(),
+        dispatcher: (this.dispatcher ??= context.getDispatcher()),
       });
       status = response.status;
       const text = await response.text();
