@@ -5,13 +5,24 @@ export interface ProcessMemory {
   rssMiB: number;
   /** Peak resident memory since the process started (VmHWM). */
   peakRssMiB: number;
+  /**
+   * Anonymous resident memory (heap, stacks, buffers): what a container memory limit really has to hold. The rest
+   * of RSS is file-backed (mostly the ~120 MB node binary's pages), which the kernel can drop under pressure.
+   */
+  rssAnonMiB: number;
+  rssFileMiB: number;
 }
 
 export function processMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+  return {
+    rssMiB: kib('VmRSS') / 1024,
+    peakRssMiB: kib('VmHWM') / 1024,
+    rssAnonMiB: kib('RssAnon') / 1024,
+    rssFileMiB: kib('RssFile') / 1024,
+  };
 }
 
 /** User + system CPU seconds the process has used so far. */
