@@ -9,8 +9,9 @@ const INSTRUCTIONS =
   'Errors start with a code in brackets: [invalid_request], [not_found], [plex_unavailable], [unauthorized], [internal_error].';
 
 /**
- * A fresh McpServer with the eight tools. The HTTP handler calls this once per request (stateless) and stdio once
- * per connection, so it must stay cheap: everything expensive (Plex pool, cache, logger) lives in `deps`.
+ * A fresh McpServer with the eight tools. Over HTTP, 2026-07-28 requests borrow instances from a pool
+ * (mcp-server-pool.ts) and 2025-era requests get a fresh one each; stdio builds one per connection. Instances
+ * hold no per-user state: everything long-lived (Plex pool, cache, logger) lives in `deps`.
  */
 export function createMcpServer(deps: ToolDeps): McpServer {
   const server = new McpServer(
