@@ -14,7 +14,8 @@
 //                         the kinds the operator writes (all clients; Deployment status writes of the controller
 //                         manager excluded)
 // Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
-// (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator).
+// (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator);
+// BENCH_WORKERS (the operator's --workers, default its own default).
 // The operator runs from a production build (tsc -p tsconfig.build.json into dist/bench-build/), as the image runs
 // it: running the .ts sources directly costs ~60 MiB more RSS for Node's type stripping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -200,6 +201,7 @@ async function runOnce(n: number): Promise<Result> {
         `--health-port=${healthPort}`,
         '--log-level=warn',
         '--server-image=plex-mcp:bench',
+        ...(process.env.BENCH_WORKERS ? [`--workers=${process.env.BENCH_WORKERS}`] : []),
       ],
       { env: { ...process.env, KUBECONFIG: plane.kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
