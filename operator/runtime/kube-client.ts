@@ -92,13 +92,14 @@ export class KubeClient {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       body = JSON.stringify(options.body);
     }
+    this.dispatcher ??= context.getDispatcher();
     let status = 0;
     try {
       const response = await fetch(url, {
         method: verb,
         headers,
         body,
-        dispatcher: (this.dispatcher ??= context.getDispatcher()),
+        dispatcher: this.dispatcher,
       });
       status = response.status;
       const text = await response.text();
