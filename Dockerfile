@@ -65,7 +65,7 @@ LABEL org.opencontainers.image.title="plex-mcp" \
 ENV NODE_ENV=production \
     SERVER_HOST=0.0.0.0 \
     SERVER_PORT=8080 \
-    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=16"
 WORKDIR /app
 # The two bins of package.json, as small launchers on PATH, and a dispatcher that picks one:
 # an explicit program name runs that program, anything else goes to the server.

@@ -15,9 +15,9 @@ export const DEFAULT_REDIS_IMAGE = 'redis:7.4-alpine';
 
 /**
  * Requests fit a home-lab node. The limit is 256Mi, not 128Mi: `npm run bench:server` (50 clients, cached calls)
- * measured ~85-90 MiB RSS idle (of which ~50 MiB are the node binary's file pages) and ~150 MiB under load with
- * the heap flags below (~100 MiB of it anonymous), so 128Mi would leave the kernel reclaiming the binary's pages
- * or OOM-killing the pod under load. 256Mi also leaves the in-memory cache (a quarter of the limit, see
+ * measured ~85-90 MiB RSS idle (of which ~50 MiB are the node binary's file pages) and 150-180 MiB under load
+ * with the heap flags below (100-130 MiB of it anonymous), so 128Mi would leave the kernel reclaiming the binary's
+ * pages or OOM-killing the pod under load. 256Mi also leaves the in-memory cache (a quarter of the limit, see
  * server-config.ts) room inside V8's old space (half of the limit, see serverNodeOptions).
  */
 export const DEFAULT_SERVER_RESOURCES: V1ResourceRequirements = {
@@ -38,22 +38,26 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
 /**
  * V8 heap flags for the server container, from its memory limit (NODE_OPTIONS). Without them V8 sizes its heap
  * from the machine's RAM and collects lazily: bench:server saw 350-400 MiB RSS under load on a 24 GiB machine.
- * The old-space cap (half the limit) makes V8 collect well before the limit while still holding the in-memory
- * cache (a quarter of the limit) and the live set (~17 MiB idle); the semi-space cap bounds the young generation.
- * Measured with `npm run bench:server:heap` (2 cores, 50 clients, cached calls): 64/4 and 96/4 and 128/8 cost
- * ~15-30% more CPU per request than V8's defaults, with ~100 MiB anonymous RSS at peak instead of ~350; 40/1 cut
- * the peak to ~80 MiB anonymous but cost ~50% more CPU per request; semi-space 1-2 MiB cost more CPU than 4.
+ * - Old space: half the limit. V8 collects well before the limit, and the in-memory cache (a quarter of the
+ *   limit, server-config.ts) plus the live set (~17 MiB idle) fit.
+ * - Semi-space: limit/16, at most 16 MiB. A small young generation promotes the garbage of every in-flight request
+ *   (requests outlive several scavenges under load), which then costs full GCs: with old space 128 MiB,
+ *   `npm run bench:server:heap` and an uncached A/B measured (CPU per request, max anonymous RSS)
+ *   semi 4: cached 404 us / 98 MiB, uncached 2768 us / 109 MiB;  semi 16: cached 370 us / 120 MiB, uncached
+ *   2098 us / 119 MiB;  semi 32: cached 347 us / 169 MiB (peak RSS 225 MiB, too close to 256Mi), uncached 1329 us.
+ *   V8's defaults on that machine: cached ~270-300 us, uncached ~900 us, but ~350 MiB anonymous.
  */
 export function serverNodeOptions(memoryLimitBytes: number): string {
   const mib = Math.floor(memoryLimitBytes / 2 ** 20);
   const oldSpace = Math.max(32, Math.floor(mib * SERVER_OLD_SPACE_SHARE));
-  return `--max-old-space-size=${oldSpace} --max-semi-space-size=${SERVER_SEMI_SPACE_MIB}`;
+  const semiSpace = Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / 16)));
+  return `--max-old-space-size=${oldSpace} --max-semi-space-size=${semiSpace}`;
 }
 
 /** Share of the container's memory limit V8's old space may use; the rest is code, native memory and buffers. */
 export const SERVER_OLD_SPACE_SHARE = 0.5;
-/** Young-generation semi-space, MiB. */
-export const SERVER_SEMI_SPACE_MIB = 4;
+/** Largest young-generation semi-space, MiB (bigger buys little CPU for a lot of RSS). */
+export const SERVER_MAX_SEMI_SPACE_MIB = 16;
 
 /**
  * NODE_OPTIONS for the default memory limit: the Dockerfile's ENV carries the same string (a unit test keeps them

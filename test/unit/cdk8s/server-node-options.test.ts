@@ -14,13 +14,14 @@ import {
 const MiB = 2 ** 20;
 
 describe('serverNodeOptions', () => {
-  it('gives V8 half the limit as old space and a 4 MiB semi-space', () => {
-    expect(serverNodeOptions(256 * MiB)).toBe('--max-old-space-size=128 --max-semi-space-size=4');
-    expect(serverNodeOptions(1024 * MiB)).toBe('--max-old-space-size=512 --max-semi-space-size=4');
+  it('gives V8 half the limit as old space and limit/16 (at most 16 MiB) as semi-space', () => {
+    expect(serverNodeOptions(256 * MiB)).toBe('--max-old-space-size=128 --max-semi-space-size=16');
+    expect(serverNodeOptions(128 * MiB)).toBe('--max-old-space-size=64 --max-semi-space-size=8');
+    expect(serverNodeOptions(1024 * MiB)).toBe('--max-old-space-size=512 --max-semi-space-size=16');
   });
 
-  it('never goes below 32 MiB of old space (the idle live set is ~17 MiB)', () => {
-    expect(serverNodeOptions(32 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=4');
+  it('never goes below 32 MiB of old space (the idle live set is ~17 MiB) nor 1 MiB of semi-space', () => {
+    expect(serverNodeOptions(8 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=1');
   });
 
   it('the default matches the default memory limit', () => {
