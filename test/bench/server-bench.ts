@@ -20,7 +20,8 @@
  * Environment: BENCH_CONCURRENCY (50), BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_ITEMS (2000),
  * BENCH_REDIS (auto: when redis-server is found; 0 to skip), BENCH_SOURCE (0: 1 runs server/main.ts from source),
  * BENCH_LOADGEN (auto|wrk|node), BENCH_INSTALL_WRK (1), BENCH_NODE_OPTIONS (default: the container's),
- * BENCH_COMPARE_DEFAULT_HEAP (1: also run cached without heap flags).
+ * BENCH_COMPARE_DEFAULT_HEAP (1: also run cached without heap flags), BENCH_FEW_CLIENTS (8: a cached run with
+ * this many clients, showing latency when the server is not saturated; 0 skips it).
  * Last line: {"cached_rps","ceiling_rps","ratio","p50_ms","p99_ms","uncached_rps","rss_mib","coalesced_plex_requests"}.
  */
 import os from 'node:os';
@@ -57,6 +58,7 @@ const COALESCE_CALLS = 100;
 /** How the container runs the server (the Deployment's and the Dockerfile's NODE_OPTIONS). */
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
 const COMPARE_DEFAULT_HEAP = process.env.BENCH_COMPARE_DEFAULT_HEAP !== '0';
+const FEW_CLIENTS = Number(process.env.BENCH_FEW_CLIENTS ?? 8);
 
 function row(name: string, r: Measured): string {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
@@ -129,6 +131,13 @@ async function main(): Promise<void> {
   const cachedRun = await measure(cached.url, calls, cached.child.pid, opts);
   const cachedPeak = cached.child.pid ? processMemory(cached.child.pid).peakRssMiB : Number.NaN;
   log(`cached done: ${cachedRun.rps.toFixed(0)} req/s`);
+
+  // Latency with few clients: with N closed-loop clients on one saturated core, mean latency is N x CPU per
+  // request (Little's law), so p99 at 50 clients measures queueing; this run shows the unqueued latency.
+  const fewRun =
+    FEW_CLIENTS > 0
+      ? await measure(cached.url, calls, cached.child.pid, { ...opts, concurrency: FEW_CLIENTS })
+      : undefined;
 
   // The same without heap flags: V8 then sizes its heap from this machine's RAM and collects lazily.
   let defaultHeapRun: Measured | undefined;
@@ -213,6 +222,7 @@ async function main(): Promise<void> {
     header,
     row('baseline node:http (ceiling)', ceiling),
     row('tools/call cached (memory)', cachedRun),
+    ...(fewRun ? [row(`  same, ${FEW_CLIENTS} clients`, fewRun)] : []),
     ...perTool(cachedRun),
     ...(defaultHeapRun ? [row('  same, V8 default heap (no flags)', defaultHeapRun)] : []),
     ...(redisRun ? [row('tools/call cached (redis)', redisRun), ...perTool(redisRun)] : []),
