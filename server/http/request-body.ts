@@ -35,6 +35,7 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
+      req.off('close', onClose);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -59,9 +60,14 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
     };
     const onError = () => finish({ kind: 'aborted' });
     const onAborted = () => finish({ kind: 'aborted' });
+    // A client that goes away mid-body may end the stream with neither 'end' nor 'error'.
+    const onClose = () => {
+      if (!req.complete) finish({ kind: 'aborted' });
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('aborted', onAborted);
+    req.on('close', onClose);
   });
 }
