@@ -13,7 +13,8 @@
  * cdk8s Deployment and the Dockerfile set, from cdk8s/plex-mcp-server/defaults.ts). One extra row runs the cached
  * scenario without them (V8 sizes its heap from this machine's RAM) to show what the flags trade.
  *
- * Scenarios: cached = search_media and get_media_details alternating over 20 warmed argument sets; uncached = the
+ * Scenarios: SDK floor = the same fetch bridge and createMcpHandler serving a constant-answer tool (what the MCP
+ * SDK costs before any tool logic of ours, sdk-floor-server.ts); cached = search_media and get_media_details alternating over 20 warmed argument sets; uncached = the
  * same calls with the cache off (every call reaches the simulator); coalescing = 100 concurrent identical cold
  * search_media calls, counting the simulator's /hubs/search requests.
  *
@@ -128,6 +129,19 @@ async function main(): Promise<void> {
   baseline.child.disconnect();
   log(`ceiling done: ${ceiling.rps.toFixed(0)} req/s`);
 
+  // The SDK's floor: the same fetch bridge and createMcpHandler with a constant-answer tool (sdk-floor-server.ts).
+  const floorServer = await forkChild<{ port: number }>('sdk-floor-server.ts', [], {
+    BODY_BYTES: String(bodyBytes),
+  });
+  const floor = await measure(
+    `http://127.0.0.1:${floorServer.message.port}/mcp`,
+    calls,
+    floorServer.child.pid,
+    opts,
+  );
+  floorServer.child.disconnect();
+  log(`SDK floor done: ${floor.rps.toFixed(0)} req/s`);
+
   const cachedRun = await measure(cached.url, calls, cached.child.pid, opts);
   const cachedPeak = cached.child.pid ? processMemory(cached.child.pid).peakRssMiB : Number.NaN;
   log(`cached done: ${cachedRun.rps.toFixed(0)} req/s`);
@@ -221,6 +235,7 @@ async function main(): Promise<void> {
   const lines = [
     header,
     row('baseline node:http (ceiling)', ceiling),
+    row('MCP SDK floor (constant tool)', floor),
     row('tools/call cached (memory)', cachedRun),
     ...(fewRun ? [row(`  same, ${FEW_CLIENTS} clients`, fewRun)] : []),
     ...perTool(cachedRun),
@@ -244,7 +259,8 @@ async function main(): Promise<void> {
   console.log(
     `server CPU per request: cached ${cachedRun.serverCpuUsPerRequest.toFixed(0)} µs vs bare node:http ` +
       `${ceiling.serverCpuUsPerRequest.toFixed(0)} µs (CPU-efficiency ratio ${(ceiling.serverCpuUsPerRequest / cachedRun.serverCpuUsPerRequest).toFixed(3)}); ` +
-      `bare server busy ${(ceiling.serverCpu * 100).toFixed(0)}% of a core during its run`,
+      `bare server busy ${(ceiling.serverCpu * 100).toFixed(0)}% of a core during its run; ` +
+      `the MCP SDK alone (constant tool, same bridge) ${floor.serverCpuUsPerRequest.toFixed(0)} µs, ratio ${(floor.rps / ceiling.rps).toFixed(3)}`,
   );
   // Other work on the machine steals CPU from every process here; say how busy it was so numbers can be judged.
   console.log(

@@ -1,0 +1,40 @@
+/**
+ * The MCP SDK's own floor, for bench:server's context: a node:http server whose POST /mcp goes straight through the
+ * same fetch bridge and `createMcpHandler` as ours (pooled McpServer instances, stateless), serving one tool that
+ * returns a constant answer of BODY_BYTES with no input or output schema, no cache, no auth, no Plex. Whatever
+ * a tools/call costs here, no tool logic of ours can get below it. Started by server-bench.ts with fork().
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import { serveParsedBody } from '../../server/http/fetch-bridge.ts';
+import { readJsonBody } from '../../server/http/request-body.ts';
+import { createMcpServerPool } from '../../server/mcp/mcp-server-pool.ts';
+
+const text = 'x'.repeat(Math.max(0, Number(process.env.BODY_BYTES ?? '2000') - 200));
+
+function build(): McpServer {
+  const server = new McpServer({ name: 'sdk-floor', version: '1.0.0' });
+  for (const name of ['search_media', 'get_media_details']) {
+    server.registerTool(name, { description: 'constant answer' }, async () => ({
+      content: [{ type: 'text', text }],
+    }));
+  }
+  return server;
+}
+
+const pool = createMcpServerPool({ create: build, maxIdle: 64 });
+const handler = createMcpHandler((ctx) => pool.factory(ctx), { legacy: 'stateless' });
+const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  void readJsonBody(req, 1024 * 1024).then((body) => {
+    if (body.kind !== 'json') {
+      res.writeHead(400).end();
+      return;
+    }
+    return serveParsedBody(handler, req, res, body);
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: (server.address() as AddressInfo).port });
+});
+process.on('disconnect', () => server.close(() => process.exit(0)));
