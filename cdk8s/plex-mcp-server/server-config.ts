@@ -3,7 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { CacheTtlSpec, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { DEFAULT_SERVER_RESOURCES, REDIS_PORT, SERVER_CONTAINER_PORT } from './defaults.ts';
+import {
+  DEFAULT_SERVER_RESOURCES,
+  REDIS_PORT,
+  SERVER_CONTAINER_PORT,
+  serverNodeOptions,
+} from './defaults.ts';
 import { childMetadata, childNames } from './names.ts';
 import { memoryBytes } from './quantity.ts';
 
@@ -28,6 +33,8 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
     SERVER_PORT: String(SERVER_CONTAINER_PORT),
     CACHE_ENABLED: String(spec.cache.enabled),
     LOG_LEVEL: spec.logLevel ?? 'info',
+    // V8 does not see the container's memory limit: size its heap from the limit this resource sets.
+    NODE_OPTIONS: serverNodeOptions(serverMemoryLimitBytes(resource)),
   };
   if (spec.plex.timeoutSeconds !== undefined) data.PLEX_TIMEOUT = String(spec.plex.timeoutSeconds);
   if (spec.plex.maxConnections !== undefined) data.PLEX_MAX_CONNECTIONS = String(spec.plex.maxConnections);
@@ -50,7 +57,7 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
     }
     case 'Disabled':
       // The in-memory LRU lives in the server's heap: bound it by the container's memory limit, or the
-      // server default (64 MiB) plus Node's own needs would get the pod OOM-killed at the 128Mi default.
+      // server default (64 MiB) plus Node's own needs could get the pod OOM-killed under a small limit.
       data.CACHE_MAX_BYTES = String(inMemoryCacheBytes(resource));
       break;
   }
@@ -79,11 +86,16 @@ function plexClientIdentifier(resource: PlexMcpServer): string {
   return `plex-mcp.${digest.slice(0, 32)}`;
 }
 
-function inMemoryCacheBytes(resource: PlexMcpServer): number {
-  const limit =
+function serverMemoryLimitBytes(resource: PlexMcpServer): number {
+  return (
     memoryBytes(resource.spec.resources?.limits?.memory) ??
-    memoryBytes(DEFAULT_SERVER_RESOURCES.limits?.memory);
-  return Math.max(1024, Math.floor((limit ?? 128 * 2 ** 20) * IN_MEMORY_CACHE_SHARE));
+    memoryBytes(DEFAULT_SERVER_RESOURCES.limits?.memory) ??
+    256 * 2 ** 20
+  );
+}
+
+function inMemoryCacheBytes(resource: PlexMcpServer): number {
+  return Math.max(1024, Math.floor(serverMemoryLimitBytes(resource) * IN_MEMORY_CACHE_SHARE));
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {

@@ -261,7 +261,7 @@ export const PlexMcpServerSpecSchema = describe(
       'Image pull policy of the server (and managed Redis) containers. Unset: Kubernetes decides.',
     ).optional(),
     resources: resourceRequirements(
-      'the server container (default requests 50m cpu / 64Mi, limit 128Mi memory)',
+      'the server container (default requests 50m cpu / 64Mi, limit 256Mi memory; the Node heap is sized from the memory limit)',
     ),
     service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
     logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),

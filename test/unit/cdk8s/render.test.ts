@@ -265,12 +265,22 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
     expect(data({})).toEqual({
       CACHE_ENABLED: 'true',
       LOG_LEVEL: 'info',
+      NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=16',
       PLEX_CLIENT_IDENTIFIER: 'plex-mcp.media.living-room',
       PLEX_SERVER_URL: 'http://plex.media.svc:32400',
       REDIS_TLS: 'false',
       REDIS_URL: 'redis://living-room-redis:6379',
       SERVER_PORT: '8080',
     });
+  });
+
+  it('sizes the Node heap from the memory limit the resource sets', () => {
+    expect(data({ resources: { limits: { memory: '1Gi' } } }).NODE_OPTIONS).toBe(
+      '--max-old-space-size=512 --max-semi-space-size=16',
+    );
+    expect(data({ resources: { limits: { memory: '128Mi' } } }).NODE_OPTIONS).toBe(
+      '--max-old-space-size=64 --max-semi-space-size=8',
+    );
   });
 
   it('maps every TTL, stale window, Plex knob and log level', () => {
