@@ -329,6 +329,38 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
     );
   });
 
+  it('adds the Redis children when Redis becomes Managed and deletes them when it no longer is', async () => {
+    const redisChildren = [
+      ['Secret', 'beta-redis'],
+      ['Deployment', 'beta-redis'],
+      ['Service', 'beta-redis'],
+      ['NetworkPolicy', 'beta-redis'],
+    ] as const;
+    await applyPlexMcpServer(client, nsB, 'beta', { redis: { mode: 'Managed' }, service: { port: 9090 } });
+    for (const [kind, name] of redisChildren) {
+      await waitFor(async () => (await get(kind, nsB, name)) !== undefined, {
+        timeoutMs: 30_000,
+        description: `${kind} ${nsB}/${name} created`,
+      });
+    }
+    const config = await get<KubernetesObject & { data: Record<string, string> }>(
+      'ConfigMap',
+      nsB,
+      'beta-config',
+    );
+    expect(config?.data.REDIS_URL).toBe('redis://beta-redis:6379');
+    await waitForReady(client, nsB, 'beta');
+
+    await applyPlexMcpServer(client, nsB, 'beta', { redis: { mode: 'Disabled' }, service: { port: 9090 } });
+    for (const [kind, name] of redisChildren) {
+      await waitFor(async () => (await get(kind, nsB, name)) === undefined, {
+        timeoutMs: 30_000,
+        description: `${kind} ${nsB}/${name} deleted`,
+      });
+    }
+    await waitForReady(client, nsB, 'beta');
+  });
+
   it('makes zero writes when restarted over unchanged resources', async () => {
     await waitForReady(client, nsA, 'alpha');
     await waitForReady(client, nsB, 'beta');
