@@ -2,13 +2,17 @@
 // plex-mcp-operator: reconciles PlexMcpServer resources. In a cluster it uses the pod's service account and
 // leader election; locally (`npm run operator`) it uses KUBECONFIG / ~/.kube/config and runs at once.
 import { KubeConfig } from '@kubernetes/client-node';
-import { parseOperatorFlags } from './config/operator-flags.ts';
+import { OPERATOR_USAGE, parseOperatorFlags, wantsHelp } from './config/operator-flags.ts';
 import { startOperator } from './manager.ts';
 import { createOperatorLogger } from './runtime/logger.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(OPERATOR_USAGE);
+    return;
+  }
   const parsed = parseOperatorFlags(process.argv.slice(2), process.env);
   if (!parsed.ok) {
     for (const error of parsed.errors) process.stderr.write(`plex-mcp-operator: ${error}\n`);

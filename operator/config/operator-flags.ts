@@ -1,13 +1,28 @@
-// The operator's command line and environment, validated with zod. Flags win over environment variables.
-//   --namespaces a,b          watch only these namespaces (default: all)        env WATCH_NAMESPACES
-//   --leader-elect[=bool]     Lease leader election (default: true in a cluster)
-//   --leader-election-namespace  namespace of the Lease (default: POD_NAMESPACE, else the kubeconfig's namespace)
-//   --metrics-port 8080       /metrics
-//   --health-port 8081        /healthz, /readyz
-//   --server-image IMAGE      server image for resources without spec.image     env PLEX_MCP_SERVER_IMAGE
-//   --log-level info          trace|debug|info|warn|error                        env LOG_LEVEL
-//   --workers 4               concurrent reconciles
+// The operator's command line and environment, validated with zod. Flags win over environment variables;
+// OPERATOR_USAGE below lists them.
 import { parseArgs } from 'node:util';
+
+export const OPERATOR_USAGE = `Usage: plex-mcp-operator [flags]
+
+Reconciles PlexMcpServer resources (plexmcp.dev/v1alpha1) into MCP server Deployments, Services, Secrets and Redis.
+Uses the in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cluster.
+
+  --namespaces a,b               watch only these namespaces (default: all)        env WATCH_NAMESPACES
+  --leader-elect[=true|false]    Lease leader election (default: true in a cluster)
+  --leader-election-namespace N  namespace of the Lease (default: POD_NAMESPACE, else the kubeconfig's)
+  --metrics-port 8080            /metrics
+  --health-port 8081             /healthz, /readyz
+  --server-image IMAGE           server image for resources without spec.image    env PLEX_MCP_SERVER_IMAGE
+  --log-level info               trace|debug|info|warn|error                       env LOG_LEVEL
+  --workers 4                    concurrent reconciles
+  -h, --help                     print this and exit
+`;
+
+/** Whether the command line asks for the usage text (checked before any other parsing). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 import { z } from 'zod';
 
 export const DEFAULT_SERVER_IMAGE = 'ghcr.io/plex-mcp/plex-mcp:latest';

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_IMAGE, parseOperatorFlags } from '../../../operator/config/operator-flags.ts';
 
@@ -63,5 +65,25 @@ describe('parseOperatorFlags', () => {
   it('refuses unknown flags', () => {
     const result = parseOperatorFlags(['--bogus'], {});
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('plex-mcp-operator --help', () => {
+  it('prints every flag the parser accepts and exits 0 without touching a cluster', () => {
+    const main = path.join(import.meta.dirname, '../../../operator/main.ts');
+    const run = spawnSync(process.execPath, [main, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: '/nonexistent' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    for (const flag of [
+      '--namespaces',
+      '--leader-elect',
+      '--metrics-port',
+      '--health-port',
+      '--server-image',
+      '--workers',
+    ])
+      expect(run.stdout).toContain(flag);
   });
 });
