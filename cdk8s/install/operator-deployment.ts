@@ -5,14 +5,15 @@ import { OPERATOR_NAME, operatorLabels } from './operator-rbac.ts';
 import type { InstallOptions } from './options.ts';
 
 const OPERATOR_UID = 10001;
+export const OPERATOR_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=2';
 
 /**
- * The operator's command line. Assumed contract with operator/main.ts: `--leader-elect`,
+ * The operator's command line (operator/config/operator-flags.ts): `--leader-elect=true`,
  * `--namespaces=a,b` (absent = all), `--metrics-port`, `--health-port`; env PLEX_MCP_SERVER_IMAGE.
  */
 export function operatorArgs(options: InstallOptions): string[] {
   const args = [
-    '--leader-elect',
+    '--leader-elect=true',
     `--metrics-port=${options.metricsPort}`,
     `--health-port=${options.healthPort}`,
   ];
@@ -65,6 +66,9 @@ export function renderOperatorDeployment(options: InstallOptions): V1Deployment 
               env: [
                 { name: 'PLEX_MCP_SERVER_IMAGE', value: options.serverImage ?? options.image },
                 { name: 'LOG_LEVEL', value: options.logLevel },
+                // The image's NODE_OPTIONS are sized for the MCP server; these fit the operator's own limit
+                // (bench:operator: 159 MiB RSS with 500 resources under these flags).
+                { name: 'NODE_OPTIONS', value: OPERATOR_NODE_OPTIONS },
                 // Lease holder identity and the namespace of the Lease and of the operator's own events.
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },

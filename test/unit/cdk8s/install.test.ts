@@ -78,7 +78,7 @@ describe('install manifests (npm run synth)', () => {
     expect(pod.affinity.podAntiAffinity).toBeDefined();
     expect(container.image).toBe('plex-mcp:9');
     expect(container.command).toEqual(['plex-mcp-operator']);
-    expect(container.args).toEqual(['--leader-elect', '--metrics-port=8080', '--health-port=8081']);
+    expect(container.args).toEqual(['--leader-elect=true', '--metrics-port=8080', '--health-port=8081']);
     expect(container.env).toContainEqual({ name: 'PLEX_MCP_SERVER_IMAGE', value: 'srv:9' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });

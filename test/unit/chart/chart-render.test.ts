@@ -107,10 +107,11 @@ describe('helm template, watching all namespaces (default values)', () => {
     expect(deployment.spec.replicas).toBe(2);
     const container = operatorContainer(objects);
     expect(container.command).toEqual(['plex-mcp-operator']);
-    expect(container.args).toContain('--leader-elect');
+    expect(container.args).toContain('--leader-elect=true');
     expect(container.args.some((a) => a.startsWith('--namespaces'))).toBe(false);
     expect(envOf(container, 'LOG_LEVEL')).toBe('info');
     expect(envOf(container, 'PLEX_MCP_SERVER_IMAGE')).toBe('plex-mcp:0.1.0');
+    expect(envOf(container, 'NODE_OPTIONS')).toBe('--max-old-space-size=128 --max-semi-space-size=2');
     expect(container.env?.map((e) => e.name)).toEqual(expect.arrayContaining(['POD_NAME', 'POD_NAMESPACE']));
   });
 
@@ -219,7 +220,7 @@ describe('helm template, options', () => {
     expect(container.image).toBe('registry.lan/plex-mcp:1.2.3');
     expect(envOf(container, 'PLEX_MCP_SERVER_IMAGE')).toBe('registry.lan/plex-mcp:1.2.4');
     expect(envOf(container, 'LOG_LEVEL')).toBe('debug');
-    expect(container.args).not.toContain('--leader-elect');
+    expect(container.args).toContain('--leader-elect=false');
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     expect(find(objects, 'Role', 'plex-mcp-operator-leader-election')).toHaveLength(0);
