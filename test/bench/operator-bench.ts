@@ -31,7 +31,6 @@ import {
   applyObject,
   applyTokenSecret,
   ensureNamespace,
-  keepNodeLeasesFresh,
   type PlexMcpServerObject,
   PMS_KIND,
   plexMcpServer,
@@ -155,7 +154,6 @@ async function runOnce(n: number): Promise<Result> {
   console.error(`\n== N=${n}: starting a control plane with ${nodes} fake nodes`);
   const plane = await startControlPlane({ nodes });
   let operator: ChildProcess | undefined;
-  let stopNodeLeases: (() => void) | undefined;
   cleanup = async () => {
     operator?.kill('SIGKILL');
     await plane.stop();
@@ -164,8 +162,6 @@ async function runOnce(n: number): Promise<Result> {
     const kc = new KubeConfig();
     kc.loadFromFile(plane.kubeconfigPath);
     const client = new KubeClient(kc);
-    // See keepNodeLeasesFresh: without it the plane's nodes (and so every pod) flap not-Ready every ~55 s.
-    stopNodeLeases = keepNodeLeasesFresh(client);
     await applyObject(
       client,
       `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`,
@@ -304,7 +300,6 @@ async function runOnce(n: number): Promise<Result> {
       operator.kill('SIGTERM');
       await exited;
     }
-    stopNodeLeases?.();
     await plane.stop();
   }
 }

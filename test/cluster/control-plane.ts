@@ -343,6 +343,9 @@ async function startOnce(
       '--manage-all-nodes=true',
       `--cidr=${POD_CIDR}`,
       '--node-ip=127.0.0.1',
+      // Without node Leases kwok only heartbeats node status (~every minute), so kube-controller-manager's
+      // 40 s grace period marks the nodes, and every pod on them, NotReady in a loop. With Leases they stay Ready.
+      '--node-lease-duration-seconds=40',
     ]);
 
     const nodeNames = Array.from({ length: nodeCount }, (_, i) => `kwok-node-${i}`);

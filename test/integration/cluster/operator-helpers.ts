@@ -5,7 +5,6 @@ import { pino } from 'pino';
 import { API_VERSION, KIND, PLURAL } from '../../../operator/api/v1alpha1/index.ts';
 import { type OperatorOptions, type RunningOperator, startOperator } from '../../../operator/manager.ts';
 import { KubeApiError, KubeClient } from '../../../operator/runtime/kube-client.ts';
-import { microTime } from '../../../operator/runtime/leader-election.ts';
 import { KINDS, resourcePath } from '../../../operator/runtime/resource-paths.ts';
 
 /**
@@ -222,34 +221,4 @@ export async function waitForQuiet(
     }
   }
   throw new Error(`operator did not go quiet within ${timeoutMs} ms`);
-}
-
-/**
- * Keeps the fake nodes' heartbeat Leases (kube-node-lease/<node>) fresh while the operator suites run.
- *
- * Why: the test plane's kwok updates node status only every ~55 s and writes no node Leases, while
- * kube-controller-manager declares a node not-Ready after 50 s without a heartbeat and then marks every pod on it
- * NotReady. Server pods flapping Ready→NotReady make resources genuinely flip Ready/Degraded, which would turn
- * "zero writes in steady state" and readiness waits into measurements of that flapping. The proper fix belongs in
- * test/cluster/control-plane.ts (kwok --node-lease-duration-seconds=40, or a longer --node-monitor-grace-period);
- * until then this renews the Leases every 10 s, as a kubelet does. Returns a stop function.
- */
-export function keepNodeLeasesFresh(client: KubeClient, intervalMs = 10_000): () => void {
-  const renew = async () => {
-    const nodes = await client.request<{ items: KubernetesObject[] }>('GET', '/api/v1/nodes');
-    for (const node of nodes.items) {
-      const name = node.metadata?.name ?? '';
-      await applyObject(client, resourcePath(KINDS.Lease, 'kube-node-lease', name), {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name, namespace: 'kube-node-lease' },
-        spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime(Date.now()) },
-      });
-    }
-  };
-  const tick = () => renew().catch(() => {});
-  void tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -14,7 +14,6 @@ import {
   deleteObject,
   ensureNamespace,
   getObject,
-  keepNodeLeasesFresh,
   startTestOperator,
   testClient,
   waitFor,
@@ -32,7 +31,6 @@ interface Lease {
 describe.skipIf(!inject('kubeconfig'))('operator leader election (two replicas, one Lease)', () => {
   let kc: KubeConfig;
   let client: KubeClient;
-  let stopNodeLeases: (() => void) | undefined;
   let first: RunningOperator | undefined;
   let second: RunningOperator | undefined;
   const reconciles = { first: 0, second: 0 };
@@ -54,14 +52,12 @@ describe.skipIf(!inject('kubeconfig'))('operator leader election (two replicas, 
   beforeAll(async () => {
     kc = kubeConfigForTests();
     client = testClient(kc);
-    stopNodeLeases = keepNodeLeasesFresh(client);
     await installCrd(kc);
     await ensureNamespace(client, ns);
     await applyTokenSecret(client, ns);
   });
 
   afterAll(async () => {
-    stopNodeLeases?.();
     await first?.stop();
     await second?.stop();
     await deleteObject(client, { apiVersion: 'v1', plural: 'namespaces' }, '', ns);

@@ -16,7 +16,6 @@ import {
   deleteObject,
   ensureNamespace,
   getObject,
-  keepNodeLeasesFresh,
   testClient,
   waitFor,
   waitForReady,
@@ -39,19 +38,16 @@ function freePort(): Promise<number> {
 describe.skipIf(!inject('kubeconfig'))('plex-mcp-operator process', () => {
   let kc: KubeConfig;
   let client: KubeClient;
-  let stopNodeLeases: (() => void) | undefined;
 
   beforeAll(async () => {
     kc = kubeConfigForTests();
     client = testClient(kc);
-    stopNodeLeases = keepNodeLeasesFresh(client);
     await installCrd(kc);
     await ensureNamespace(client, ns);
     await applyTokenSecret(client, ns);
   });
 
   afterAll(async () => {
-    stopNodeLeases?.();
     await deleteObject(client, { apiVersion: 'v1', plural: 'namespaces' }, '', ns);
   });
 

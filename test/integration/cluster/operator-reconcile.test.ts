@@ -16,7 +16,6 @@ import {
   deleteObject,
   ensureNamespace,
   getObject,
-  keepNodeLeasesFresh,
   type PlexMcpServerObject,
   PMS_KIND,
   plexMcpServer,
@@ -43,7 +42,6 @@ const nsB = `op-b-${suffix}`;
 describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a real control plane', () => {
   let kc: KubeConfig;
   let client: KubeClient;
-  let stopNodeLeases: (() => void) | undefined;
   let operator: RunningOperator;
   /** Reconciles per resource key, across operator restarts. */
   const reconcilesOf = new Map<string, number>();
@@ -62,7 +60,6 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
   beforeAll(async () => {
     kc = kubeConfigForTests();
     client = testClient(kc);
-    stopNodeLeases = keepNodeLeasesFresh(client);
     await installCrd(kc);
     for (const ns of [nsA, nsB]) {
       await ensureNamespace(client, ns);
@@ -72,7 +69,6 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
   });
 
   afterAll(async () => {
-    stopNodeLeases?.();
     await operator?.stop();
     for (const ns of [nsA, nsB])
       await deleteObject(client, { apiVersion: 'v1', plural: 'namespaces' }, '', ns);
