@@ -1,5 +1,5 @@
 // What an install of the operator can vary. Defaults match the Helm chart (charts/plex-mcp-operator).
-import { readFileSync } from 'node:fs';
+import { SERVER_VERSION } from '../../server/version.ts';
 
 export interface InstallOptions {
   /** Namespace of the operator itself (its Deployment, ServiceAccount and Lease). */
@@ -17,30 +17,11 @@ export interface InstallOptions {
   healthPort: number;
 }
 
-/**
- * The package version: package.json is two directories up from the sources (cdk8s/install/) and three from
- * the build (dist/cdk8s/install/), hence both candidates.
- */
-function packageVersion(): string {
-  for (const relative of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'plex-mcp' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  throw new Error('cannot find the plex-mcp package.json to name the default image');
-}
-
 export function defaultInstallOptions(): InstallOptions {
   return {
     namespace: 'plex-mcp-system',
     // No registry publishes the image yet: `docker build -t plex-mcp:<version> .` and load it (README).
-    image: `plex-mcp:${packageVersion()}`,
+    image: `plex-mcp:${SERVER_VERSION}`,
     replicas: 1,
     watchNamespaces: [],
     logLevel: 'info',
