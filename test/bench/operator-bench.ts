@@ -14,7 +14,8 @@
 //                         the kinds the operator writes (all clients; Deployment status writes of the controller
 //                         manager excluded)
 // Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
-// (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator);
+// (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator;
+// default: the install manifests' NODE_OPTIONS, so it runs as the container does);
 // BENCH_WORKERS (the operator's --workers, default its own default).
 // The operator runs from a production build (tsc -p tsconfig.build.json into dist/bench-build/), as the image runs
 // it: running the .ts sources directly costs ~60 MiB more RSS for Node's type stripping.
@@ -23,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-deployment.ts';
 import { buildPlexMcpServerCrd, CRD_NAME } from '../../operator/api/v1alpha1/index.ts';
 import { KubeClient } from '../../operator/runtime/kube-client.ts';
 import { resourcePath } from '../../operator/runtime/resource-paths.ts';
@@ -185,7 +187,10 @@ async function runOnce(n: number): Promise<Result> {
 
     const metricsPort = await freePort();
     const healthPort = await freePort();
-    const nodeOptions = (process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+    const nodeOptions = (process.env.BENCH_OPERATOR_NODE_OPTIONS ?? OPERATOR_NODE_OPTIONS)
+      .split(' ')
+      .filter(Boolean);
+    console.log(`operator node flags: ${nodeOptions.join(' ') || '(none)'}`);
     operator = spawn(
       process.execPath,
       [
