@@ -32,6 +32,30 @@ export interface InformerOptions {
 const MIN_RESTART_DELAY_MS = 1_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
+/**
+ * Drops `metadata.managedFields` before an object enters the cache, as client-go informers do with a transform:
+ * nothing here reads them, and on server-side-applied objects they are often the larger part of the object
+ * (bench:operator with 500 resources caches ~3,000 objects).
+ */
+function withoutManagedFields<T extends KubernetesObject>(obj: T): T {
+  if (obj?.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
+}
+
+/** A Watch whose events carry objects without managedFields (ListWatch stores the event's object as is). */
+function managedFieldsStrippingWatch(watch: Watch): Watch {
+  const stripping: Pick<Watch, 'watch'> = {
+    watch: (path, queryParams, callback, done) =>
+      watch.watch(
+        path,
+        queryParams,
+        (phase, apiObj, watchObj) => callback(phase, withoutManagedFields(apiObj), watchObj),
+        done,
+      ),
+  };
+  return stripping as Watch;
+}
+
 export class ResilientInformer<T extends KubernetesObject> implements ObjectStore<T> {
   private readonly listWatch: ListWatch<T>;
   private readonly options: InformerOptions;
@@ -49,6 +73,7 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectStor
       const result = await options.client.request<KubernetesListObject<T>>('GET', path, {
         query: { labelSelector: options.labelSelector },
       });
+      for (const item of result.items) withoutManagedFields(item);
       // ListWatch stores the items synchronously right after this promise settles; mark synced just after.
       setImmediate(() => {
         this.synced = true;
@@ -58,7 +83,7 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectStor
     };
     this.listWatch = new ListWatch<T>(
       path,
-      new Watch(options.client.kubeConfig),
+      managedFieldsStrippingWatch(new Watch(options.client.kubeConfig)),
       list,
       false,
       options.labelSelector,
