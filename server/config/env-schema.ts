@@ -35,37 +35,27 @@ const boolean = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-function httpUrl(what: string) {
+/** A URL whose scheme is one of `protocols` (e.g. `['http:', 'https:']`). */
+function urlWithScheme(protocols: readonly string[], message: string) {
   return z
     .string()
     .trim()
     .refine(
       (v) => {
         try {
-          const u = new URL(v);
-          return u.protocol === 'http:' || u.protocol === 'https:';
+          return protocols.includes(new URL(v).protocol);
         } catch {
           return false;
         }
       },
-      { message: `must be an http:// or https:// URL of ${what}` },
+      { message },
     );
 }
 
-const redisUrl = z
-  .string()
-  .trim()
-  .refine(
-    (v) => {
-      try {
-        const u = new URL(v);
-        return u.protocol === 'redis:' || u.protocol === 'rediss:';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be a redis:// or rediss:// URL' },
-  );
+const httpUrl = (what: string) =>
+  urlWithScheme(['http:', 'https:'], `must be an http:// or https:// URL of ${what}`);
+
+const redisUrl = urlWithScheme(['redis:', 'rediss:'], 'must be a redis:// or rediss:// URL');
 
 const secret = (minLength: number) =>
   z.string().min(minLength, { message: `must be at least ${minLength} characters long` });
