@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // - cluster: a real Kubernetes control plane (test/cluster/global-setup.ts, or TEST_KUBECONFIG).
 export default defineConfig({
   test: {
+    // vitest's own report, then one plain `N passed, N failed, N skipped` line (test/support/plain-summary-reporter.ts).
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     projects: [
       {
         test: {
