@@ -4,7 +4,7 @@
  * in the 2026-07-28 era. `restartServer` stops the server and starts a new one on the same simulator and config,
  * as a pod restart would.
  */
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
 import {
   createServerDeps,
@@ -16,9 +16,9 @@ import type { ServerConfig } from '../../../server/config/config.ts';
 import { createMetrics } from '../../../server/observability/metrics.ts';
 import { createPlexResilience, type PlexResilience } from '../../../server/resilience/plex-resilience.ts';
 import { createResilienceMetrics } from '../../../server/resilience/resilience-metrics.ts';
-import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
+import type { PlexSimulator } from '../../plex-sim/simulator.ts';
 import { silentLogger } from '../../unit/cache/fakes.ts';
-import { buildConfig, randomToken } from './support/mcp-harness.ts';
+import { connectClient, startSimulatorAndConfig } from './support/mcp-harness.ts';
 
 export interface E2eOptions {
   /** Server environment on top of the simulator's URL and token (e.g. CACHE_TTL_*, REDIS_URL, PLEX_TIMEOUT). */
@@ -44,17 +44,7 @@ export interface E2e {
 }
 
 export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
-  const plexToken = randomToken();
-  const authToken = randomToken(32);
-  const sim = await startPlexSimulator({ port: 0, token: plexToken });
-  const config = buildConfig({
-    PLEX_SERVER_URL: sim.url,
-    PLEX_TOKEN: plexToken,
-    AUTH_TOKEN: authToken,
-    SERVER_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
+  const { sim, config, authToken } = await startSimulatorAndConfig(options.env);
   const clients: Client[] = [];
 
   async function boot(): Promise<{
@@ -97,16 +87,8 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       return current.resilience;
     },
     async client() {
-      const client = new Client(
-        { name: 'plex-mcp-e2e', version: '1.0.0' },
-        { versionNegotiation: { mode: 'auto' } },
-      );
       // The URL is read at connect time, so clients made after restartServer() reach the new server.
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(current.server.url), {
-          requestInit: { headers: { Authorization: `Bearer ${authToken}` } },
-        }),
-      );
+      const client = await connectClient(current.server.url, authToken, 'modern', 'plex-mcp-e2e');
       clients.push(client);
       return client;
     },

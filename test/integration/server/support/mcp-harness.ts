@@ -30,8 +30,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts sim + server. `env` overrides server variables (e.g. PLEX_TOKEN to a wrong one, CACHE_ENABLED). */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * A Plex simulator with fresh random tokens, and the server configuration that points at it (free port, silent
+ * logs). `env` overrides server variables.
+ */
+export async function startSimulatorAndConfig(env: Record<string, string> = {}): Promise<{
+  sim: PlexSimulator;
+  config: ServerConfig;
+  plexToken: string;
+  authToken: string;
+}> {
   const plexToken = randomToken();
   const authToken = randomToken(32);
   const sim = await startPlexSimulator({ port: 0, token: plexToken });
@@ -41,6 +49,33 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     AUTH_TOKEN: authToken,
     SERVER_PORT: '0',
     LOG_LEVEL: 'silent',
+    ...env,
+  });
+  return { sim, config, plexToken, authToken };
+}
+
+/** An SDK client connected to `url` with a bearer token, in the given era. */
+export async function connectClient(
+  url: string,
+  bearer: string,
+  era: Era,
+  name = 'plex-mcp-tests',
+): Promise<Client> {
+  const client = new Client(
+    { name, version: '1.0.0' },
+    { versionNegotiation: { mode: era === 'modern' ? 'auto' : 'legacy' } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
+    }),
+  );
+  return client;
+}
+
+/** Starts sim + server. `env` overrides server variables (e.g. PLEX_TOKEN to a wrong one, CACHE_ENABLED). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const { sim, config, plexToken, authToken } = await startSimulatorAndConfig({
     CACHE_ENABLED: 'false',
     ...env,
   });
@@ -52,14 +87,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     authToken,
     plexToken,
     async connect(era: Era = 'legacy', options = {}) {
-      const client = new Client(
-        { name: 'plex-mcp-tests', version: '1.0.0' },
-        { versionNegotiation: { mode: era === 'modern' ? 'auto' : 'legacy' } },
-      );
-      const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-        requestInit: { headers: { Authorization: `Bearer ${options.bearer ?? authToken}` } },
-      });
-      await client.connect(transport);
+      const client = await connectClient(server.url, options.bearer ?? authToken, era);
       clients.push(client);
       return client;
     },
