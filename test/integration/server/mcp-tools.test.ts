@@ -14,19 +14,9 @@ import type { getPlexStatusTool } from '../../../server/tools/get-plex-status.ts
 import type { getRecentlyAddedTool } from '../../../server/tools/get-recently-added.ts';
 import type { listLibrariesTool } from '../../../server/tools/list-libraries.ts';
 import type { searchMediaTool } from '../../../server/tools/search-media.ts';
+import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import type { SimItem } from '../../plex-sim/simulator.ts';
 import { ERAS, errorCodeOf, errorMetaOf, type Harness, startHarness, textOf } from './support/mcp-harness.ts';
-
-const TOOL_NAMES = [
-  'search_media',
-  'get_media_details',
-  'list_libraries',
-  'get_playback_status',
-  'control_playback',
-  'get_recently_added',
-  'get_on_deck',
-  'get_plex_status',
-];
 
 /** Structured results typed by the tools' own output schemas (the runtime check is the JSON Schema below). */
 interface Outputs {
