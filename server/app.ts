@@ -72,7 +72,7 @@ export async function createServerDeps(
   if (!overrides.plex && !policy) {
     const resilienceMetrics = createResilienceMetrics(metrics.registry);
     const resilience = createPlexResilience({
-      timeoutMs: config.plex.timeoutMs,
+      deadlineMs: config.plex.timeoutMs,
       logger,
       events: resilienceMetrics,
     });

@@ -20,8 +20,11 @@ export interface ServerConfig {
     /** Base URL without a trailing slash. */
     url: string;
     token: string;
+    /** PLEX_TIMEOUT: the overall deadline of one Plex request, retries included. */
     timeoutMs: number;
     maxConnections: number;
+    /** PLEX_MAX_RESPONSE_BYTES: larger answers are dropped (plex_unavailable) instead of read. */
+    maxResponseBytes: number;
     clientIdentifier: string;
   };
   redis: {
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         token: e.PLEX_TOKEN,
         timeoutMs: Math.round(e.PLEX_TIMEOUT * 1000),
         maxConnections: e.PLEX_MAX_CONNECTIONS,
+        maxResponseBytes: e.PLEX_MAX_RESPONSE_BYTES,
         clientIdentifier: e.PLEX_CLIENT_IDENTIFIER ?? defaultClientIdentifier(plexUrl),
       },
       redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS },

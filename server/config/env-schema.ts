@@ -100,8 +100,9 @@ export const envSchema = z.object({
   MCP_ALLOWED_ORIGINS: originList.default([]),
   PLEX_SERVER_URL: httpUrl('the Plex Media Server, e.g. http://192.168.1.10:32400'),
   PLEX_TOKEN: secret(1),
-  PLEX_TIMEOUT: positiveSeconds(300).default(10),
+  PLEX_TIMEOUT: positiveSeconds(300).default(30),
   PLEX_MAX_CONNECTIONS: integer(1, 1024).default(10),
+  PLEX_MAX_RESPONSE_BYTES: integer(64 * 1024, 256 * 1024 * 1024).default(32 * 1024 * 1024),
   PLEX_CLIENT_IDENTIFIER: z
     .string()
     .trim()

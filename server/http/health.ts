@@ -11,10 +11,11 @@ export interface CheckResult {
 /**
  * A named readiness check. `critical` checks failing make /health/ready answer 503 (the pod leaves the Service);
  * non-critical ones are reported but never take the server out of rotation (e.g. Redis: we can serve without it).
+ * A check whose failures differ in weight decides per result (Plex: a rejected token is critical, an outage may not be).
  */
 export interface ReadinessCheck {
   name: string;
-  critical: boolean;
+  critical: boolean | ((result: CheckResult) => boolean);
   check(): Promise<CheckResult>;
 }
 
@@ -53,7 +54,9 @@ export function healthEndpoints(
       }),
     );
     const checks = Object.fromEntries(results.map(([c, r]) => [c.name, r]));
-    const isReady = state.started() && results.every(([c, r]) => !c.critical || r.status !== 'error');
+    const critical = (c: ReadinessCheck, r: CheckResult) =>
+      typeof c.critical === 'function' ? c.critical(r) : c.critical;
+    const isReady = state.started() && results.every(([c, r]) => r.status !== 'error' || !critical(c, r));
     const degraded = results.some(([, r]) => r.status !== 'ok');
     send(res, isReady, { checks }, degraded);
   };

@@ -17,6 +17,7 @@ export function createPlexClient(
     clientIdentifier: config.plex.clientIdentifier,
     maxConnections: config.plex.maxConnections,
     timeoutMs: config.plex.timeoutMs,
+    maxResponseBytes: config.plex.maxResponseBytes,
     policy: policy ?? timeoutOnlyPolicy(config.plex.timeoutMs),
     product: SERVER_NAME,
     version: SERVER_VERSION,

@@ -17,6 +17,11 @@ export interface PlexHttpOptions {
   maxConnections: number;
   /** Socket-level ceiling; the per-request timeout itself comes from the policy's AbortSignal. */
   timeoutMs: number;
+  /**
+   * Largest answer body accepted (PLEX_MAX_RESPONSE_BYTES). Checked against Content-Length before reading and
+   * counted while reading: an answer that is larger (or never ends) is cut off instead of filling the heap.
+   */
+  maxResponseBytes: number;
   policy: PlexRequestPolicy;
   product: string;
   version: string;
@@ -40,6 +45,12 @@ export interface PlexRequest {
 const IDLE_SOCKET_MS = 30_000;
 
 /**
+ * Error and empty answers (4xx/5xx pages, player commands) are drained so their socket can be reused, but only up
+ * to this many bytes; beyond that the socket is dropped rather than read on.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
  * The HTTP edge to Plex: one keep-alive node:http(s) Agent bounded by PLEX_MAX_CONNECTIONS, the X-Plex-* identity
  * headers, JSON decoding and status → typed error mapping. Timeouts, retries and the circuit breaker are the
  * policy's job; this class just performs one attempt per call of the policy's callback.
@@ -58,6 +69,7 @@ export class PlexHttp {
   readonly #logger: Logger | undefined;
   /** Socket inactivity ceiling while a request is in flight (the policy's AbortSignal normally fires first). */
   readonly #socketTimeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(options: PlexHttpOptions) {
     const base = new URL(options.baseUrl);
@@ -68,6 +80,7 @@ export class PlexHttp {
     this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.#request = secure ? https.request : http.request;
     this.#socketTimeoutMs = options.timeoutMs + 1_000;
+    this.#maxResponseBytes = options.maxResponseBytes;
     this.#policy = options.policy;
     this.#logger = options.logger;
     this.#headers = {
@@ -134,7 +147,8 @@ export class PlexHttp {
       req.once('timeout', () =>
         req.destroy(Object.assign(new Error('socket timeout'), { code: 'ETIMEDOUT' })),
       );
-      req.once('error', reject);
+      // `on`, not `once`: a second 'error' (e.g. an abort after a socket error) must not become an uncaught one.
+      req.on('error', reject);
       req.end();
     });
   }
@@ -151,17 +165,24 @@ export class PlexHttp {
 
     const statusCode = response.statusCode ?? 0;
     if (statusCode < 200 || statusCode >= 300) {
-      response.resume();
+      discard(response);
       throw statusError(statusCode, endpoint);
     }
     if (request.expectBody === false) {
-      response.resume();
+      discard(response);
       return undefined;
+    }
+    const limit = this.#maxResponseBytes;
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      response.destroy();
+      throw tooLarge(endpoint, `${declared} bytes`, limit);
     }
     let text: string;
     try {
-      text = await readText(response);
+      text = await readText(response, limit);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) throw tooLarge(endpoint, `more than ${limit} bytes`, limit);
       throw toNetworkError(error, endpoint, signal);
     }
     if (text.trim() === '') return {};
@@ -176,22 +197,65 @@ export class PlexHttp {
   }
 }
 
+class BodyTooLargeError extends Error {}
+
 /**
- * The whole body as UTF-8. Plain 'data' events into one Buffer.concat: Plex answers run to hundreds of KiB, and
- * an async iterator (one promise per chunk) or string appends cost measurably more (bench:server:profile).
+ * The whole body as UTF-8, at most `limitBytes` of it (the response is destroyed as soon as more arrives). Plain
+ * 'data' events into one Buffer.concat: Plex answers run to hundreds of KiB, and an async iterator (one promise per
+ * chunk) or string appends cost measurably more (bench:server:profile). Every failure, decoding included, rejects:
+ * nothing thrown here may escape from an event handler and take the process down.
  */
-function readText(response: IncomingMessage): Promise<string> {
+function readText(response: IncomingMessage, limitBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.once('error', reject);
+    let received = 0;
+    response.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
+        response.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.once('end', () => {
+      try {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    response.on('error', reject);
     // A socket that closes mid-body ends the response without 'end' (and may not emit 'error').
     response.once('close', () => {
       if (!response.complete)
         reject(Object.assign(new Error('response closed early'), { code: 'ECONNRESET' }));
     });
   });
+}
+
+/** Reads and drops a body we do not need; a large or endless one costs the socket instead of the wait. */
+function discard(response: IncomingMessage): void {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) {
+    response.destroy();
+    return;
+  }
+  let received = 0;
+  response.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > DRAIN_LIMIT_BYTES) response.destroy();
+  });
+  response.on('error', () => undefined);
+  response.resume();
+}
+
+function tooLarge(endpoint: string, size: string, limit: number): PlexBadResponseError {
+  return new PlexBadResponseError(
+    `Plex answered ${endpoint} with ${size}, more than PLEX_MAX_RESPONSE_BYTES (${limit}); the answer was dropped`,
+    { endpoint },
+  );
 }
 
 function toQueryString(query: PlexRequest['query']): string {

@@ -1,16 +1,23 @@
 /**
- * The cockatiel-based PlexRequestPolicy (server/plex/request-policy.ts): per-attempt timeout, retries with
- * exponential backoff and jitter for idempotent requests, and one circuit breaker per Plex server.
+ * The cockatiel-based PlexRequestPolicy (server/plex/request-policy.ts): one overall deadline per call, retries with
+ * exponential backoff and jitter for idempotent requests within that deadline, and one circuit breaker per Plex server.
  *
- *   idempotent:      retry( breaker( timeout( attempt ) ) )     at most `maxAttempts` attempts in all (default 3)
- *   not idempotent:         breaker( timeout( attempt ) )       player commands run exactly once
+ *   idempotent:      deadline( retry( breaker( attempt ) ) )     at most `maxAttempts` attempts in all (default 3)
+ *   not idempotent:  deadline(        breaker( attempt ) )       player commands run exactly once
+ *
+ * The deadline (PLEX_TIMEOUT, default 30 s) covers the whole call, so each attempt may use whatever is left of it: a
+ * slow but working Plex (15 s per answer) is answered in 15 s instead of being cut at a per-attempt timeout and
+ * retried into a failure. Only quick failures are retried (connection errors and 5xx, see plex-failure.ts), and only
+ * while at least a quarter of the deadline remains; an attempt that ran out of time is never retried, because the
+ * deadline it ran into is the call's own.
  *
  * Retry is outside the breaker so that every attempt counts towards opening it, and a breaker that opens in the
- * middle of a retry sequence stops it at once (PlexCircuitOpenError is not retryable). The error contract for
- * attempts is documented in plex-failure.ts: errors carry `retryable` (network, timeout, 5xx = true).
+ * middle of a retry sequence stops it at once (PlexCircuitOpenError is not retryable).
  *
- * Circuit: opens after `failureThreshold` (5) consecutive retryable failures, fails fast with PlexCircuitOpenError
- * while open, lets one trial request through after `halfOpenAfterMs` (30 s), closes on its success.
+ * Circuit: opens after `failureThreshold` (5) consecutive retryable failures and fails fast with PlexCircuitOpenError
+ * while open. The open period starts at `halfOpenInitialMs` (500 ms) and doubles with every failed trial up to
+ * `halfOpenAfterMs` (1.5 s), so a dead Plex sees at most one trial request every 1.5 s, and a Plex that comes back is used
+ * again within 1.5 s (one successful trial closes the circuit).
  */
 import {
   BrokenCircuitError,
@@ -21,9 +28,8 @@ import {
   ExponentialBackoff,
   handleWhen,
   type IPolicy,
+  noJitterGenerator,
   retry,
-  TimeoutStrategy,
-  timeout,
   wrap,
 } from 'cockatiel';
 import type { Logger } from 'pino';
@@ -33,14 +39,16 @@ import { isRetryableFailure, PlexCircuitOpenError, PlexTimeoutError } from './pl
 export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
 
 export interface PlexResilienceOptions {
-  /** Per attempt (PLEX_TIMEOUT), ms. */
-  timeoutMs: number;
+  /** The overall deadline of one call, retries and backoff included (PLEX_TIMEOUT), ms. */
+  deadlineMs: number;
   /** Attempts in all for idempotent requests, including the first. Default 3. */
   maxAttempts?: number;
   /** Consecutive retryable failures that open the circuit. Default 5. */
   failureThreshold?: number;
-  /** How long the circuit stays open before one trial request, ms. Default 30 000. */
+  /** The longest the circuit stays open before a trial request, ms. Default 1 500. */
   halfOpenAfterMs?: number;
+  /** How long the circuit stays open after it first opens, ms; doubles per failed trial. Default 500. */
+  halfOpenInitialMs?: number;
   /** First retry delay before jitter, ms. Default 100. */
   retryInitialDelayMs?: number;
   /** Largest retry delay, ms. Default 2 000. */
@@ -78,32 +86,31 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** A retry starts only while at least this share of the call's deadline is left. */
+const MIN_RETRY_BUDGET_SHARE = 0.25;
+
 export function createPlexResilience(options: PlexResilienceOptions): PlexResilience {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-  const halfOpenAfterMs = options.halfOpenAfterMs ?? 30_000;
+  const deadlineMs = options.deadlineMs;
+  const halfOpenAfterMs = options.halfOpenAfterMs ?? 1_500;
+  const halfOpenInitialMs = Math.min(options.halfOpenInitialMs ?? 500, halfOpenAfterMs);
   const log = options.logger?.child({ component: 'plex-resilience' });
-  const retryable = handleWhen(isRetryableFailure);
 
-  const breaker = circuitBreaker(retryable, {
+  const breaker = circuitBreaker(handleWhen(isRetryableFailure), {
     breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
-    halfOpenAfter: halfOpenAfterMs,
-  });
-  const retryPolicy = retry(retryable, {
-    maxAttempts: maxAttempts - 1, // cockatiel counts retries, not attempts
-    backoff: new ExponentialBackoff({
-      generator: decorrelatedJitterGenerator,
-      initialDelay: options.retryInitialDelayMs ?? 100,
-      maxDelay: options.retryMaxDelayMs ?? 2_000,
+    // Short open periods that grow while trials fail: the breaker still spares a dead Plex (one trial per period)
+    // but notices within one period that it answers again. Reset to the initial period when the circuit closes.
+    halfOpenAfter: new ExponentialBackoff({
+      generator: noJitterGenerator,
+      initialDelay: halfOpenInitialMs,
+      maxDelay: halfOpenAfterMs,
     }),
   });
-  // Cooperative: the attempt gets an AbortSignal and rejects with its own (better worded) error; see plex-failure.ts.
-  const timeoutPolicy = timeout(options.timeoutMs, {
-    strategy: TimeoutStrategy.Cooperative,
-    abortOnReturn: true,
+  const backoff = new ExponentialBackoff({
+    generator: decorrelatedJitterGenerator,
+    initialDelay: options.retryInitialDelayMs ?? 100,
+    maxDelay: options.retryMaxDelayMs ?? 2_000,
   });
-
-  const withRetries: IPolicy = wrap(retryPolicy, breaker, timeoutPolicy);
-  const once: IPolicy = wrap(breaker, timeoutPolicy);
 
   const listeners = new Set<(state: CircuitStateName) => void>();
   breaker.onStateChange((state) => {
@@ -111,9 +118,9 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
     if (name === 'open') {
       const last = breaker.lastFailure;
       const reason = last && 'error' in last && last.error instanceof Error ? last.error.message : undefined;
-      log?.warn({ circuit: name, reason }, `plex circuit open: failing fast for ${halfOpenAfterMs} ms`);
+      log?.warn({ circuit: name, reason }, 'plex circuit open: failing fast until a trial request succeeds');
     } else if (name === 'half_open') {
-      log?.info({ circuit: name }, 'plex circuit half-open: sending one trial request');
+      log?.debug({ circuit: name }, 'plex circuit half-open: sending one trial request');
     } else {
       log?.info({ circuit: name }, 'plex circuit closed: plex is answering again');
     }
@@ -126,32 +133,45 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
     requestOptions: PlexResilientRequestOptions,
   ): Promise<T> {
     const { endpoint } = requestOptions;
+    const started = performance.now();
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineMs);
+    const signal = requestOptions.signal
+      ? AbortSignal.any([deadline.signal, requestOptions.signal])
+      : deadline.signal;
     // Counted here rather than with cockatiel's onRetry event, which does not know the endpoint.
     let attempts = 0;
     let lastFailure: { error: unknown } | undefined;
-    const runAttempt = async (signal: AbortSignal): Promise<T> => {
+    const runAttempt = async (attemptSignal: AbortSignal): Promise<T> => {
       if (attempts++ > 0) options.events?.retried(endpoint);
-      const started = performance.now();
+      const attemptStarted = performance.now();
       const finished = (outcome: string) =>
-        options.events?.attempted(endpoint, outcome, (performance.now() - started) / 1000);
+        options.events?.attempted(endpoint, outcome, (performance.now() - attemptStarted) / 1000);
       try {
-        const result = await attempt(signal);
+        const result = await attempt(attemptSignal);
         finished('ok');
         return result;
       } catch (error) {
-        // Our timeout fired and the attempt's error does not classify itself: it is a timeout.
+        // The deadline fired and the attempt's error does not classify itself: it is a timeout.
         const timedOut =
-          signal.aborted &&
+          deadline.signal.aborted &&
           !requestOptions.signal?.aborted &&
           (error as { retryable?: unknown })?.retryable === undefined;
-        lastFailure = { error: timedOut ? new PlexTimeoutError(endpoint, options.timeoutMs) : error };
+        lastFailure = { error: timedOut ? new PlexTimeoutError(endpoint, deadlineMs) : error };
         finished(attemptOutcome(lastFailure.error));
         throw lastFailure.error;
       }
     };
-    const policy = requestOptions.idempotent ? withRetries : once;
+    // cockatiel's retry already stops once `signal` has fired (so a timed-out attempt is never retried); this also
+    // refuses a retry that could only run into the deadline.
+    const worthRetrying = (error: unknown) =>
+      isRetryableFailure(error) &&
+      deadlineMs - (performance.now() - started) >= deadlineMs * MIN_RETRY_BUDGET_SHARE;
+    const policy: IPolicy = requestOptions.idempotent
+      ? wrap(retry(handleWhen(worthRetrying), { maxAttempts: maxAttempts - 1, backoff }), breaker)
+      : breaker;
     try {
-      return await policy.execute(({ signal }) => runAttempt(signal), requestOptions.signal);
+      return await policy.execute(({ signal: s }) => runAttempt(s), signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError && !(error instanceof PlexCircuitOpenError)) {
         // The circuit opened during this call's retries: the real cause (e.g. ECONNREFUSED) says more.
@@ -160,6 +180,8 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
         throw new PlexCircuitOpenError(endpoint, halfOpenAfterMs);
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

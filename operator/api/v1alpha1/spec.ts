@@ -73,7 +73,7 @@ export const PlexSpecSchema = describe(
     ),
     timeoutSeconds: describe(
       z.int().min(1).max(300),
-      'Seconds before a request to Plex times out (1-300). Unset: the server default, 10.',
+      'Seconds one request to Plex may take in all, retries included (1-300). Unset: the server default, 30.',
     ).optional(),
     maxConnections: describe(
       z.int().min(1).max(256),

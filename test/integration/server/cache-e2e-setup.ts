@@ -55,8 +55,8 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     const metrics = createMetrics({ processMetrics: false });
     const resilienceMetrics = createResilienceMetrics(metrics.registry);
     const resilience = createPlexResilience({
-      timeoutMs: options.timeoutMs ?? config.plex.timeoutMs,
-      halfOpenAfterMs: options.halfOpenAfterMs ?? 30_000,
+      deadlineMs: options.timeoutMs ?? config.plex.timeoutMs,
+      ...(options.halfOpenAfterMs !== undefined ? { halfOpenAfterMs: options.halfOpenAfterMs } : {}),
       failureThreshold: options.failureThreshold ?? 5,
       retryInitialDelayMs: 10,
       retryMaxDelayMs: 50,

@@ -126,16 +126,16 @@ describe('tool cache end to end (memory store)', () => {
     expect(good.isError).toBeFalsy();
   });
 
-  it('times out a slow Plex (PLEX_TIMEOUT) per attempt and retries the read three times', async () => {
+  it('gives a too-slow Plex one deadline (PLEX_TIMEOUT) per call and never retries the read that ran into it', async () => {
     s.sim.reset();
     s.sim.setFault({ mode: 'slow', delay_ms: 3_000 });
     const started = Date.now();
     const slow = await client.callTool({ name: 'get_on_deck', arguments: { limit: 2 } });
     expect(slow.isError).toBe(true);
     expect(errorCodeOf(slow)).toBe('plex_unavailable');
-    expect(count(s.sim, '/library/onDeck')).toBe(3);
-    // Three 1 s attempts, not three 3 s answers: the per-attempt timeout cut them (a loose bound, not a speed claim).
-    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(count(s.sim, '/library/onDeck')).toBe(1);
+    // One 1 s deadline, not a 3 s answer: the deadline cut the call (a loose bound, not a speed claim).
+    expect(Date.now() - started).toBeLessThan(2_900);
   });
 
   it('answers stale when Plex is too slow (timeout) and an expired entry exists', async () => {

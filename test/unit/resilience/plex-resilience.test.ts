@@ -19,7 +19,7 @@ const clientError = (status: number) =>
 
 function policy(overrides: Partial<PlexResilienceOptions> = {}) {
   return createPlexResilience({
-    timeoutMs: 1_000,
+    deadlineMs: 1_000,
     retryInitialDelayMs: 1,
     retryMaxDelayMs: 5,
     halfOpenAfterMs: 60_000,
@@ -93,7 +93,7 @@ describe('Plex resilience policy', () => {
     expect([by5xx.mock.calls.length, byCode.mock.calls.length, plain.mock.calls.length]).toEqual([3, 3, 1]);
   });
 
-  it('times out each attempt through its AbortSignal and retries timeouts', async () => {
+  it('gives the whole call one deadline and never retries an attempt that ran into it', async () => {
     const attempt = vi.fn(
       (signal: AbortSignal) =>
         new Promise<string>((_resolve, reject) => {
@@ -102,27 +102,46 @@ describe('Plex resilience policy', () => {
         }),
     );
     const started = performance.now();
-    const error = await policy({ timeoutMs: 30 })
+    const error = await policy({ deadlineMs: 60 })
       .execute(attempt, read)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlexTimeoutError);
     expect((error as PlexTimeoutError).retryable).toBe(true);
     expect(isPlexUnavailable(error)).toBe(true);
-    expect(attempt).toHaveBeenCalledTimes(3);
-    // Three attempts of 30 ms each: the timeout really cut them short (a generous bound, not a speed claim).
+    expect(attempt).toHaveBeenCalledTimes(1);
+    // The deadline really cut the attempt short (a generous bound, not a speed claim).
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('lets a slow attempt use the whole deadline instead of cutting and retrying it', async () => {
+    const attempt = vi.fn(async () => {
+      await sleep(300);
+      return 'slow but fine';
+    });
+    // Three attempts of 300 ms would not fit in 500 ms; one attempt of 300 ms does.
+    expect(await policy({ deadlineMs: 500 }).execute(attempt, read)).toBe('slow but fine');
+    expect(attempt).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not retry a 5xx that came late in the deadline', async () => {
+    const attempt = vi.fn(async () => {
+      await sleep(400);
+      throw unavailable(503);
+    });
+    await expect(policy({ deadlineMs: 500 }).execute(attempt, read)).rejects.toThrow('plex down');
+    expect(attempt).toHaveBeenCalledTimes(1);
   });
 
   it('keeps an attempt’s own timeout error when it classifies itself', async () => {
     const own = Object.assign(new Error('Plex did not answer in time'), { retryable: true });
     const attempt = (signal: AbortSignal) =>
       new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(own)));
-    await expect(policy({ timeoutMs: 10, maxAttempts: 1 }).execute(attempt, read)).rejects.toBe(own);
+    await expect(policy({ deadlineMs: 10, maxAttempts: 1 }).execute(attempt, read)).rejects.toBe(own);
   });
 
   it('opens after 5 consecutive failures, fails fast while open, and recovers through a trial request', async () => {
     const { logger, lines } = capturingLogger();
-    const p = policy({ halfOpenAfterMs: 100, logger });
+    const p = policy({ halfOpenInitialMs: 100, halfOpenAfterMs: 100, logger });
     let plexUp = false;
     const attempt = vi.fn(async () => {
       if (!plexUp) throw unavailable();
@@ -150,6 +169,35 @@ describe('Plex resilience policy', () => {
 
     const warnings = lines.filter((l) => l.level === 40 && String(l.msg).includes('circuit open'));
     expect(warnings).toHaveLength(2); // one per opening, not one per refused request
+  });
+
+  it('tries again after a short open period that grows while trials fail, and closes on a good trial', async () => {
+    const p = policy({ failureThreshold: 1, halfOpenInitialMs: 50, halfOpenAfterMs: 400 });
+    let plexUp = false;
+    const attempt = vi.fn(async () => {
+      if (!plexUp) throw unavailable();
+      return 'ok';
+    });
+    await expect(p.execute(attempt, command)).rejects.toThrow('plex down');
+    expect(p.circuitState()).toBe('open');
+    // Poll like callers would; count how long each open period lasted before a trial reached "Plex".
+    const trialTimes: number[] = [];
+    const started = performance.now();
+    while (trialTimes.length < 4) {
+      const before = attempt.mock.calls.length;
+      await p.execute(attempt, command).catch(() => undefined);
+      if (attempt.mock.calls.length > before) trialTimes.push(performance.now() - started);
+      await sleep(5);
+    }
+    // One trial per open period; the periods double (50, 100, 200 ms), capped at 400 ms.
+    const gaps = trialTimes.map((t, i) => t - (trialTimes[i - 1] ?? 0));
+    expect(gaps[0]).toBeLessThan(150);
+    expect(gaps[2]).toBeGreaterThan(150);
+    expect(gaps.every((g) => g < 400 + 150)).toBe(true);
+    plexUp = true;
+    await sleep(450);
+    expect(await p.execute(attempt, command)).toBe('ok');
+    expect(p.circuitState()).toBe('closed');
   });
 
   it('stops a retry sequence as soon as the circuit opens, reporting the real cause', async () => {

@@ -13,7 +13,12 @@ describe('loadConfig', () => {
     if (!result.ok) throw new Error(result.problems.join());
     const c = result.config;
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080, allowedOriginHosts: [] });
-    expect(c.plex).toMatchObject({ url: 'http://plex.local:32400', timeoutMs: 10_000, maxConnections: 10 });
+    expect(c.plex).toMatchObject({
+      url: 'http://plex.local:32400',
+      timeoutMs: 30_000,
+      maxConnections: 10,
+      maxResponseBytes: 32 * 1024 * 1024,
+    });
     expect(c.plex.clientIdentifier).toMatch(/^plex-mcp-[0-9a-f]{24}$/);
     expect(c.cache).toEqual({
       enabled: true,
