@@ -14,12 +14,13 @@ SERVER_PORT, PLEX_TIMEOUT, PLEX_MAX_CONNECTIONS, REDIS_URL, CACHE_*, LOG_LEVEL (
 
 async function main(argv: string[]): Promise<void> {
   const args = new Set(argv);
+  // Asked-for output goes to stdout (so `--help | less` works); the process exits before any MCP traffic could.
   if (args.has('--help') || args.has('-h')) {
-    process.stderr.write(USAGE);
+    process.stdout.write(USAGE);
     return;
   }
   if (args.has('--version')) {
-    process.stderr.write(`${SERVER_NAME} ${SERVER_VERSION}\n`);
+    process.stdout.write(`${SERVER_NAME} ${SERVER_VERSION}\n`);
     return;
   }
   const unknown = [...args].filter((a) => a !== '--stdio');

@@ -36,7 +36,7 @@ missing() {
 command -v docker >/dev/null 2>&1 || missing "docker is not installed (the kind e2e test needs a Docker engine; on machines without one, run the local equivalent: npx vitest run --project cluster test/integration/cluster/e2e-local)"
 command -v kind >/dev/null 2>&1 || missing "kind is not installed (go install sigs.k8s.io/kind@latest, or see https://kind.sigs.k8s.io)"
 command -v kubectl >/dev/null 2>&1 || missing "kubectl is not installed"
-command -v node >/dev/null 2>&1 || missing "node is not installed (Node >= 22; source .ci/node.sh)"
+command -v node >/dev/null 2>&1 || missing "node is not installed (Node >= 22.19; source .ci/node.sh)"
 docker info >/dev/null 2>&1 || missing "the Docker engine is not reachable ('docker info' failed): start Docker, or check DOCKER_HOST and your permissions"
 if [ -n "${HELM_BIN:-}" ]; then
   helm_bin="$HELM_BIN"

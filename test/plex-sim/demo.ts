@@ -1,22 +1,57 @@
 // `npm run demo`: the Plex simulator and the MCP server together, so anyone can try every tool without a Plex
-// server. Prints the endpoint, a fresh random AUTH_TOKEN and how to connect Claude Code, the MCP Inspector and curl.
-// Ctrl-C stops both.
-//
-// Options (env): DEMO_PORT (MCP server port, default 8080; 0 = any free port), DEMO_PLEX_PORT (default 0 = free),
-// DEMO_ITEMS (catalog size, default 200), LOG_LEVEL (default warn).
+// server. Prints the endpoint, a fresh random AUTH_TOKEN, the simulator's Plex token (for a second server or a
+// stdio client) and how to connect Claude Code, the MCP Inspector and curl. Ctrl-C stops both.
+// Options: test/plex-sim/demo-options.ts (`npm run demo -- --help`).
 
 import { randomBytes } from 'node:crypto';
-import { startHttpServer } from '../../server/app.ts';
-import { loadConfig } from '../../server/config/config.ts';
-import { startPlexSimulator } from './simulator.ts';
+import { SERVER_NAME, SERVER_VERSION } from '../../server/version.ts';
+import { type DemoOptions, demoUsage, parseDemoArgs } from './demo-options.ts';
+
+let options: DemoOptions;
+try {
+  options = parseDemoArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`demo: ${error instanceof Error ? error.message : String(error)}\n\n${demoUsage()}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(demoUsage());
+  process.exit(0);
+}
+if (options.version) {
+  process.stdout.write(`${SERVER_NAME} ${SERVER_VERSION} (demo)\n`);
+  process.exit(0);
+}
+const problems = [
+  ['port', 0, 65_535],
+  ['plex-port', 0, 65_535],
+  ['items', 8, 1_000_000],
+].flatMap(([name, min, max]) => {
+  const value = options[name as 'port' | 'plex-port' | 'items'];
+  const n = Number(value);
+  return /^\d+$/.test(value) && n >= Number(min) && n <= Number(max)
+    ? []
+    : [`--${name} must be a whole number from ${min} to ${max} (got "${value}")`];
+});
+if (problems.length > 0) {
+  console.error(`demo: ${problems.join('\ndemo: ')}\nSee: npm run demo -- --help`);
+  process.exit(2);
+}
+
+// Loaded only now, so --help and option errors answer at once (the server's graph takes a while to import).
+const [{ startHttpServer }, { loadConfig }, { startPlexSimulator }] = await Promise.all([
+  import('../../server/app.ts'),
+  import('../../server/config/config.ts'),
+  import('./simulator.ts'),
+]);
 
 const plexToken = randomBytes(18).toString('base64url');
 const authToken = randomBytes(32).toString('base64url');
 
 const sim = await startPlexSimulator({
-  port: Number(process.env.DEMO_PLEX_PORT ?? 0),
+  port: Number(options['plex-port']),
   token: plexToken,
-  items: Number(process.env.DEMO_ITEMS ?? 200),
+  items: Number(options.items),
 });
 
 const loaded = loadConfig(
@@ -25,8 +60,8 @@ const loaded = loadConfig(
     PLEX_TOKEN: plexToken,
     AUTH_TOKEN: authToken,
     SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: process.env.DEMO_PORT ?? '8080',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    SERVER_PORT: options.port,
+    LOG_LEVEL: options['log-level'],
   },
   'http',
 );
@@ -42,7 +77,7 @@ try {
 } catch (error) {
   console.error(
     `demo: could not start the MCP server (${error instanceof Error ? error.message : String(error)}); ` +
-      'is the port taken? Try DEMO_PORT=0 npm run demo',
+      'is the port taken? Try: npm run demo -- --port 0',
   );
   await sim.close();
   process.exit(1);
@@ -54,6 +89,7 @@ console.log(`
 Plex simulator : ${sim.url}  ("${c.server.friendlyName}", ${c.movies.length} movies, ${c.shows.length} shows, ${c.artists.length} artists, ${c.photos.length} photos, 2 playing sessions)
 MCP server     : ${url}
 AUTH_TOKEN     : ${authToken}   (new on every start; demo only)
+PLEX_TOKEN     : ${plexToken}   (the simulator's Plex token, for a second server or a stdio client)
 
 Connect Claude Code:
   claude mcp add --transport http plex-demo ${url} --header "Authorization: Bearer ${authToken}"
@@ -67,6 +103,9 @@ curl (2025-06-18 JSON-RPC over Streamable HTTP):
     -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" \\
     -H "MCP-Protocol-Version: 2025-06-18" \\
     -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_media","arguments":{"query":"${c.movies[0]?.title.split(' ')[1] ?? 'the'}","limit":3}}}'
+
+A stdio client (after npm run build), against the same simulator:
+  PLEX_SERVER_URL=${sim.url} PLEX_TOKEN=${plexToken} node dist/server/main.js --stdio
 
 Health: ${url.replace(/\/mcp$/, '/health/ready')}   Metrics: ${url.replace(/\/mcp$/, '/metrics')}
 Press Ctrl-C to stop both.

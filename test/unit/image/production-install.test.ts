@@ -56,7 +56,8 @@ describe('production install (what the runtime image holds)', () => {
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   }, 600_000);
-  afterAll(() => rmSync(app, { recursive: true, force: true }));
+  // Removing a node_modules tree takes more than the default 10 s hook timeout on a loaded 2-core machine.
+  afterAll(() => rmSync(app, { recursive: true, force: true }), 120_000);
 
   it('installs with npm ci (package-lock.json in sync with package.json, as docker build needs)', () => {
     expect(npmCiError).toBeUndefined();
@@ -72,16 +73,16 @@ describe('production install (what the runtime image holds)', () => {
   it('runs plex-mcp-server --help and --version', () => {
     const help = run('dist/server/main.js', ['--help']);
     expect(help.status, help.stderr).toBe(0);
-    expect(help.stdout + help.stderr).toMatch(/--stdio/);
+    expect(help.stdout).toMatch(/--stdio/);
     const printed = run('dist/server/main.js', ['--version']);
     expect(printed.status, printed.stderr).toBe(0);
-    expect(`${printed.stdout}${printed.stderr}`).toContain(version);
+    expect(printed.stdout).toContain(version);
   });
 
   it('runs plex-mcp-operator --help', () => {
     const help = run('dist/operator/main.js', ['--help']);
     expect(help.status, help.stderr).toBe(0);
-    expect(help.stdout + help.stderr).toMatch(/--leader-elect/);
+    expect(help.stdout).toMatch(/--leader-elect/);
   });
 
   it("loads the operator's whole module graph from production dependencies", () => {

@@ -1,0 +1,59 @@
+// The README's first command as a new user runs it: `npm run demo` on a machine whose Node is older than the
+// project's minimum (Node 20 first on PATH). scripts/with-node.mjs must provision a Node that can run the demo, and
+// the demo must answer a first tool call.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pathWithOldNodeFirst } from '../../support/old-node.ts';
+import { connectClient, textOf } from './support/mcp-harness.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+let demo: ChildProcess | undefined;
+
+afterAll(() => {
+  // npm, the bootstrap and the demo share a process group (detached below): stop them all.
+  if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGTERM');
+});
+
+describe('npm run demo with Node 20 first on PATH', () => {
+  it('provisions its own Node, starts, and answers a first tool call', async () => {
+    const PATH = pathWithOldNodeFirst();
+    demo = spawn('npm', ['run', 'demo', '--', '--port', '0'], {
+      cwd: repoRoot,
+      env: {
+        PATH,
+        HOME: process.env.HOME ?? '/tmp',
+        ...(process.env.PLEX_MCP_CACHE ? { PLEX_MCP_CACHE: process.env.PLEX_MCP_CACHE } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    let err = '';
+    demo.stdout?.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    demo.stderr?.setEncoding('utf8').on('data', (c: string) => {
+      err += c;
+    });
+    const deadline = Date.now() + 90_000;
+    while (!/AUTH_TOKEN\s*:\s*\S+/.test(out) && Date.now() < deadline && demo.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = /MCP server\s*:\s*(\S+)/.exec(out)?.[1];
+    const token = /AUTH_TOKEN\s*:\s*(\S+)/.exec(out)?.[1];
+    expect(url, `demo output:\n${out}\n${err}`).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(/PLEX_TOKEN\s*:\s*\S+/.test(out), 'the demo prints the simulator token').toBe(true);
+    // The bootstrap says which Node it runs when it is not the one npm started.
+    expect(err).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION/);
+
+    const client = await connectClient(url as string, token as string, 'modern');
+    try {
+      const result = await client.callTool({ name: 'list_libraries', arguments: {} });
+      expect(result.isError).toBeFalsy();
+      expect(textOf(result)).toMatch(/Movies/);
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
+});
