@@ -40,7 +40,7 @@ RUN npm run build
 
 # ---- plex-sim: the simulator for in-cluster end-to-end tests ------------------------------------------
 # Node 24 runs the simulator's .ts sources directly (type stripping), so no build step is needed, and it
-# needs only production dependencies (zod). The production-install unit test runs it the same way.
+# needs only production dependencies (zod, and jpeg-js/pngjs for /photo/:/transcode). The production-install unit test runs it the same way.
 FROM ${NODE_IMAGE} AS plex-sim
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

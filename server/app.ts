@@ -94,6 +94,7 @@ export async function createServerDeps(
     plex,
     cache,
     observer: metrics.observer,
+    posters: config.posters,
     // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.
     readinessChecks: [
       plexReadinessCheck(plex, { critical: cache.status().mode === 'disabled' }),

@@ -38,6 +38,8 @@ export const DEFAULT_TTL_SECONDS: Readonly<Record<CacheableKind, number>> = Obje
   sessions: 30,
   recentlyAdded: 120,
   onDeck: 120,
+  // Thumb paths carry the image's update time, so an entry for one path never goes out of date.
+  poster: 86_400,
 });
 
 export const DEFAULT_STALE_SECONDS = 86_400;

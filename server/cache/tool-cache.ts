@@ -17,6 +17,7 @@ export const CACHEABLE_KINDS = [
   'sessions',
   'recentlyAdded',
   'onDeck',
+  'poster',
 ] as const;
 
 export type CacheableKind = (typeof CACHEABLE_KINDS)[number];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CacheableKind } from '../cache/tool-cache.ts';
+import type { PosterSettings } from '../images/poster-settings.ts';
 import { envSchema, type LogLevel } from './env-schema.ts';
 
 /** How the process talks MCP: HTTP needs a bearer token, stdio does not (the parent process is the client). */
@@ -38,6 +39,8 @@ export interface ServerConfig {
     staleSeconds: number;
     maxBytes: number;
   };
+  /** Poster thumbnails (server/images/). */
+  posters: PosterSettings;
   logLevel: LogLevel;
 }
 
@@ -98,9 +101,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
           sessions: e.CACHE_TTL_SESSIONS,
           recentlyAdded: e.CACHE_TTL_RECENTLY_ADDED,
           onDeck: e.CACHE_TTL_ON_DECK,
+          poster: e.CACHE_TTL_POSTER,
         },
         staleSeconds: e.CACHE_STALE_TTL,
         maxBytes: e.CACHE_MAX_BYTES,
+      },
+      posters: {
+        width: e.POSTER_WIDTH,
+        maxBytesPerImage: e.POSTER_MAX_BYTES,
+        maxBytesPerResult: e.POSTER_RESULT_MAX_BYTES,
       },
       logLevel: e.LOG_LEVEL,
     },

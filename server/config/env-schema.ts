@@ -120,8 +120,12 @@ export const envSchema = z.object({
   CACHE_TTL_SESSIONS: integer(1, 86_400).default(30),
   CACHE_TTL_RECENTLY_ADDED: integer(1, 86_400).default(120),
   CACHE_TTL_ON_DECK: integer(1, 86_400).default(120),
+  CACHE_TTL_POSTER: integer(1, 30 * 86_400).default(86_400),
   CACHE_STALE_TTL: integer(0, 30 * 86_400).default(86_400),
   CACHE_MAX_BYTES: integer(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  POSTER_WIDTH: integer(32, 1000).default(240),
+  POSTER_MAX_BYTES: integer(1024, 4 * 1024 * 1024).default(64 * 1024),
+  POSTER_RESULT_MAX_BYTES: integer(1024, 16 * 1024 * 1024).default(512 * 1024),
   LOG_LEVEL: z
     .string()
     .trim()

@@ -5,7 +5,7 @@ import type { OnDeckItem } from '../domain/on-deck.ts';
 import type { PlaybackSession } from '../domain/session.ts';
 import { PlexBadResponseError, PlexNotFoundError } from './errors.ts';
 import { toLibrary, toMediaDetails, toMediaItem, toOnDeckItem, toPlaybackSession } from './mappers.ts';
-import type { PlexHttp } from './plex-http.ts';
+import type { PlexBytes, PlexHttp } from './plex-http.ts';
 import {
   HubsContainer,
   IdentityContainer,
@@ -54,6 +54,14 @@ export interface PlexClient {
   ): Promise<void>;
   getRecentlyAdded(options: { sectionId?: string | undefined; limit: number }): Promise<MediaItem[]>;
   getOnDeck(options: { sectionId?: string | undefined; limit: number }): Promise<OnDeckItem[]>;
+  /**
+   * A library image (a `thumb` server path) resized by Plex's photo transcoder to fit width x height, as JPEG.
+   * Undefined when the answer is larger than `maxBytes`.
+   */
+  getPhotoThumbnail(
+    imagePath: string,
+    options: { width: number; height: number; maxBytes: number },
+  ): Promise<PlexBytes | undefined>;
   close(): Promise<void>;
 }
 
@@ -183,6 +191,29 @@ export class HttpPlexClient implements PlexClient {
     return parse(MetadataContainer, body, endpoint)
       .MediaContainer.Metadata.slice(0, options.limit)
       .map(toOnDeckItem);
+  }
+
+  async getPhotoThumbnail(
+    imagePath: string,
+    options: { width: number; height: number; maxBytes: number },
+  ): Promise<PlexBytes | undefined> {
+    // The transcoder reads the source with this request's own token (sent as a header, never in `url`).
+    return this.#http.getBytes(
+      {
+        path: '/photo/:/transcode',
+        endpoint: '/photo/:/transcode',
+        idempotent: true,
+        query: {
+          url: imagePath,
+          width: options.width,
+          height: options.height,
+          minSize: 0,
+          upscale: 0,
+          format: 'jpg',
+        },
+      },
+      options.maxBytes,
+    );
   }
 
   async close(): Promise<void> {

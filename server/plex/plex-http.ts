@@ -105,14 +105,29 @@ export class PlexHttp {
     });
   }
 
+  /**
+   * GETs `path` and returns the raw body (an image from the photo transcoder), or undefined when it is larger than
+   * `maxBytes`: the read stops there, so an oversized answer never sits in memory whole.
+   */
+  async getBytes(request: PlexRequest, maxBytes: number): Promise<PlexBytes | undefined> {
+    return this.#policy.execute(
+      (signal) => this.#traced(request, () => this.#attemptBytes(request, maxBytes, signal)),
+      { idempotent: request.idempotent, endpoint: request.endpoint },
+    );
+  }
+
   async close(): Promise<void> {
     this.#agent.destroy();
   }
 
-  async #attempt(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
+  #attempt(request: PlexRequest, signal: AbortSignal): Promise<unknown> {
+    return this.#traced(request, () => this.#attemptOnce(request, signal));
+  }
+
+  async #traced<T>(request: PlexRequest, attempt: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      const body = await this.#attemptOnce(request, signal);
+      const body = await attempt();
       this.#logger?.trace(
         { endpoint: request.endpoint, ms: Math.round(performance.now() - started) },
         'plex request ok',
@@ -195,17 +210,66 @@ export class PlexHttp {
       });
     }
   }
+
+  async #attemptBytes(
+    request: PlexRequest,
+    maxBytes: number,
+    signal: AbortSignal,
+  ): Promise<PlexBytes | undefined> {
+    const path = this.#basePath + request.path + toQueryString(request.query);
+    let response: IncomingMessage;
+    try {
+      response = await this.#send(
+        path,
+        { ...this.#headers, accept: 'image/jpeg, image/png', ...request.headers },
+        signal,
+      );
+    } catch (error) {
+      throw toNetworkError(error, request.endpoint, signal);
+    }
+    const statusCode = response.statusCode ?? 0;
+    if (statusCode < 200 || statusCode >= 300) {
+      discard(response);
+      throw statusError(statusCode, request.endpoint);
+    }
+    const limit = Math.min(maxBytes, this.#maxResponseBytes);
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      response.destroy();
+      return undefined;
+    }
+    const contentType =
+      String(response.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
+    try {
+      return { contentType, data: await readBody(response, limit) };
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return undefined;
+      throw toNetworkError(error, request.endpoint, signal);
+    }
+  }
+}
+
+export interface PlexBytes {
+  /** The Content-Type Plex sent, without parameters (e.g. `image/jpeg`). */
+  contentType: string;
+  data: Buffer;
 }
 
 class BodyTooLargeError extends Error {}
 
+function readText(response: IncomingMessage, limitBytes: number): Promise<string> {
+  return readBody(response, limitBytes).then((body) => body.toString('utf8'));
+}
+
 /**
- * The whole body as UTF-8, at most `limitBytes` of it (the response is destroyed as soon as more arrives). Plain
+ * The whole body, at most `limitBytes` of it (the response is destroyed as soon as more arrives). Plain
  * 'data' events into one Buffer.concat: Plex answers run to hundreds of KiB, and an async iterator (one promise per
  * chunk) or string appends cost measurably more (bench:server:profile). Every failure, decoding included, rejects:
  * nothing thrown here may escape from an event handler and take the process down.
  */
-function readText(response: IncomingMessage, limitBytes: number): Promise<string> {
+function readBody(response: IncomingMessage, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -221,7 +285,7 @@ function readText(response: IncomingMessage, limitBytes: number): Promise<string
     });
     response.once('end', () => {
       try {
-        resolve(Buffer.concat(chunks).toString('utf8'));
+        resolve(Buffer.concat(chunks));
       } catch (error) {
         reject(error);
       }

@@ -1,4 +1,9 @@
-import type { McpServer, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import type {
+  ImageContent,
+  McpServer,
+  StandardSchemaWithJSON,
+  ToolAnnotations,
+} from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { ToolDeps } from './tool-deps.ts';
 import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
@@ -9,6 +14,8 @@ export interface ToolOutcome<O> {
   text: string;
   /** Where the answer came from, for metrics (plex, cache or stale). */
   source?: 'plex' | 'cache' | 'stale';
+  /** Image blocks sent after the text (posters, see server/images/). */
+  images?: ImageContent[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds tools with different schemas
@@ -126,7 +133,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
           'tool call answered',
         );
         return {
-          content: [{ type: 'text' as const, text: outcome.text }],
+          content: [{ type: 'text' as const, text: outcome.text }, ...(outcome.images ?? [])],
           structuredContent: outcome.structured as Record<string, unknown>,
         };
       } catch (thrown) {

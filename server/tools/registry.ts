@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/server';
+import { DETAILS_POSTER, LIST_POSTERS, SESSION_POSTERS, withPosters } from '../images/with-posters.ts';
 import { controlPlaybackTool } from './control-playback.ts';
 import { type AnyToolDefinition, registerTool } from './define-tool.ts';
 import { getMediaDetailsTool } from './get-media-details.ts';
@@ -12,13 +13,13 @@ import type { ToolDeps } from './tool-deps.ts';
 
 /** The eight tools, in the order tools/list shows them (deterministic, as 2026-07-28 asks). */
 export const TOOLS: readonly AnyToolDefinition[] = [
-  searchMediaTool,
-  getMediaDetailsTool,
+  withPosters(searchMediaTool, LIST_POSTERS),
+  withPosters(getMediaDetailsTool, DETAILS_POSTER),
   listLibrariesTool,
-  getPlaybackStatusTool,
+  withPosters(getPlaybackStatusTool, SESSION_POSTERS),
   controlPlaybackTool,
-  getRecentlyAddedTool,
-  getOnDeckTool,
+  withPosters(getRecentlyAddedTool, LIST_POSTERS),
+  withPosters(getOnDeckTool, LIST_POSTERS),
   getPlexStatusTool,
 ];
 

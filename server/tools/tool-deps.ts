@@ -1,4 +1,5 @@
 import type { CacheLookup, ToolCache } from '../cache/tool-cache.ts';
+import type { PosterSettings } from '../images/poster-settings.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
 
@@ -19,4 +20,6 @@ export interface ToolDeps {
   cache: ToolCache;
   logger: Logger;
   observer?: ToolCallObserver | undefined;
+  /** Poster thumbnail size and byte bounds (POSTER_*); the defaults when absent. */
+  posters?: PosterSettings | undefined;
 }

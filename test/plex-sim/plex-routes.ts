@@ -3,6 +3,7 @@
 
 import type { SimCatalog, SimItem, SimSection } from './catalog.ts';
 import { leavesOf } from './catalog.ts';
+import { PhotoNotFoundError, transcodePhoto } from './photo-transcode.ts';
 import { BadRequestError, hubSearch, onDeck, recentlyAdded, sectionItems } from './queries.ts';
 import {
   detailMetadata,
@@ -38,6 +39,8 @@ export interface RouteContext {
 export interface RouteResult {
   body: Json;
   headers?: Record<string, string>;
+  /** A binary answer (an image) sent as is instead of `body`. */
+  binary?: { contentType: string; data: Buffer };
 }
 
 type Handler = (ctx: RouteContext, params: string[]) => RouteResult;
@@ -506,6 +509,16 @@ const playerCommand: Handler = (ctx, [command = '']) => {
   return { body: { Response: { code: 200, status: 'OK' } } };
 };
 
+const photoTranscode: Handler = (ctx) => {
+  try {
+    const photo = transcodePhoto(ctx.catalog, ctx.query);
+    return { body: {}, binary: { contentType: photo.contentType, data: photo.data } };
+  } catch (error) {
+    if (error instanceof PhotoNotFoundError) throw new HttpError(404, error.message);
+    throw error;
+  }
+};
+
 export const ROUTES: readonly Route[] = [
   { pattern: /^\/$/, methods: READ, handler: serverInfo },
   { pattern: /^\/identity$/, methods: READ, handler: identity },
@@ -526,6 +539,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/library\/metadata\/(\d+)\/allLeaves$/, methods: READ, handler: allLeaves },
   { pattern: /^\/status\/sessions$/, methods: READ, handler: statusSessions },
   { pattern: /^\/player\/playback\/(play|pause|stop|seekTo)$/, methods: COMMAND, handler: playerCommand },
+  { pattern: /^\/photo\/:\/transcode$/, methods: READ, handler: photoTranscode },
 ];
 
 /** Paths PMS serves without a token. /identity is widely used as an unauthenticated health check. */

@@ -195,6 +195,14 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       if (error instanceof BadRequestError) return sendError(res, 400);
       throw error;
     }
+    if (result.binary) {
+      res.writeHead(200, {
+        'Content-Type': result.binary.contentType,
+        'Content-Length': result.binary.data.length,
+        'X-Plex-Protocol': '1.0',
+      });
+      return res.end(req.method === 'HEAD' ? undefined : result.binary.data);
+    }
     const wantsJson = (header('accept') ?? '').includes('application/json');
     const text = wantsJson ? JSON.stringify(result.body) : toXml(result.body);
     res.writeHead(200, {

@@ -32,14 +32,24 @@ it('sends JSON Accept, the token as a header and our client identifier on every 
   const log = h.sim.requestLog();
   expect(log.length).toBeGreaterThanOrEqual(calls.length);
   for (const record of log) {
-    expect(record.accept, record.path).toBe('application/json');
+    // Images (the poster get_media_details attaches) are the one thing not asked for as JSON.
+    const accept = record.path === '/photo/:/transcode' ? 'image/jpeg, image/png' : 'application/json';
+    expect(record.accept, record.path).toBe(accept);
     expect(record.tokenPresent, record.path).toBe(true);
     expect(record.clientIdentifier, record.path).toBe('plex-mcp-test-client');
     expect(record.query, record.path).not.toMatch(/X-Plex-Token/i);
     expect(record.status, record.path).toBe(200);
   }
   const paths = new Set(log.map((r) => r.path));
-  for (const path of ['/library/sections', '/hubs/search', '/status/sessions', '/library/onDeck', '/']) {
+  const expectedPaths = [
+    '/library/sections',
+    '/hubs/search',
+    '/status/sessions',
+    '/library/onDeck',
+    '/',
+    '/photo/:/transcode',
+  ];
+  for (const path of expectedPaths) {
     expect(paths.has(path), path).toBe(true);
   }
   expect(paths.has(`/library/metadata/${h.sim.catalog.movies[0]?.ratingKey}`)).toBe(true);

@@ -29,11 +29,13 @@ describe('loadConfig', () => {
         sessions: 30,
         recentlyAdded: 120,
         onDeck: 120,
+        poster: 86_400,
       },
       staleSeconds: 86_400,
       maxBytes: 64 * 1024 * 1024,
     });
     expect(c.redis).toEqual({ url: undefined, password: undefined, tls: false });
+    expect(c.posters).toEqual({ width: 240, maxBytesPerImage: 65_536, maxBytesPerResult: 524_288 });
     expect(c.logLevel).toBe('info');
   });
 
@@ -54,6 +56,10 @@ describe('loadConfig', () => {
         CACHE_STALE_TTL: '0',
         MCP_ALLOWED_ORIGINS: 'https://App.example.com, claude.ai',
         LOG_LEVEL: 'DEBUG',
+        POSTER_WIDTH: '320',
+        POSTER_MAX_BYTES: '2048',
+        POSTER_RESULT_MAX_BYTES: '8192',
+        CACHE_TTL_POSTER: '60',
       },
       'http',
     );
@@ -70,6 +76,8 @@ describe('loadConfig', () => {
     expect(c.cache.ttlSeconds.sessions).toBe(5);
     expect(c.cache.staleSeconds).toBe(0);
     expect(c.logLevel).toBe('debug');
+    expect(c.posters).toEqual({ width: 320, maxBytesPerImage: 2048, maxBytesPerResult: 8192 });
+    expect(c.cache.ttlSeconds.poster).toBe(60);
   });
 
   it('keeps the same derived client identifier for the same Plex URL', () => {
