@@ -5,6 +5,7 @@ import { createToolCache } from './cache/cache-factory.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
 import type { ToolCache } from './cache/tool-cache.ts';
 import type { ServerConfig } from './config/config.ts';
+import { type ConnectionLimits, limitConnections, slowClientOptions } from './http/connection-limits.ts';
 import { createApp } from './http/create-app.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { plexReadinessCheck } from './http/plex-readiness.ts';
@@ -142,15 +143,18 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
   let listening = false;
   // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe).
   const pool = createMcpServerPool({ create: () => createMcpServer(d), maxIdle: MAX_IDLE_MCP_SERVERS });
+  let limits: ConnectionLimits | undefined;
   const { app, mcpHandler } = createApp({
     config,
     createServer: (ctx) => pool.factory(ctx),
     health: { started: () => listening, readinessChecks: d.readinessChecks },
     metricsRegistry: d.metrics.registry,
     logger: d.logger,
+    healthOnly: (req) => limits?.isOverflow(req.socket) ?? false,
   });
 
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
+  const server: Server = createServer({ keepAliveTimeout: 65_000, ...slowClientOptions(config.server) }, app);
+  limits = limitConnections(server, config.server.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => {

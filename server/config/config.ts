@@ -16,6 +16,12 @@ export interface ServerConfig {
     authToken: string | undefined;
     /** Host names of extra browser origins allowed to call /mcp (localhost origins are always allowed). */
     allowedOriginHosts: string[];
+    /** SERVER_HEADERS_TIMEOUT: a client must have sent its request headers within this, ms. */
+    headersTimeoutMs: number;
+    /** SERVER_REQUEST_TIMEOUT: a client must have sent its whole request (body included) within this, ms. */
+    requestTimeoutMs: number;
+    /** SERVER_MAX_CONNECTIONS: client connections served at once (a few more are kept for health probes). */
+    maxConnections: number;
   };
   plex: {
     /** Base URL without a trailing slash. */
@@ -69,6 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
       );
     }
   }
+  if (parsed.success && parsed.data.SERVER_REQUEST_TIMEOUT < parsed.data.SERVER_HEADERS_TIMEOUT) {
+    problems.push(
+      'SERVER_REQUEST_TIMEOUT: must be at least SERVER_HEADERS_TIMEOUT (the headers are part of the request)',
+    );
+  }
   if (!parsed.success || problems.length > 0) return { ok: false, problems: problems.sort() };
 
   const e = parsed.data;
@@ -82,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         port: e.SERVER_PORT,
         authToken: e.AUTH_TOKEN,
         allowedOriginHosts: e.MCP_ALLOWED_ORIGINS,
+        headersTimeoutMs: Math.round(e.SERVER_HEADERS_TIMEOUT * 1000),
+        requestTimeoutMs: Math.round(e.SERVER_REQUEST_TIMEOUT * 1000),
+        maxConnections: e.SERVER_MAX_CONNECTIONS,
       },
       plex: {
         url: plexUrl,

@@ -22,7 +22,17 @@ export interface AppOptions {
   health: HealthState;
   metricsRegistry: Registry;
   logger: Logger;
+  /**
+   * True for a request on a connection beyond SERVER_MAX_CONNECTIONS (connection-limits.ts): it gets health and
+   * metrics only, so probes still answer while clients hold every regular slot.
+   */
+  healthOnly?: (req: IncomingMessage) => boolean;
 }
+
+/** The methods /mcp serves (the SDK answers GET and DELETE itself); anything else is a 405 from us. */
+const MCP_METHODS = ['POST', 'GET', 'DELETE'];
+/** Refusals close the connection instead of reading (and discarding) whatever body the client sends after. */
+const CLOSE = { Connection: 'close' } as const;
 
 export function isLoopbackHost(host: string): boolean {
   return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.');
@@ -47,7 +57,10 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
     maxRequestBodySize: BODY_LIMIT_BYTES,
     onerror: (error) => logger.debug({ err: error }, 'MCP request rejected'),
   });
-  const nodeHandler = toNodeHandler(mcpHandler, { maxRequestBodySize: BODY_LIMIT_BYTES });
+  const nodeHandler = toNodeHandler(mcpHandler, {
+    maxRequestBodySize: BODY_LIMIT_BYTES,
+    onerror: (error) => logger.error({ err: error }, 'MCP request failed in the SDK adapter'),
+  });
   const guards: Array<(req: IncomingMessage, res: ServerResponse) => boolean> = [
     ...(isLoopbackHost(config.server.host) ? [hostHeaderValidation(LOCALHOST_NAMES)] : []),
     originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts]),
@@ -56,16 +69,26 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     forceNoStore(res);
+    if (!MCP_METHODS.includes(req.method ?? '')) {
+      return sendJsonRpcError(res, 405, -32000, 'Method not allowed.', {
+        Allow: MCP_METHODS.join(', '),
+        ...CLOSE,
+      });
+    }
+    // Set before the guards so a refusal (401, 403) closes the connection without reading the body; a request that
+    // passes keeps its connection.
+    res.setHeader('Connection', 'close');
     for (const guard of guards) if (!guard(req, res)) return;
+    res.removeHeader('Connection');
     if (req.method === 'POST') {
       const body = await readJsonBody(req, BODY_LIMIT_BYTES);
       switch (body.kind) {
         case 'json':
-          return serveParsedBody(mcpHandler, req, res, body);
+          return serveParsedBody(mcpHandler, req, res, body, logger);
         case 'not-json':
           break; // the SDK reads it and answers 415
         case 'too-large':
-          return sendJsonRpcError(res, 413, -32600, 'Request body too large', { Connection: 'close' });
+          return sendJsonRpcError(res, 413, -32600, 'Request body too large', CLOSE);
         case 'unsupported-encoding':
           return sendJsonRpcError(res, 415, -32000, 'Unsupported Content-Encoding');
         case 'invalid':
@@ -87,23 +110,47 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
     res.end(text);
   }
 
-  const app: RequestListener = (req, res) => {
+  function route(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     setSecurityHeaders(res);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const getLike = req.method === 'GET' || req.method === 'HEAD';
-    let served: Promise<void> | undefined;
-    if (path === '/mcp' || path === '/mcp/') served = serveMcp(req, res);
-    else if (getLike && (HEALTH_PATHS as readonly string[]).includes(path))
-      served = health(path as HealthPath, res);
-    else if (getLike && path === '/metrics') served = metrics(res);
-    else sendJson(res, 404, { error: 'not_found' });
-    served?.catch((error: unknown) => {
-      logger.error({ err: error }, 'HTTP request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
-      else res.destroy();
+    const isHealth = (HEALTH_PATHS as readonly string[]).includes(path);
+    if (isHealth || path === '/metrics') {
+      if (getLike) return isHealth ? health(path as HealthPath, res) : metrics(res);
+      sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'GET, HEAD', ...CLOSE });
+    } else if (options.healthOnly?.(req)) {
+      sendJson(res, 503, { error: 'too_many_connections' }, { 'Retry-After': '1', ...CLOSE });
+    } else if (path === '/mcp' || path === '/mcp/') {
+      return serveMcp(req, res);
+    } else {
+      sendJson(res, 404, { error: 'not_found' }, CLOSE);
+    }
+    return undefined;
+  }
+
+  /** Every failure that reaches here is a bug: logged, answered 500 if nothing was sent yet, never rethrown. */
+  const fail = (res: ServerResponse, error: unknown) => {
+    logged.add(res);
+    logger.error({ err: error }, 'HTTP request failed');
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' }, CLOSE);
+    else res.destroy();
+  };
+  /** Responses whose failure is already logged with its cause. */
+  const logged = new WeakSet<ServerResponse>();
+
+  const app: RequestListener = (req, res) => {
+    // Whoever answered 500 (us, the SDK, its node adapter), it is logged: a 500 is always a bug to look at.
+    res.once('finish', () => {
+      if (res.statusCode === 500 && !logged.has(res))
+        logger.error({ method: req.method, path: (req.url ?? '').split('?', 1)[0] }, 'answered HTTP 500');
     });
+    try {
+      route(req, res)?.catch((error: unknown) => fail(res, error));
+    } catch (error) {
+      fail(res, error);
+    }
   };
   return { app, mcpHandler };
 }

@@ -1,7 +1,24 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Logger } from '../observability/logger.ts';
 import { sendJsonRpcError } from './respond.ts';
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the answer: node:http sets its own. Copying the
+ * SDK's `Connection: keep-alive` (on SSE answers) would override a client's `Connection: close`.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
 
 export interface ReadBody {
   /** The parsed JSON body: handed to the SDK as `parsedBody`, so it neither reads nor re-parses the body. */
@@ -23,6 +40,7 @@ export async function serveParsedBody(
   req: IncomingMessage,
   res: ServerResponse,
   body: ReadBody,
+  logger?: Logger,
 ): Promise<void> {
   const abort = new AbortController();
   let finished = false;
@@ -47,8 +65,9 @@ export async function serveParsedBody(
   let response: Response;
   try {
     response = await handler.fetch(request, { parsedBody: body.value });
-  } catch {
+  } catch (error) {
     // The handler answers its own failures; this is a bug or a closed handler (shutdown).
+    logger?.error({ err: error }, 'MCP handler threw');
     finished = true;
     sendJsonRpcError(res, 500, -32603, 'Internal server error');
     return;
@@ -56,7 +75,7 @@ export async function serveParsedBody(
 
   const out: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    out[name] = value;
+    if (!HOP_BY_HOP.has(name)) out[name] = value;
   });
   const stream = response.body;
   if (stream === null) {
