@@ -26,6 +26,7 @@ async function up(): Promise<void> {
   console.log(
     `Kubernetes control plane ready in ${(plane.readyInMs / 1000).toFixed(1)} s at ${plane.server}`,
   );
+  if (plane.thirdPartyCrds.length > 0) console.log(`CRDs installed: ${plane.thirdPartyCrds.join(', ')}`);
   console.log('');
   console.log(`  export KUBECONFIG=${plane.kubeconfigPath}`);
   console.log('  kubectl get nodes            # two kwok nodes, Ready');

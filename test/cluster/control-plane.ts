@@ -25,6 +25,7 @@ import {
   stopProcess,
   tailOfFile,
 } from './processes.ts';
+import { installThirdPartyCrds, readThirdPartyCrds, type ThirdPartyCrd } from './third-party-crds.ts';
 
 export interface ControlPlaneOptions {
   /** Where state and logs go; created (and emptied) if needed. Default: a new temp dir. */
@@ -33,6 +34,11 @@ export interface ControlPlaneOptions {
   nodes?: number;
   /** Give up if the plane is not ready within this time. Default 120 s (it normally takes far less). */
   readyTimeoutMs?: number;
+  /**
+   * Install the Gateway API and Prometheus Operator CRDs (third-party-crds.ts). Default true: the operator renders
+   * HTTPRoutes and ServiceMonitors, and the API server should validate them against the real schemas.
+   */
+  thirdPartyCrds?: boolean;
 }
 
 export interface ControlPlane {
@@ -43,6 +49,8 @@ export interface ControlPlane {
   stateDir: string;
   /** Milliseconds from the call until every component was ready (nodes Ready included). */
   readyInMs: number;
+  /** Names of the third-party CRDs installed (empty with `thirdPartyCrds: false`). */
+  thirdPartyCrds: string[];
   processes: ProcessRecord[];
   /** Stops only the processes this plane started, then removes the state dir. */
   stop(): Promise<void>;
@@ -143,6 +151,8 @@ const START_ATTEMPTS = 3;
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const startedAt = Date.now();
   const bin = findControlPlaneBinaries();
+  // Read (and if needed fetch) before any process starts, so a missing Go or proxy fails without a half-started plane.
+  const crds = options.thirdPartyCrds === false ? [] : readThirdPartyCrds();
   const stateDir = options.stateDir
     ? path.resolve(options.stateDir)
     : await mkdtemp(path.join(os.tmpdir(), 'plex-mcp-control-plane-'));
@@ -150,7 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   // runs, other engineers' clusters) one can be taken in between. That, and only that, is worth another try.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options, bin, stateDir, startedAt);
+      return await startOnce(options, bin, crds, stateDir, startedAt);
     } catch (error) {
       const clash =
         error instanceof Error && error.cause instanceof ComponentExitedError && error.cause.portClash;
@@ -165,6 +175,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 async function startOnce(
   options: ControlPlaneOptions,
   bin: Record<Component, string>,
+  crds: ThirdPartyCrd[],
   stateDir: string,
   startedAt: number,
 ): Promise<ControlPlane> {
@@ -185,6 +196,7 @@ async function startOnce(
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigPath = path.join(stateDir, 'kubeconfig');
   const state: ControlPlaneState = { server, kubeconfigPath, processes: [] };
+  let installed: string[] = [];
 
   const start = async (name: Component, args: string[]): Promise<ProcessRecord> => {
     const record = startProcess({ name, binary: bin[name], args, logDir });
@@ -299,6 +311,7 @@ async function startOnce(
       `--proxy-client-key-file=${pki.frontProxyClient.keyFile}`,
     ]);
     await waitUntil('kube-apiserver /readyz', () => answers200(`${server}/readyz`, admin));
+    if (crds.length > 0) installed = await installThirdPartyCrds(server, admin, waitUntil, crds);
 
     // Each component gets its own identity; kube-controller-manager runs every controller with its own
     // ServiceAccount (as kubeadm does), so RBAC is exercised the way a real cluster exercises it.
@@ -402,6 +415,7 @@ async function startOnce(
     server,
     stateDir,
     readyInMs: Date.now() - startedAt,
+    thirdPartyCrds: installed,
     processes: [...state.processes],
     stop: async () => {
       await stopRecordedProcesses(state.processes);

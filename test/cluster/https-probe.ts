@@ -20,7 +20,7 @@ export interface HttpsResult {
 export function httpsRequest(
   url: string,
   identity: TlsIdentity,
-  options: { method?: string; body?: unknown; timeoutMs?: number } = {},
+  options: { method?: string; body?: unknown; timeoutMs?: number; contentType?: string } = {},
 ): Promise<HttpsResult> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -34,7 +34,10 @@ export function httpsRequest(
         rejectUnauthorized: identity.ca !== undefined,
         timeout: options.timeoutMs ?? 5_000,
         headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          ? {
+              'content-type': options.contentType ?? 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            }
           : undefined,
       },
       (response) => {

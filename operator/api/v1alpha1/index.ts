@@ -5,4 +5,5 @@ export * from './openapi.ts';
 export * from './resource.ts';
 export * from './schema-helpers.ts';
 export * from './spec.ts';
+export * from './spec-platform.ts';
 export * from './status.ts';

@@ -4,6 +4,14 @@
 import { z } from 'zod';
 import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from './constants.ts';
 import { describe, isUrlWithScheme, opaqueObject, quantity, withCelRules } from './schema-helpers.ts';
+import {
+  AutoscalingSpecSchema,
+  GatewaySpecSchema,
+  IngressSpecSchema,
+  MonitoringSpecSchema,
+  NetworkPolicySpecSchema,
+  platformSpecRules,
+} from './spec-platform.ts';
 
 const MAX_URL_LENGTH = 2048;
 const MAX_NAME = 253;
@@ -241,32 +249,40 @@ export const SchedulingSpecSchema = describe(
 );
 
 export const PlexMcpServerSpecSchema = describe(
-  z.object({
-    plex: PlexSpecSchema,
-    // Object defaults spell out their nested defaults: the API server checks a default against the CEL
-    // rules as written, without first filling in nested defaults (`{}` fails "self.mode != ...").
-    cache: CacheSpecSchema.prefault({ enabled: true }),
-    redis: RedisSpecSchema.prefault({ mode: 'Managed' }),
-    replicas: describe(
-      z.int().min(0).max(100),
-      'Number of server pods (0-100). Unset: the operator leaves the replica count alone so a ' +
-        'HorizontalPodAutoscaler (or kubectl scale) can own it; a new Deployment then starts with 1.',
-    ).optional(),
-    image: describe(
-      z.string().min(1).max(MAX_IMAGE),
-      "Server image. Unset: the operator's default server image (matching the operator's version).",
-    ).optional(),
-    imagePullPolicy: describe(
-      z.enum(ImagePullPolicies),
-      'Image pull policy of the server (and managed Redis) containers. Unset: Kubernetes decides.',
-    ).optional(),
-    resources: resourceRequirements(
-      'the server container (default requests 50m cpu / 64Mi, limit 256Mi memory; the Node heap is sized from the memory limit)',
-    ),
-    service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
-    logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
-    scheduling: SchedulingSpecSchema.optional(),
-  }),
+  withCelRules(
+    z.object({
+      plex: PlexSpecSchema,
+      // Object defaults spell out their nested defaults: the API server checks a default against the CEL
+      // rules as written, without first filling in nested defaults (`{}` fails "self.mode != ...").
+      cache: CacheSpecSchema.prefault({ enabled: true }),
+      redis: RedisSpecSchema.prefault({ mode: 'Managed' }),
+      replicas: describe(
+        z.int().min(0).max(100),
+        'Number of server pods (0-100). Unset: the operator leaves the replica count alone so a ' +
+          'HorizontalPodAutoscaler (or kubectl scale) can own it; a new Deployment then starts with 1.',
+      ).optional(),
+      image: describe(
+        z.string().min(1).max(MAX_IMAGE),
+        "Server image. Unset: the operator's default server image (matching the operator's version).",
+      ).optional(),
+      imagePullPolicy: describe(
+        z.enum(ImagePullPolicies),
+        'Image pull policy of the server (and managed Redis) containers. Unset: Kubernetes decides.',
+      ).optional(),
+      resources: resourceRequirements(
+        'the server container (default requests 50m cpu / 64Mi, limit 256Mi memory; the Node heap is sized from the memory limit)',
+      ),
+      service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
+      logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
+      scheduling: SchedulingSpecSchema.optional(),
+      networkPolicy: NetworkPolicySpecSchema.prefault({ enabled: true }),
+      gateway: GatewaySpecSchema.optional(),
+      ingress: IngressSpecSchema.optional(),
+      autoscaling: AutoscalingSpecSchema.optional(),
+      monitoring: MonitoringSpecSchema.optional(),
+    }),
+    platformSpecRules,
+  ),
   'Desired state of one MCP server for one Plex Media Server.',
 );
 

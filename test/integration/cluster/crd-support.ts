@@ -8,6 +8,7 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { PLATFORM_KINDS } from '../../../cdk8s/plex-mcp-server/platform-names.ts';
 import { buildPlexMcpServerCrd, CRD_NAME, FIELD_MANAGER } from '../../../operator/api/v1alpha1/index.ts';
 import { waitFor } from '../../cluster/test-kube.ts';
 
@@ -31,6 +32,10 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   ClusterRole: { plural: 'clusterroles', namespaced: false },
   ClusterRoleBinding: { plural: 'clusterrolebindings', namespaced: false },
   CustomResourceDefinition: { plural: 'customresourcedefinitions', namespaced: false },
+  // The kinds spec.networkPolicy/gateway/ingress/autoscaling/monitoring add (NetworkPolicy is above).
+  ...Object.fromEntries(
+    Object.values(PLATFORM_KINDS).map((k) => [k.kind, { plural: k.plural, namespaced: true }]),
+  ),
 };
 
 export function objectPath(object: KubernetesObject): string {

@@ -154,6 +154,7 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
       cache: { enabled: true },
       redis: { mode: 'Managed' },
       service: { type: 'ClusterIP', port: 8080 },
+      networkPolicy: { enabled: true },
     });
     const parsed = parsePlexMcpServer(resource('minimal', { plex }));
     expect(parsed.ok && parsed.value.spec).toEqual(created.spec);
