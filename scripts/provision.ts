@@ -4,7 +4,8 @@
 // printed; what cannot be installed here is said at once with the command to run, before any long build starts.
 //
 // Opt-outs for a laptop (each makes the matching tests skip with a banner, never pass): SKIP_REDIS_TESTS=1,
-// SKIP_CLUSTER_TESTS=1, SKIP_CONTAINER_TESTS=1. PLEX_MCP_NO_INSTALL=1 reports what is missing without installing.
+// SKIP_CLUSTER_TESTS=1, SKIP_CONTAINER_TESTS=1, SKIP_BROWSER_TESTS=1. PLEX_MCP_NO_INSTALL=1 reports what is
+// missing without installing.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
@@ -66,9 +67,10 @@ export const SYSTEM_TOOLS: SystemTool[] = [
   },
   {
     command: 'chromium',
-    why: 'browser sign-in tests drive a headless Chromium',
+    why: 'browser tests (sign-in, the MCP Apps views) drive a headless Chromium',
     apt: ['chromium'],
     brew: '--cask chromium',
+    skipFlag: 'SKIP_BROWSER_TESTS',
   },
 ];
 

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/server';
+import { registerAppResources } from '../apps/app-resources.ts';
 import { registerAllTools } from '../tools/registry.ts';
 import type { ToolDeps } from '../tools/tool-deps.ts';
 import { SERVER_NAME, SERVER_VERSION } from '../version.ts';
@@ -19,5 +20,6 @@ export function createMcpServer(deps: ToolDeps): McpServer {
     { instructions: INSTRUCTIONS },
   );
   registerAllTools(server, deps);
+  registerAppResources(server);
   return server;
 }

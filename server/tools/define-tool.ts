@@ -16,6 +16,8 @@ export interface ToolOutcome<O> {
   source?: 'plex' | 'cache' | 'stale';
   /** Image blocks sent after the text (posters, see server/images/). */
   images?: ImageContent[];
+  /** The result's `_meta` (e.g. which tool answered, for an app; see server/apps/). */
+  meta?: Record<string, unknown>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds tools with different schemas
@@ -28,6 +30,8 @@ export interface ToolDefinition<I extends z.ZodType<Record<string, unknown>>, O 
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /** The tool's `_meta` in tools/list (an MCP App's `ui.resourceUri`; see server/apps/). */
+  meta?: Record<string, unknown>;
   run(args: z.output<I>, deps: ToolDeps): Promise<ToolOutcome<z.input<O>>>;
 }
 
@@ -107,6 +111,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
       inputSchema: schemas.input,
       outputSchema: schemas.output,
       annotations: { title: tool.title, ...tool.annotations },
+      ...(tool.meta ? { _meta: tool.meta } : {}),
     },
     async (rawArgs: unknown) => {
       const started = performance.now();
@@ -135,6 +140,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         return {
           content: [{ type: 'text' as const, text: outcome.text }, ...(outcome.images ?? [])],
           structuredContent: outcome.structured as Record<string, unknown>,
+          ...(outcome.meta ? { _meta: outcome.meta } : {}),
         };
       } catch (thrown) {
         const error = toToolError(thrown);

@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/server';
+import { withApp } from '../apps/with-app.ts';
 import { DETAILS_POSTER, LIST_POSTERS, SESSION_POSTERS, withPosters } from '../images/with-posters.ts';
 import { controlPlaybackTool } from './control-playback.ts';
 import { type AnyToolDefinition, registerTool } from './define-tool.ts';
@@ -21,7 +22,7 @@ export const TOOLS: readonly AnyToolDefinition[] = [
   withPosters(getRecentlyAddedTool, LIST_POSTERS),
   withPosters(getOnDeckTool, LIST_POSTERS),
   getPlexStatusTool,
-];
+].map(withApp);
 
 export function registerAllTools(server: McpServer, deps: ToolDeps): void {
   for (const tool of TOOLS) registerTool(server, tool, deps);

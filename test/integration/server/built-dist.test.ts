@@ -3,7 +3,7 @@
  * out dir (so parallel builds of other engineers are not disturbed), then serves HTTP and stdio from the .js files.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -31,6 +31,10 @@ beforeAll(async () => {
     const serverErrors = output.split('\n').filter((line) => line.startsWith('server/'));
     if (serverErrors.length > 0) throw new Error(`server/ does not compile:\n${serverErrors.join('\n')}`);
   }
+  // The rest of `npm run build`: the MCP Apps views' sources next to the compiled module that inlines them.
+  await cp(path.join(REPO_ROOT, 'server/apps/views'), path.join(OUT_DIR, 'server/apps/views'), {
+    recursive: true,
+  });
   // server/version.ts reads ../package.json relative to itself, as it does in dist/.
   await copyFile(path.join(REPO_ROOT, 'package.json'), path.join(OUT_DIR, 'package.json'));
   sim = await startPlexSimulator({ port: 0, token: randomToken() });
@@ -70,6 +74,9 @@ describe('built dist entry', () => {
         version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       });
       expect(client.getServerVersion()?.version).not.toBe('0.0.0');
+      // The MCP Apps views are served from dist/ too (their sources are copied there by the build).
+      const view = await client.readResource({ uri: 'ui://plex-mcp/now-playing.html' });
+      expect((view.contents[0] as { text?: string }).text).toContain('ui/initialize');
       const status = await client.callTool({ name: 'get_plex_status', arguments: {} });
       expect(status.structuredContent).toMatchObject({
         reachable: true,

@@ -55,6 +55,8 @@ describe('production install (what the runtime image holds)', () => {
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // ... and its second step: the MCP Apps views' sources next to the module that inlines them.
+    cpSync(join(repoRoot, 'server/apps/views'), join(app, 'dist/server/apps/views'), { recursive: true });
   }, 600_000);
   // Removing a node_modules tree takes more than the default 10 s hook timeout on a loaded 2-core machine.
   afterAll(() => rmSync(app, { recursive: true, force: true }), 120_000);
@@ -64,7 +66,10 @@ describe('production install (what the runtime image holds)', () => {
   });
 
   it('holds no dev dependency', () => {
-    for (const dev of ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client']) {
+    const devOnly = ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client'];
+    // The MCP Apps packages: ext-apps (whose peer is the client SDK), the browser driver and the bundler.
+    devOnly.push('@modelcontextprotocol/ext-apps', 'playwright-core', 'esbuild');
+    for (const dev of devOnly) {
       expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
     }
     expect(existsSync(join(app, 'node_modules', 'zod'))).toBe(true);
