@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAuthGate } from './auth/auth-gate.ts';
+import { categoriesKey } from './auth/scopes.ts';
 import type { CacheConfig } from './cache/cache-config.ts';
 import { createToolCache } from './cache/cache-factory.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
@@ -19,6 +21,8 @@ import type { PlexClient } from './plex/plex-client.ts';
 import type { PlexRequestPolicy } from './plex/request-policy.ts';
 import { createPlexResilience } from './resilience/plex-resilience.ts';
 import { createResilienceMetrics } from './resilience/resilience-metrics.ts';
+import { categoryOfTool } from './tools/registry.ts';
+import type { ToolCategory } from './tools/tool-category.ts';
 import type { ToolDeps } from './tools/tool-deps.ts';
 
 /** Everything long-lived a server process holds; shared by every request and both transports. */
@@ -40,9 +44,13 @@ export interface ServerDepsOverrides {
 }
 
 export function secretsOf(config: ServerConfig): string[] {
-  return [config.plex.token, config.server.authToken, config.redis.password, config.redis.url].filter(
-    (s): s is string => typeof s === 'string',
-  );
+  return [
+    config.plex.token,
+    config.server.authToken,
+    config.redis.password,
+    config.redis.url,
+    config.auth.oauth?.introspection?.clientSecret,
+  ].filter((s): s is string => typeof s === 'string');
 }
 
 /** The cache module's own configuration, from the validated environment. */
@@ -141,12 +149,35 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
   const ownDeps = deps === undefined;
   const d = deps ?? (await createServerDeps(config));
   let listening = false;
-  // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe).
-  const pool = createMcpServerPool({ create: () => createMcpServer(d), maxIdle: MAX_IDLE_MCP_SERVERS });
+  const auth = await createAuthGate(config, {
+    logger: d.logger,
+    registry: d.metrics.registry,
+    categoryOfTool,
+  });
+  // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe), one pool per
+  // set of tool categories a caller may see: the static token sees all, an OAuth token those its scopes cover.
+  const pools = new Map<string, McpServerPool>();
+  const poolFor = (categories: ReadonlySet<ToolCategory>): McpServerPool => {
+    const key = categoriesKey(categories);
+    let pool = pools.get(key);
+    if (pool === undefined) {
+      pool = createMcpServerPool({
+        create: () => createMcpServer(d, categories),
+        maxIdle: MAX_IDLE_MCP_SERVERS,
+      });
+      pools.set(key, pool);
+    }
+    return pool;
+  };
+  const mcpServers: Pick<McpServerPool, 'idle' | 'created'> = {
+    idle: () => [...pools.values()].reduce((sum, p) => sum + p.idle(), 0),
+    created: () => [...pools.values()].reduce((sum, p) => sum + p.created(), 0),
+  };
   let limits: ConnectionLimits | undefined;
   const { app, mcpHandler } = createApp({
     config,
-    createServer: (ctx) => pool.factory(ctx),
+    createServer: (ctx) => poolFor(auth.categories(ctx.authInfo)).factory(ctx),
+    auth,
     health: { started: () => listening, readinessChecks: d.readinessChecks },
     metricsRegistry: d.metrics.registry,
     logger: d.logger,
@@ -173,7 +204,7 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
     url,
     port,
     deps: d,
-    mcpServers: pool,
+    mcpServers,
     close(options = {}) {
       closing ??= (async () => {
         listening = false;

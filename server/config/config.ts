@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CacheableKind } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
-import { envSchema, type LogLevel } from './env-schema.ts';
+import type { ToolCategory } from '../tools/tool-category.ts';
+import { AUTH_MODES, type AuthMode, envSchema, type LogLevel } from './env-schema.ts';
 
 /** How the process talks MCP: HTTP needs a bearer token, stdio does not (the parent process is the client). */
 export type TransportMode = 'http' | 'stdio';
@@ -12,7 +13,7 @@ export interface ServerConfig {
   server: {
     host: string;
     port: number;
-    /** Bearer token for POST /mcp; undefined only in stdio mode. */
+    /** Static bearer token for POST /mcp; set whenever the auth mode includes bearer (HTTP), else undefined. */
     authToken: string | undefined;
     /** Host names of extra browser origins allowed to call /mcp (localhost origins are always allowed). */
     allowedOriginHosts: string[];
@@ -23,6 +24,7 @@ export interface ServerConfig {
     /** SERVER_MAX_CONNECTIONS: client connections served at once (a few more are kept for health probes). */
     maxConnections: number;
   };
+  auth: AuthConfig;
   plex: {
     /** Base URL without a trailing slash. */
     url: string;
@@ -50,6 +52,30 @@ export interface ServerConfig {
   logLevel: LogLevel;
 }
 
+/** How callers of /mcp authenticate (HTTP only; stdio has no authentication). */
+export interface AuthConfig {
+  mode: AuthMode;
+  /** The MCP endpoint as clients reach it: the resource identifier of RFC 8707/9728. Required with OAuth. */
+  publicUrl: string | undefined;
+  /** Set exactly when the mode includes oauth. */
+  oauth: OAuthConfig | undefined;
+}
+
+export interface OAuthConfig {
+  issuer: string;
+  /** Accepted `aud` values (any one suffices); defaults to the public URL. */
+  audiences: string[];
+  /** Where the signing keys are; undefined = the `jwks_uri` of the issuer's metadata. */
+  jwksUrl: string | undefined;
+  /** The scope that unlocks each tool category. */
+  scopes: Record<ToolCategory, string>;
+  clockSkewSeconds: number;
+  /** Minimum time between two key-set fetches triggered by an unknown `kid` (bounds floods). */
+  jwksRefreshCooldownSeconds: number;
+  /** RFC 7662 introspection for opaque (non-JWT) tokens; undefined = opaque tokens are refused. */
+  introspection: { url: string; clientId: string; clientSecret: string } | undefined;
+}
+
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; problems: string[] };
 
 /**
@@ -68,11 +94,41 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
       problems.push(`${variable}: ${describeIssue(issue)}`);
     }
   }
-  if (transport === 'http' && (env.AUTH_TOKEN === undefined || env.AUTH_TOKEN === '')) {
-    if (!problems.some((p) => p.startsWith('AUTH_TOKEN:'))) {
-      problems.push(
-        'AUTH_TOKEN: is required for the HTTP transport (at least 32 characters; not needed with --stdio)',
+  // Read from the raw value so the cross-checks below hold even when another variable failed to parse; an
+  // unknown mode is reported by the schema and skips them.
+  const rawMode = (env.AUTH_MODE ?? '').trim().toLowerCase() || 'bearer';
+  const mode = (AUTH_MODES as readonly string[]).includes(rawMode) ? (rawMode as AuthMode) : undefined;
+  const usesBearer = mode === 'bearer' || mode === 'bearer+oauth';
+  const usesOAuth = mode === 'oauth' || mode === 'bearer+oauth';
+  const missing = (name: string, why: string) => {
+    if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${why}`);
+  };
+  if (transport === 'http' && usesBearer && (env.AUTH_TOKEN === undefined || env.AUTH_TOKEN === '')) {
+    missing(
+      'AUTH_TOKEN',
+      `is required for the HTTP transport with AUTH_MODE=${mode} (at least 32 characters; not needed with --stdio or AUTH_MODE=oauth)`,
+    );
+  }
+  if (usesOAuth) {
+    if (!env.MCP_PUBLIC_URL)
+      missing(
+        'MCP_PUBLIC_URL',
+        `is required with AUTH_MODE=${mode} (the URL clients use, e.g. https://plex-mcp.example.com/mcp)`,
       );
+    if (!env.OAUTH_ISSUER)
+      missing(
+        'OAUTH_ISSUER',
+        `is required with AUTH_MODE=${mode} (the issuer URL of your identity provider)`,
+      );
+    const introspection = [
+      'OAUTH_INTROSPECTION_URL',
+      'OAUTH_INTROSPECTION_CLIENT_ID',
+      'OAUTH_INTROSPECTION_CLIENT_SECRET',
+    ];
+    const given = introspection.filter((name) => env[name]);
+    if (given.length > 0 && given.length < introspection.length) {
+      for (const name of introspection.filter((n) => !env[n]))
+        missing(name, `is required when ${given.join(' and ')} is set (introspection needs all three)`);
     }
   }
   if (parsed.success && parsed.data.SERVER_REQUEST_TIMEOUT < parsed.data.SERVER_HEADERS_TIMEOUT) {
@@ -83,6 +139,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
   if (!parsed.success || problems.length > 0) return { ok: false, problems: problems.sort() };
 
   const e = parsed.data;
+  const oauth: OAuthConfig | undefined =
+    usesOAuth && e.OAUTH_ISSUER && e.MCP_PUBLIC_URL
+      ? {
+          issuer: e.OAUTH_ISSUER,
+          audiences: e.OAUTH_AUDIENCE ?? [e.MCP_PUBLIC_URL],
+          jwksUrl: e.OAUTH_JWKS_URL,
+          scopes: e.OAUTH_SCOPES,
+          clockSkewSeconds: e.OAUTH_CLOCK_SKEW,
+          jwksRefreshCooldownSeconds: e.OAUTH_JWKS_REFRESH_COOLDOWN,
+          introspection:
+            e.OAUTH_INTROSPECTION_URL &&
+            e.OAUTH_INTROSPECTION_CLIENT_ID &&
+            e.OAUTH_INTROSPECTION_CLIENT_SECRET
+              ? {
+                  url: e.OAUTH_INTROSPECTION_URL,
+                  clientId: e.OAUTH_INTROSPECTION_CLIENT_ID,
+                  clientSecret: e.OAUTH_INTROSPECTION_CLIENT_SECRET,
+                }
+              : undefined,
+        }
+      : undefined;
   const plexUrl = e.PLEX_SERVER_URL.replace(/\/+$/, '');
   return {
     ok: true,
@@ -91,12 +168,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
       server: {
         host: e.SERVER_HOST,
         port: e.SERVER_PORT,
-        authToken: e.AUTH_TOKEN,
+        authToken: usesBearer ? e.AUTH_TOKEN : undefined,
         allowedOriginHosts: e.MCP_ALLOWED_ORIGINS,
         headersTimeoutMs: Math.round(e.SERVER_HEADERS_TIMEOUT * 1000),
         requestTimeoutMs: Math.round(e.SERVER_REQUEST_TIMEOUT * 1000),
         maxConnections: e.SERVER_MAX_CONNECTIONS,
       },
+      auth: { mode: e.AUTH_MODE, publicUrl: e.MCP_PUBLIC_URL, oauth },
       plex: {
         url: plexUrl,
         token: e.PLEX_TOKEN,

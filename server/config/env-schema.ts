@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOOL_CATEGORIES, type ToolCategory } from '../tools/tool-category.ts';
 
 /**
  * The server's environment variables, as the shared contract names them. Every value arrives as a string (or is
@@ -92,6 +93,76 @@ const originList = z
     ),
   );
 
+export const AUTH_MODES = ['bearer', 'oauth', 'bearer+oauth'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * An https:// URL, or http:// on a loopback host (local testing): OAuth issuers and the public resource URL.
+ * No fragment and no query, as RFC 8414 and RFC 9728 require of issuer and resource identifiers.
+ */
+function httpsUrl(what: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const url = new URL(v);
+          if (url.hash || url.search) return false;
+          return (
+            url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))
+          );
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be an https:// URL of ${what} without query or fragment (http:// only on localhost)` },
+    );
+}
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
+/** A scope token as RFC 6749 defines it (printable ASCII without space, `"` or `\\`). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export const DEFAULT_OAUTH_SCOPES: Readonly<Record<ToolCategory, string>> = {
+  read: 'plex:read',
+  playback: 'plex:playback',
+  library: 'plex:library',
+};
+
+/**
+ * OAUTH_SCOPES: which scope unlocks which tool category, as `category=scope` pairs (`read=media.read,...`); a
+ * category left out keeps its default scope (plex:read, plex:playback, plex:library).
+ */
+const scopeMap = commaList.transform((pairs, ctx) => {
+  const map: Record<ToolCategory, string> = { ...DEFAULT_OAUTH_SCOPES };
+  for (const pair of pairs) {
+    const [category, scope, extra] = pair.split('=').map((s) => s.trim());
+    if (
+      !TOOL_CATEGORIES.includes(category as ToolCategory) ||
+      !scope ||
+      extra !== undefined ||
+      !SCOPE_TOKEN.test(scope)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be comma-separated category=scope pairs with categories ${TOOL_CATEGORIES.join(', ')}, e.g. read=plex:read,library=plex:library`,
+      });
+      return z.NEVER;
+    }
+    map[category as ToolCategory] = scope;
+  }
+  return map;
+});
+
 /** Raw environment → typed values. AUTH_TOKEN's requiredness depends on the transport and is checked later. */
 export const envSchema = z.object({
   SERVER_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -129,6 +200,26 @@ export const envSchema = z.object({
   POSTER_WIDTH: integer(32, 1000).default(240),
   POSTER_MAX_BYTES: integer(1024, 4 * 1024 * 1024).default(64 * 1024),
   POSTER_RESULT_MAX_BYTES: integer(1024, 16 * 1024 * 1024).default(512 * 1024),
+  AUTH_MODE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(AUTH_MODES, { message: `must be one of ${AUTH_MODES.join(', ')}` }))
+    .default('bearer'),
+  MCP_PUBLIC_URL: httpsUrl(
+    "this server's MCP endpoint as clients reach it, e.g. https://plex-mcp.example.com/mcp",
+  ).optional(),
+  OAUTH_ISSUER: httpsUrl('the OAuth authorization server (its issuer identifier)').optional(),
+  OAUTH_AUDIENCE: commaList
+    .pipe(z.array(z.string().min(1)).min(1, 'must name at least one audience'))
+    .optional(),
+  OAUTH_JWKS_URL: httpsUrl("the issuer's JSON Web Key Set").optional(),
+  OAUTH_SCOPES: scopeMap.default({ ...DEFAULT_OAUTH_SCOPES }),
+  OAUTH_CLOCK_SKEW: integer(0, 300).default(30),
+  OAUTH_JWKS_REFRESH_COOLDOWN: integer(1, 3600).default(30),
+  OAUTH_INTROSPECTION_URL: httpsUrl('the RFC 7662 token introspection endpoint').optional(),
+  OAUTH_INTROSPECTION_CLIENT_ID: z.string().trim().min(1, 'must not be empty when set').optional(),
+  OAUTH_INTROSPECTION_CLIENT_SECRET: secret(1).optional(),
   LOG_LEVEL: z
     .string()
     .trim()

@@ -2,9 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Registry } from 'prom-client';
+import type { AuthGate } from '../auth/auth-gate.ts';
 import type { ServerConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
-import { bearerAuth } from './bearer-auth.ts';
 import { serveParsedBody } from './fetch-bridge.ts';
 import { HEALTH_PATHS, type HealthPath, type HealthState, healthEndpoints } from './health.ts';
 import { forceNoStore } from './no-store.ts';
@@ -19,6 +19,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppOptions {
   config: ServerConfig;
   createServer: McpServerFactoryFn;
+  /** Who may call /mcp (static bearer token and/or OAuth, server/auth/auth-gate.ts). */
+  auth: AuthGate;
   health: HealthState;
   metricsRegistry: Registry;
   logger: Logger;
@@ -40,16 +42,15 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * The server's HTTP surface on plain node:http: health and metrics open to any Host (kubelet and Prometheus
- * address the pod IP), and /mcp behind Host (DNS rebinding, only when bound to loopback), Origin, bearer auth and
+ * address the pod IP), and /mcp behind Host (DNS rebinding, only when bound to loopback), Origin, authentication
+ * (static bearer token and/or OAuth, with RFC 9728 metadata under /.well-known) and
  * a 1 MiB JSON body limit, then the SDK's `createMcpHandler`.
  *
  * No web framework: five fixed routes do not need a router, and express with body-parser cost ~23 MiB of RSS and
  * ~10% of a cached tools/call's CPU (bench:server profile). The guards are the SDK's own node:http ones.
  */
 export function createApp(options: AppOptions): { app: RequestListener; mcpHandler: McpHttpHandler } {
-  const { config, logger } = options;
-  const authToken = config.server.authToken;
-  if (!authToken) throw new Error('AUTH_TOKEN is required for the HTTP transport');
+  const { config, logger, auth } = options;
 
   const health = healthEndpoints(options.health);
   const mcpHandler = createMcpHandler((ctx) => options.createServer(ctx), {
@@ -64,7 +65,6 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
   const guards: Array<(req: IncomingMessage, res: ServerResponse) => boolean> = [
     ...(isLoopbackHost(config.server.host) ? [hostHeaderValidation(LOCALHOST_NAMES)] : []),
     originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts]),
-    bearerAuth(authToken),
   ];
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,12 +79,15 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
     // passes keeps its connection.
     res.setHeader('Connection', 'close');
     for (const guard of guards) if (!guard(req, res)) return;
+    const caller = await auth.authenticate(req, res);
+    if (caller === undefined) return;
     res.removeHeader('Connection');
     if (req.method === 'POST') {
       const body = await readJsonBody(req, BODY_LIMIT_BYTES);
       switch (body.kind) {
         case 'json':
-          return serveParsedBody(mcpHandler, req, res, body, logger);
+          if (await auth.refuseOutOfScope(body.value, caller.authInfo, res)) return;
+          return serveParsedBody(mcpHandler, req, res, body, logger, caller.authInfo);
         case 'not-json':
           break; // the SDK reads it and answers 415
         case 'too-large':
@@ -124,6 +127,8 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
       sendJson(res, 503, { error: 'too_many_connections' }, { 'Retry-After': '1', ...CLOSE });
     } else if (path === '/mcp' || path === '/mcp/') {
       return serveMcp(req, res);
+    } else if (auth.metadata?.matches(path)) {
+      auth.metadata.serve(req.method, res);
     } else {
       sendJson(res, 404, { error: 'not_found' }, CLOSE);
     }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import type { AuthInfo, McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Logger } from '../observability/logger.ts';
 import { sendJsonRpcError } from './respond.ts';
 
@@ -41,6 +41,8 @@ export async function serveParsedBody(
   res: ServerResponse,
   body: ReadBody,
   logger?: Logger,
+  /** The verified OAuth token, handed to the SDK (tools see it as ctx.http.authInfo); undefined for the static token. */
+  authInfo?: AuthInfo,
 ): Promise<void> {
   const abort = new AbortController();
   let finished = false;
@@ -64,7 +66,7 @@ export async function serveParsedBody(
 
   let response: Response;
   try {
-    response = await handler.fetch(request, { parsedBody: body.value });
+    response = await handler.fetch(request, { parsedBody: body.value, authInfo });
   } catch (error) {
     // The handler answers its own failures; this is a bug or a closed handler (shutdown).
     logger?.error({ err: error }, 'MCP handler threw');

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { registerAppResources } from '../apps/app-resources.ts';
 import { registerAllTools } from '../tools/registry.ts';
+import type { ToolCategory } from '../tools/tool-category.ts';
 import type { ToolDeps } from '../tools/tool-deps.ts';
 import { SERVER_NAME, SERVER_VERSION } from '../version.ts';
 
@@ -14,12 +15,12 @@ const INSTRUCTIONS =
  * (mcp-server-pool.ts) and 2025-era requests get a fresh one each; stdio builds one per connection. Instances
  * hold no per-user state: everything long-lived (Plex pool, cache, logger) lives in `deps`.
  */
-export function createMcpServer(deps: ToolDeps): McpServer {
+export function createMcpServer(deps: ToolDeps, categories?: ReadonlySet<ToolCategory>): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     { instructions: INSTRUCTIONS },
   );
-  registerAllTools(server, deps);
+  registerAllTools(server, deps, categories);
   registerAppResources(server);
   return server;
 }

@@ -118,6 +118,7 @@ export const controlPlaybackTool = defineTool({
     position_ms: z.number().int().optional(),
     message: z.string(),
   }),
+  category: 'playback',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(args, deps) {
     // Always current sessions: a command aimed at a session that ended a minute ago must fail, not guess.

@@ -5,6 +5,8 @@ import type {
   ToolAnnotations,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import { callerLogContext, callerOf } from '../auth/caller.ts';
+import type { ToolCategory } from './tool-category.ts';
 import type { ToolDeps } from './tool-deps.ts';
 import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
 
@@ -32,6 +34,11 @@ export interface ToolDefinition<I extends z.ZodType<Record<string, unknown>>, O 
   annotations: ToolAnnotations;
   /** The tool's `_meta` in tools/list (an MCP App's `ui.resourceUri`; see server/apps/). */
   meta?: Record<string, unknown>;
+  /**
+   * What the tool touches (server/tools/tool-category.ts): with OAuth, a token sees and runs it only with the
+   * category's scope (read -> plex:read, playback -> plex:playback, library -> plex:library).
+   */
+  category: ToolCategory;
   run(args: z.output<I>, deps: ToolDeps): Promise<ToolOutcome<z.input<O>>>;
 }
 
@@ -101,7 +108,7 @@ function sdkSchemasOf(tool: AnyToolDefinition): { input: SdkSchema; output: SdkS
   return schemas;
 }
 
-export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: ToolDeps): void {
+export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedDeps: ToolDeps): void {
   const schemas = sdkSchemasOf(tool);
   server.registerTool(
     tool.name,
@@ -113,22 +120,31 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
       annotations: { title: tool.title, ...tool.annotations },
       ...(tool.meta ? { _meta: tool.meta } : {}),
     },
-    async (rawArgs: unknown) => {
+    async (rawArgs: unknown, ctx) => {
       const started = performance.now();
+      // With OAuth, the caller's identity goes into this call's log context and is available to the tool.
+      const caller = callerOf(ctx.http?.authInfo);
+      const callDeps: ToolDeps =
+        caller === undefined
+          ? sharedDeps
+          : { ...sharedDeps, caller, logger: sharedDeps.logger.child({ caller: callerLogContext(caller) }) };
       const finish = (outcome: 'success' | 'error', code?: string, source?: ToolOutcome<unknown>['source']) =>
-        deps.observer?.toolCalled(tool.name, outcome, code, (performance.now() - started) / 1000, source);
+        callDeps.observer?.toolCalled(tool.name, outcome, code, (performance.now() - started) / 1000, source);
 
       const parsed = tool.input.safeParse(rawArgs ?? {});
       if (!parsed.success) {
         const error = invalidArguments(parsed.error);
-        deps.logger.debug({ tool: tool.name, code: error.code, msg: error.message }, 'tool call rejected');
+        callDeps.logger.debug(
+          { tool: tool.name, code: error.code, msg: error.message },
+          'tool call rejected',
+        );
         finish('error', error.code);
         return toolErrorResult(error);
       }
       try {
-        const outcome = await tool.run(parsed.data, deps);
+        const outcome = await tool.run(parsed.data, callDeps);
         finish('success', undefined, outcome.source);
-        deps.logger.debug(
+        callDeps.logger.debug(
           {
             tool: tool.name,
             args: parsed.data,
@@ -144,7 +160,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         };
       } catch (thrown) {
         const error = toToolError(thrown);
-        logFailure(deps, tool.name, error, thrown);
+        logFailure(callDeps, tool.name, error, thrown);
         finish('error', error.code);
         return toolErrorResult(error);
       }

@@ -26,6 +26,7 @@ export const getMediaDetailsTool = defineTool({
     include_chapters: z.boolean().default(false).describe('Include chapter titles and times (default false)'),
   }),
   output: z.object({ item: MediaDetailsSchema, ...freshnessFields }),
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
     const mediaId = String(args.media_id);

@@ -41,6 +41,7 @@ export const getOnDeckTool = defineTool({
     items: z.array(OnDeckItemSchema),
     ...freshnessFields,
   }),
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
     const lookup = await deps.cache.getOrLoad('onDeck', { limit: args.limit }, async (): Promise<OnDeck> => {

@@ -42,6 +42,7 @@ export const getPlaybackStatusTool = defineTool({
     sessions: z.array(PlaybackSessionSchema),
     ...freshnessFields,
   }),
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
     // Cache the whole list once and filter per call, so different filters share one Plex request.

@@ -11,6 +11,7 @@ export const getPlexStatusTool = defineTool({
     'number of active streams. Call it first when other tools report plex_unavailable.',
   input: z.strictObject({}),
   output: PlexServerStatusSchema,
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(_args, deps) {
     // Never cached: this tool exists to tell the truth about Plex right now.

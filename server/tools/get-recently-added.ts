@@ -34,6 +34,7 @@ export const getRecentlyAddedTool = defineTool({
     items: z.array(MediaItemSchema),
     ...freshnessFields,
   }),
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
     const resolved = args.library === undefined ? undefined : await resolveLibrary(args.library, deps);

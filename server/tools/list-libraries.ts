@@ -18,6 +18,7 @@ export const listLibrariesTool = defineTool({
     libraries: z.array(LibrarySchema),
     ...freshnessFields,
   }),
+  category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(_args, deps) {
     const lookup = await loadLibraries(deps);

@@ -1,3 +1,4 @@
+import type { CallerIdentity } from '../auth/caller.ts';
 import type { CacheLookup, ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -22,4 +23,6 @@ export interface ToolDeps {
   observer?: ToolCallObserver | undefined;
   /** Poster thumbnail size and byte bounds (POSTER_*); the defaults when absent. */
   posters?: PosterSettings | undefined;
+  /** Who is calling, when an OAuth token says so (set per call; absent for the static token and stdio). */
+  caller?: CallerIdentity | undefined;
 }

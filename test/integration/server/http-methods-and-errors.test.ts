@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthGate } from '../../../server/auth/auth-gate.ts';
 import { createApp } from '../../../server/http/create-app.ts';
 import { capturingLogger } from '../../unit/cache/fakes.ts';
 import { buildConfig, type Harness, randomToken, startHarness } from './support/mcp-harness.ts';
@@ -83,11 +84,17 @@ describe('every 500 is logged', () => {
       throw new Error('registry exploded');
     };
     authToken = randomToken(32);
+    const config = buildConfig({
+      PLEX_SERVER_URL: 'http://127.0.0.1:9',
+      PLEX_TOKEN: 't',
+      AUTH_TOKEN: authToken,
+    });
     const { app } = createApp({
-      config: buildConfig({ PLEX_SERVER_URL: 'http://127.0.0.1:9', PLEX_TOKEN: 't', AUTH_TOKEN: authToken }),
+      config,
       createServer: () => {
         throw new Error('factory exploded');
       },
+      auth: await createAuthGate(config, { logger, registry, categoryOfTool: () => undefined }),
       health: { started: () => true, readinessChecks: [] },
       metricsRegistry: registry,
       logger,
