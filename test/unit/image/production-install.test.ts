@@ -66,13 +66,15 @@ describe('production install (what the runtime image holds)', () => {
   });
 
   it('holds no dev dependency', () => {
-    const devOnly = ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client'];
-    // The MCP Apps packages: ext-apps (whose peer is the client SDK), the browser driver and the bundler.
+    const devOnly = ['vitest', 'typescript', '@biomejs/biome', '@apidevtools/swagger-parser'];
+    // The MCP Apps packages: ext-apps, the browser driver and the bundler.
     devOnly.push('@modelcontextprotocol/ext-apps', 'playwright-core', 'esbuild');
     for (const dev of devOnly) {
       expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
     }
     expect(existsSync(join(app, 'node_modules', 'zod'))).toBe(true);
+    // The operator verifies each server with the SDK's MCP client (operator/verification/mcp-handshake.ts).
+    expect(existsSync(join(app, 'node_modules', '@modelcontextprotocol/client'))).toBe(true);
   });
 
   it('runs plex-mcp-server --help and --version', () => {
