@@ -40,6 +40,10 @@ export const DEMO_OPTIONS = {
     valueName: 'LEVEL',
     help: 'server log level on stderr (trace, debug, info, warn, error, fatal, silent)',
   },
+  oauth: {
+    type: 'boolean',
+    help: 'also start a local OpenID Provider and serve AUTH_MODE=bearer+oauth (for OAuth-capable clients)',
+  },
   help: { type: 'boolean', help: 'print this help and exit' },
   version: { type: 'boolean', help: 'print the version and exit' },
 } as const satisfies Record<string, OptionSpec>;

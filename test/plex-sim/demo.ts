@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { SERVER_NAME, SERVER_VERSION } from '../../server/version.ts';
+import { IDP_CLIENTS } from '../support/idp/clients.ts';
 import { type DemoOptions, demoUsage, parseDemoArgs } from './demo-options.ts';
 
 let options: DemoOptions;
@@ -45,6 +46,46 @@ const [{ startHttpServer }, { loadConfig }, { startPlexSimulator }] = await Prom
   import('./simulator.ts'),
 ]);
 
+async function startDemoIdp(port: string) {
+  const [{ startIdp }, { freeLoopbackPorts }] = await Promise.all([
+    import('../support/idp/idp-process.ts'),
+    import('../cluster/ports.ts'),
+  ]);
+  const serverPort = port === '0' ? String((await freeLoopbackPorts(1))[0]) : port;
+  const publicUrl = `http://127.0.0.1:${serverPort}/mcp`;
+  // Redirect URIs of local OAuth clients: the MCP Inspector's, and any loopback callback (RFC 8252 section 7.3).
+  const redirectUris = [
+    'http://localhost:6274/oauth/callback',
+    'http://localhost:6274/oauth/callback/debug',
+    'http://127.0.0.1:33418/callback',
+  ];
+  const idp = await startIdp({ resources: [publicUrl], redirectUris, registration: true });
+  return { idp, publicUrl, port: serverPort };
+}
+
+function oauthInstructions(url: string, issuer: string): string {
+  const full = IDP_CLIENTS.full;
+  return `OAuth (AUTH_MODE=bearer+oauth; the AUTH_TOKEN above keeps working):
+  Identity provider : ${issuer}   (panva's oidc-provider, development sign-in: any user name, any password)
+  Resource metadata : ${url.replace(/\/mcp$/, '/.well-known/oauth-protected-resource/mcp')}
+  Machine client    : client_id ${full.id}, client_secret ${full.secret} (client credentials, every plex scope)
+  Read-only client  : client_id ${IDP_CLIENTS.readOnly.id}, client_secret ${IDP_CLIENTS.readOnly.secret} (plex:read)
+  Browser client    : client_id ${IDP_CLIENTS.browser.id} (public, authorization code + PKCE), or register dynamically
+
+  Claude Code discovers the provider from the 401 and signs you in (dynamic client registration):
+    claude mcp add --transport http plex-demo-oauth ${url}
+  MCP Inspector: Streamable HTTP, URL ${url}, "Open Auth Settings", then Quick OAuth Flow.
+  A token by hand, then a call:
+    TOKEN=$(curl -s -u ${full.id}:${full.secret} ${issuer}/token \\
+      -d grant_type=client_credentials -d scope="plex:read plex:playback plex:library" -d resource=${url} \\
+      | node -e 'process.stdin.on("data", d => console.log(JSON.parse(d).access_token))')
+    curl -s ${url} -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
+      -H "Accept: application/json, text/event-stream" -H "MCP-Protocol-Version: 2025-06-18" \\
+      -d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+
+`;
+}
+
 const plexToken = randomBytes(18).toString('base64url');
 const authToken = randomBytes(32).toString('base64url');
 
@@ -54,20 +95,30 @@ const sim = await startPlexSimulator({
   items: Number(options.items),
 });
 
+// --oauth: a local OpenID Provider (test/support/idp) that mints tokens for this server. The public URL is the
+// resource those tokens name, so the port must be known before the server starts.
+const oauth = options.oauth ? await startDemoIdp(options.port) : undefined;
+
 const loaded = loadConfig(
   {
     PLEX_SERVER_URL: sim.url,
     PLEX_TOKEN: plexToken,
     AUTH_TOKEN: authToken,
     SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: options.port,
+    SERVER_PORT: oauth ? String(oauth.port) : options.port,
     LOG_LEVEL: options['log-level'],
+    ...(oauth && {
+      AUTH_MODE: 'bearer+oauth',
+      MCP_PUBLIC_URL: oauth.publicUrl,
+      OAUTH_ISSUER: oauth.idp.issuer,
+    }),
   },
   'http',
 );
 if (!loaded.ok) {
   console.error(`demo: invalid configuration:\n  ${loaded.problems.join('\n  ')}`);
   await sim.close();
+  await oauth?.idp.stop();
   process.exit(2);
 }
 
@@ -80,6 +131,7 @@ try {
       'is the port taken? Try: npm run demo -- --port 0',
   );
   await sim.close();
+  await oauth?.idp.stop();
   process.exit(1);
 }
 
@@ -107,7 +159,7 @@ curl (2025-06-18 JSON-RPC over Streamable HTTP):
 A stdio client (after npm run build), against the same simulator:
   PLEX_SERVER_URL=${sim.url} PLEX_TOKEN=${plexToken} node dist/server/main.js --stdio
 
-Health: ${url.replace(/\/mcp$/, '/health/ready')}   Metrics: ${url.replace(/\/mcp$/, '/metrics')}
+${oauth ? oauthInstructions(url, oauth.idp.issuer) : ''}Health: ${url.replace(/\/mcp$/, '/health/ready')}   Metrics: ${url.replace(/\/mcp$/, '/metrics')}
 Press Ctrl-C to stop both.
 `);
 
@@ -118,6 +170,7 @@ const stop = async () => {
   console.log('\nstopping...');
   await server.close({ graceMs: 2_000 });
   await sim.close();
+  await oauth?.idp.stop();
   process.exit(0);
 };
 process.once('SIGINT', stop);

@@ -6,24 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import Provider, { type ClientMetadata, errors, type JWK } from 'oidc-provider';
+import { displayName, IDP_CLIENTS, PLEX_SCOPES } from './clients.ts';
 
-export const PLEX_SCOPES = ['plex:read', 'plex:playback', 'plex:library'] as const;
-
-/** Pre-registered clients. Secrets are fixed test values: this provider only ever listens on loopback. */
-export const IDP_CLIENTS = {
-  /** Machine client allowed every plex scope. */
-  full: { id: 'plex-mcp-full', secret: 'full-secret-for-tests-only', scope: PLEX_SCOPES.join(' ') },
-  /** Machine client without plex:library (and without plex:playback). */
-  readOnly: { id: 'plex-mcp-readonly', secret: 'readonly-secret-for-tests-only', scope: 'plex:read' },
-  /** Its tokens live two seconds (expiry tests). */
-  shortLived: { id: 'plex-mcp-short', secret: 'short-secret-for-tests-only', scope: PLEX_SCOPES.join(' ') },
-  /** Its tokens are opaque (introspection tests). */
-  opaque: { id: 'plex-mcp-opaque', secret: 'opaque-secret-for-tests-only', scope: PLEX_SCOPES.join(' ') },
-  /** The resource server's own credentials for RFC 7662 introspection. */
-  introspector: { id: 'plex-mcp-server', secret: 'introspector-secret-for-tests-only' },
-  /** A public client using authorization code + PKCE (what claude.ai or Claude Desktop do). */
-  browser: { id: 'plex-mcp-browser' },
-} as const;
+export { displayName, IDP_CLIENTS, PLEX_SCOPES } from './clients.ts';
 
 export interface IdpOptions {
   /** e.g. http://127.0.0.1:4444 */
@@ -47,8 +32,6 @@ const secretClient = (c: { id: string; secret: string }, scope?: string): Client
   token_endpoint_auth_method: 'client_secret_basic',
   ...(scope !== undefined && { scope }),
 });
-
-export const displayName = (accountId: string) => `User ${accountId}`;
 
 export function createProvider(options: IdpOptions): Provider {
   const clients: ClientMetadata[] = [
