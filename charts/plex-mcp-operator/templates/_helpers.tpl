@@ -89,3 +89,12 @@ or by one Role per watched namespace, so both scopes grant exactly the same verb
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
+
+{{/*
+PromQL label matchers that select this release's operator metrics: the Prometheus Operator names the job after the
+metrics Service (templates/service.yaml). The operator's metric names (reconcile_total, ...) are generic, so every
+expression over them carries this selector.
+*/}}
+{{- define "plex-mcp-operator.metricsSelector" -}}
+job="{{ include "plex-mcp-operator.fullname" . }}-metrics", namespace="{{ .Release.Namespace }}"
+{{- end }}

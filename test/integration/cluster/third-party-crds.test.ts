@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
+import { renderChart } from '../../unit/chart/helm.ts';
 
 const namespace = `third-party-crds-${randomBytes(3).toString('hex')}`;
 
@@ -90,5 +91,15 @@ describe.skipIf(!inject('kubeconfig'))('third-party CRDs in the test control pla
     await expect(create('monitoring.coreos.com', 'v1', 'prometheusrules', rule)).resolves.toMatchObject({
       kind: 'PrometheusRule',
     });
+  });
+
+  it("accepts the chart's PrometheusRule (helm template with monitoring.prometheusRule.enabled)", async () => {
+    const rendered = renderChart({ namespace, set: ['monitoring.prometheusRule.enabled=true'] }).find(
+      (o) => o.kind === 'PrometheusRule',
+    );
+    expect(rendered).toBeDefined();
+    await expect(
+      create('monitoring.coreos.com', 'v1', 'prometheusrules', rendered as object),
+    ).resolves.toMatchObject({ kind: 'PrometheusRule' });
   });
 });
