@@ -213,6 +213,34 @@ describe.skipIf(skipBrowserTests)('MCP Apps views in Chromium', () => {
     );
     await mounted.page.close();
   });
+
+  it('get_playback_status: +30s seeks the session in Plex and Stop ends it', async () => {
+    h.sim.reset();
+    const mounted = await mount('get_playback_status', {});
+    const paused = h.sim.sessions().find((s) => s.state === 'paused');
+    if (!paused) throw new Error('the simulator starts with a paused session');
+    const card = mounted.frame.locator(`article.session[data-session-id="${paused.sessionId}"]`);
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
+    await card.locator('button[data-action="forward"]').click();
+    const offset = () => h.sim.sessions().find((s) => s.sessionId === paused.sessionId)?.viewOffset;
+    await expect.poll(offset, { timeout: 15_000 }).toBe(paused.viewOffset + 30_000);
+    expect(mounted.calls.find((c) => c.name === 'control_playback')?.arguments).toEqual({
+      action: 'seek',
+      session_id: paused.sessionId,
+      position_ms: paused.viewOffset + 30_000,
+    });
+    await expect
+      .poll(() => card.locator('button[data-action="stop"]').isEnabled(), { timeout: 15_000 })
+      .toBe(true);
+    await card.locator('button[data-action="stop"]').click();
+    await expect
+      .poll(() => h.sim.sessions().some((s) => s.sessionId === paused.sessionId), { timeout: 15_000 })
+      .toBe(false);
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    expect(await mounted.frame.locator('article.session').count()).toBe(h.sim.sessions().length);
+    expect(mounted.errors).toEqual([]);
+    await mounted.page.close();
+  });
 });
 
 /** The few DOM shapes the page callbacks read (the tests' tsconfig has no DOM library). */
