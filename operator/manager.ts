@@ -36,6 +36,8 @@ export interface OperatorOptions {
   identity?: string;
   workers?: number;
   resyncPeriodMs?: number;
+  /** How long a resource blocked by a ChildConflict waits before the next look (default 60 s). */
+  childConflictRecheckMs?: number;
   /** Port for /metrics; undefined = no metrics server; 0 = any free port. */
   metricsPort?: number;
   /** Port for /healthz and /readyz; undefined = no health server; 0 = any free port. */
@@ -93,6 +95,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       workers: options.workers ?? 4,
       defaultServerImage: options.defaultServerImage,
       resyncPeriodMs: options.resyncPeriodMs ?? 10 * 60_000,
+      childConflictRecheckMs: options.childConflictRecheckMs,
       logger,
       metrics,
       events,

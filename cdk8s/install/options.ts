@@ -1,4 +1,5 @@
 // What an install of the operator can vary. Defaults match the Helm chart (charts/plex-mcp-operator).
+import { releaseImage } from '../../operator/api/v1alpha1/index.ts';
 import { SERVER_VERSION } from '../../server/version.ts';
 
 export interface InstallOptions {
@@ -21,7 +22,7 @@ export function defaultInstallOptions(): InstallOptions {
   return {
     namespace: 'plex-mcp-system',
     // No registry publishes the image yet: `docker build -t plex-mcp:<version> .` and load it (README).
-    image: `plex-mcp:${SERVER_VERSION}`,
+    image: releaseImage(SERVER_VERSION),
     replicas: 1,
     watchNamespaces: [],
     logLevel: 'info',

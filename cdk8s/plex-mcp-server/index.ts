@@ -14,6 +14,7 @@ export {
   mcpEndpoint,
   ownerReferences,
   selectorLabels,
+  wantedChildRefs,
 } from './names.ts';
 export { renderPlexMcpServer } from './render.ts';
 export {

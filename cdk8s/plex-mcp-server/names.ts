@@ -95,6 +95,15 @@ export interface ChildRef {
 }
 
 /**
+ * The children the resource's current spec has, generated Secrets included: the server's always, the Redis ones
+ * only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
+ */
+export function wantedChildRefs(resource: Pick<PlexMcpServer, 'metadata' | 'spec'>): ChildRef[] {
+  const managedRedis = resource.spec.redis.mode === 'Managed';
+  return allChildRefs(resource).filter((ref) => ref.component === 'server' || managedRedis);
+}
+
+/**
  * Every child a resource can have, whatever its spec: lets the controller delete what the current spec no
  * longer renders (e.g. the Redis children after a switch from Managed to External).
  */

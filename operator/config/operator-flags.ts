@@ -13,6 +13,7 @@ Uses the in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cl
   --metrics-port 8080            /metrics
   --health-port 8081             /healthz, /readyz
   --server-image IMAGE           server image for resources without spec.image    env PLEX_MCP_SERVER_IMAGE
+                                 (default: plex-mcp:<this version>, the image the release builds)
   --log-level info               trace|debug|info|warn|error                       env LOG_LEVEL
   --workers 4                    concurrent reconciles
   -h, --help                     print this and exit
@@ -24,8 +25,11 @@ export function wantsHelp(argv: readonly string[]): boolean {
 }
 
 import { z } from 'zod';
+import { SERVER_VERSION } from '../../server/version.ts';
+import { IMAGE_PATTERN, releaseImage } from '../api/v1alpha1/index.ts';
 
-export const DEFAULT_SERVER_IMAGE = 'ghcr.io/plex-mcp/plex-mcp:latest';
+/** The image the release builds, for this very version (never a registry name nobody publishes). */
+export const DEFAULT_SERVER_IMAGE = releaseImage(SERVER_VERSION);
 
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -52,7 +56,10 @@ export const OperatorFlagsSchema = z.object({
   leaderElectionNamespace: z.string().min(1).optional(),
   metricsPort: port.default(8080),
   healthPort: port.default(8081),
-  serverImage: z.string().min(1).default(DEFAULT_SERVER_IMAGE),
+  serverImage: z
+    .string()
+    .regex(new RegExp(IMAGE_PATTERN), 'must be an image reference (letters, digits and . _ - / : @ only)')
+    .default(DEFAULT_SERVER_IMAGE),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   workers: z.coerce.number().int().min(1).max(64).default(4),
 });

@@ -16,7 +16,13 @@ export interface ConditionCore {
 
 /** Something that stops the reconcile before the children can be applied; none of them fixes itself. */
 export interface BlockingProblem {
-  reason: 'InvalidSpec' | 'TokenSecretNotFound' | 'TokenSecretKeyMissing' | 'RedisSecretNotFound';
+  reason:
+    | 'InvalidSpec'
+    | 'TokenSecretNotFound'
+    | 'TokenSecretKeyMissing'
+    | 'RedisSecretNotFound'
+    | 'SecretNotOptedIn'
+    | 'ChildConflict';
   message: string;
 }
 
@@ -40,6 +46,8 @@ export interface ConditionInput {
   /** The server Deployment as the informer sees it; undefined when it does not exist (yet). */
   deployment?: DeploymentView;
   deploymentName: string;
+  /** The managed Redis Deployment, when the spec has one: its pods failing to be created is worth saying too. */
+  redisDeployment?: DeploymentView;
   /** Ready was True before: all replicas going unavailable then is a degradation, not a slow start. */
   wasReady?: boolean;
 }
@@ -95,6 +103,18 @@ export function computeConditions(input: ConditionInput): ConditionCore[] {
       { type: 'Ready', status: 'False', reason: 'RolloutInProgress', message },
       { type: 'Progressing', status: 'True', reason: 'RolloutInProgress', message },
       { type: 'Degraded', status: 'False', reason: 'Reconciled', message: 'No problems found.' },
+    ];
+  }
+  const podCreation =
+    podCreationFailure(deployment, deploymentName) ??
+    podCreationFailure(input.redisDeployment, deploymentName);
+  if (podCreation) {
+    // The ReplicaSet cannot create pods (a missing PriorityClass, a quota, an admission webhook): no rollout will
+    // finish until a person acts, so say why instead of "rolling out" forever.
+    return [
+      { type: 'Ready', status: 'False', reason: 'PodCreationFailed', message: podCreation },
+      { type: 'Progressing', status: 'False', reason: 'PodCreationFailed', message: podCreation },
+      { type: 'Degraded', status: 'True', reason: 'PodCreationFailed', message: podCreation },
     ];
   }
   const r = summarizeDeployment(deployment);
@@ -164,6 +184,24 @@ export function computeConditions(input: ConditionInput): ConditionCore[] {
       : { type: 'Degraded', status: 'False', reason: 'Reconciled', message: 'No problems found.' },
   );
   return conditions;
+}
+
+/**
+ * The Deployment controller copies a ReplicaSet's FailedCreate into the Deployment's ReplicaFailure condition,
+ * with the API server's refusal as the message (e.g. `pods "x-5d9" is forbidden: no PriorityClass with name y`).
+ * `instance` is the resource's name (the server Deployment's name), which labels the pods of both Deployments.
+ */
+function podCreationFailure(deployment: DeploymentView | undefined, instance: string): string | undefined {
+  const failure = deployment?.status?.conditions?.find(
+    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  if (!failure) return undefined;
+  return (
+    `Deployment ${deployment?.metadata?.name ?? instance} cannot create pods ` +
+    `(${failure.reason ?? 'FailedCreate'}): ${failure.message ?? 'no message'}. Fix the cause (for example ` +
+    'create the PriorityClass, or change spec.scheduling or the image) and the ReplicaSet retries by itself; ' +
+    `\`kubectl describe replicaset -l app.kubernetes.io/instance=${instance}\` shows its events.`
+  );
 }
 
 function unavailableMessage(deploymentName: string, counts: string): string {

@@ -4,6 +4,7 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { isConflict, type KubeClient } from '../runtime/kube-client.ts';
 import { KINDS, resourcePath } from '../runtime/resource-paths.ts';
+import { controlledBy } from './child-ownership.ts';
 
 export interface GeneratedSecretResult {
   value: string;
@@ -53,8 +54,15 @@ export class GeneratedSecrets {
       } catch (error) {
         if (!isConflict(error)) throw error;
       }
-      // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it.
+      // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it. Unless it is
+      // someone else's: then this reconcile fails, and the next one reports the ChildConflict.
       const live = await this.client.request<V1Secret>('GET', resourcePath(KINDS.Secret, namespace, name));
+      const ownerUid = desired.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid;
+      if (!controlledBy(live as KubernetesObject, ownerUid)) {
+        throw new Error(
+          `Secret ${namespace}/${name} was created meanwhile by someone else; leaving it alone`,
+        );
+      }
       const stored = decode(live, key);
       if (stored) return { value: stored, written: false };
     }

@@ -23,6 +23,7 @@ export interface ControllerOptions {
   workers: number;
   defaultServerImage: string;
   resyncPeriodMs: number;
+  childConflictRecheckMs?: number;
   logger: Logger;
   metrics: OperatorMetrics;
   events: EventRecorder;
@@ -89,6 +90,7 @@ export class PlexMcpServerController {
       logger,
       clock: options.clock,
       defaultServerImage: options.defaultServerImage,
+      childConflictRecheckMs: options.childConflictRecheckMs,
     });
     this.registerHandlers();
   }

@@ -2,14 +2,17 @@
 // caches on every call, whatever event caused it. One call:
 //   read the resource from the cache → skip if gone or being deleted → parse the spec (invalid: InvalidSpec, stop)
 //   → resolve the referenced Secrets (missing: TokenSecretNotFound/…KeyMissing/RedisSecretNotFound, stop; the
-//   Secret informer re-enqueues the resource when the Secret appears) → ensure the generated Secrets (create once;
-//   rotate the auth token on request) → render the children → apply each one that differs from the cache → delete
-//   children the spec no longer wants → compute conditions from the observed Deployment → patch /status if changed.
+//   Secret informer re-enqueues the resource when the Secret appears; a Secret without the opt-in label:
+//   SecretNotOptedIn) → check that no object the children are named after belongs to someone else (ChildConflict,
+//   nothing written, checked again after a while) → ensure the generated Secrets (create once; rotate the auth token
+//   on request) → render the children → apply each one that differs from the cache → delete children of ours the
+//   spec no longer wants → compute conditions from the observed Deployments → patch /status if changed.
 // A second call with nothing changed makes no write at all.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import {
   AUTH_TOKEN_KEY,
   allChildRefs,
+  type ChildRef,
   childNames,
   generateSecretValue,
   hashSecretData,
@@ -18,6 +21,7 @@ import {
   renderAuthSecret,
   renderPlexMcpServer,
   renderRedisSecret,
+  wantedChildRefs,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   API_VERSION,
@@ -29,6 +33,7 @@ import {
   type PlexMcpServer,
   parsePlexMcpServer,
   ROTATE_AUTH_TOKEN_ANNOTATION,
+  SECRET_OPT_IN_LABEL,
   VERSION,
 } from '../api/v1alpha1/index.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -40,6 +45,7 @@ import type { Logger } from '../runtime/logger.ts';
 import { type ChildKind, kindInfo, resourcePath } from '../runtime/resource-paths.ts';
 import type { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
+import { ChildOwnership, conflictMessage, controlledBy } from './child-ownership.ts';
 import {
   type BlockingProblem,
   type ConditionCore,
@@ -69,6 +75,16 @@ export interface ReconcilerDeps {
   clock: Clock;
   /** Image of the server when spec.image is unset. */
   defaultServerImage: string;
+  /** How long a ChildConflict waits before the next look; default CHILD_CONFLICT_RECHECK_MS. */
+  childConflictRecheckMs?: number;
+}
+
+/** How long a resource blocked by a ChildConflict waits before the operator looks at the foreign object again. */
+export const CHILD_CONFLICT_RECHECK_MS = 60_000;
+
+interface ObservedDeployments {
+  deployment?: DeploymentView;
+  redisDeployment?: DeploymentView;
 }
 
 interface StatusFields {
@@ -84,6 +100,7 @@ interface StatusFields {
 export class PlexMcpServerReconciler {
   private readonly deps: ReconcilerDeps;
   private readonly generatedSecrets: GeneratedSecrets;
+  private readonly ownership: ChildOwnership;
   /**
    * Rotation requests handled by this process, by resource uid. The status records them too, but the next reconcile
    * (triggered by the rotated Secret's own event) may still read a cached resource from before the status patch;
@@ -99,6 +116,7 @@ export class PlexMcpServerReconciler {
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
     this.generatedSecrets = new GeneratedSecrets(deps.client, FIELD_MANAGER);
+    this.ownership = new ChildOwnership(deps.client, deps.children);
   }
 
   async reconcile(key: string): Promise<ReconcileResult | undefined> {
@@ -128,6 +146,19 @@ export class PlexMcpServerReconciler {
       return undefined;
     }
 
+    const wanted = wantedChildRefs(resource);
+    const conflict = await this.ownership.firstConflict(
+      resource.metadata.namespace,
+      resource.metadata.uid,
+      wanted.map((ref) => ({ kind: ref.kind as ChildKind, name: ref.name })),
+    );
+    if (conflict) {
+      const message = conflictMessage(conflict, resource.metadata.namespace, resource.metadata.name);
+      await this.finish(raw, { reason: 'ChildConflict', message }, {});
+      // The object in the way is not labelled as ours, so no watch event says when it is gone: look again later.
+      return { requeueAfterMs: this.deps.childConflictRecheckMs ?? CHILD_CONFLICT_RECHECK_MS };
+    }
+
     const generated = await this.ensureGeneratedSecrets(resource, raw);
     const secretsChecksum = hashSecretData({
       plexToken: secretsOrProblem.plexToken,
@@ -141,7 +172,7 @@ export class PlexMcpServerReconciler {
       secretsChecksum,
     });
     const applyProblem = await this.applyChildren(resource, children);
-    await this.deleteUnwantedChildren(resource, children);
+    await this.deleteUnwantedChildren(resource, wanted);
 
     await this.finish(raw, applyProblem, {
       ...this.observedFields(resource),
@@ -150,7 +181,11 @@ export class PlexMcpServerReconciler {
     return undefined;
   }
 
-  /** Reads the Plex token (and an external Redis password) from the Secret cache, or says what is missing. */
+  /**
+   * Reads the Plex token (and an external Redis password) from the Secret cache, or says what is missing. A Secret
+   * is used, and its keys named in a message, only when it carries the opt-in label: the resource decides where its
+   * value is sent, and may have been written by someone who cannot read Secrets.
+   */
   private resolveReferencedSecrets(
     resource: PlexMcpServer,
   ): { plexToken: string; externalRedisPassword?: string } | { problem: BlockingProblem } {
@@ -164,10 +199,12 @@ export class PlexMcpServerReconciler {
           message:
             `Secret "${tokenRef.name}" (spec.plex.tokenSecretRef) was not found in namespace "${namespace}". ` +
             `Create it: kubectl -n ${namespace} create secret generic ${tokenRef.name} ` +
-            `--from-literal=${tokenRef.key}=<your Plex token>`,
+            `--from-literal=${tokenRef.key}=<your Plex token> && ${optInCommand(namespace, tokenRef.name)}`,
         },
       };
     }
+    if (!optedIn(tokenSecret))
+      return { problem: notOptedIn('spec.plex.tokenSecretRef', namespace, tokenRef.name) };
     const plexToken = secretValue(tokenSecret, tokenRef.key);
     if (!plexToken) {
       const keys = Object.keys((tokenSecret as V1Secret).data ?? {});
@@ -185,6 +222,9 @@ export class PlexMcpServerReconciler {
       resource.spec.redis.mode === 'External' ? resource.spec.redis.external?.passwordSecretRef : undefined;
     if (!passwordRef) return { plexToken };
     const passwordSecret = this.deps.children.Secret.get(passwordRef.name, namespace);
+    if (passwordSecret && !optedIn(passwordSecret)) {
+      return { problem: notOptedIn('spec.redis.external.passwordSecretRef', namespace, passwordRef.name) };
+    }
     const externalRedisPassword = secretValue(passwordSecret, passwordRef.key);
     if (!externalRedisPassword) {
       return {
@@ -195,7 +235,7 @@ export class PlexMcpServerReconciler {
               '(spec.redis.external.passwordSecretRef.key). Add the Redis password under that key.'
             : `Secret "${passwordRef.name}" (spec.redis.external.passwordSecretRef) was not found in namespace ` +
               `"${namespace}". Create it: kubectl -n ${namespace} create secret generic ${passwordRef.name} ` +
-              `--from-literal=${passwordRef.key}=<the Redis password>`,
+              `--from-literal=${passwordRef.key}=<the Redis password> && ${optInCommand(namespace, passwordRef.name)}`,
         },
       };
     }
@@ -296,8 +336,7 @@ export class PlexMcpServerReconciler {
           (live ? updated : created).push(`${kind} ${childName}`);
         }
       } catch (error) {
-        // 400/422: the API server refused what the spec asks for (e.g. an invalid affinity). Retrying cannot help.
-        if (error instanceof KubeApiError && (error.status === 422 || error.status === 400)) {
+        if (isPermanentRefusal(error)) {
           problem = {
             reason: 'InvalidSpec',
             message: `Kubernetes refused ${kind} ${childName}: ${error.message}`,
@@ -322,20 +361,22 @@ export class PlexMcpServerReconciler {
     return problem;
   }
 
-  /** Deletes children of ours that the current spec no longer renders (e.g. Redis after leaving Managed). */
-  private async deleteUnwantedChildren(resource: PlexMcpServer, children: KubernetesObject[]): Promise<void> {
+  /**
+   * Deletes children of ours that the current spec no longer wants (e.g. Redis after leaving Managed). Only what is
+   * controlled by this resource, and only that very object: the uid precondition refuses the delete when the name
+   * meanwhile belongs to another object.
+   */
+  private async deleteUnwantedChildren(resource: PlexMcpServer, wanted: readonly ChildRef[]): Promise<void> {
     const { namespace, uid } = resource.metadata;
-    const wanted = new Set(children.map((c) => `${c.kind}/${c.metadata?.name}`));
-    const names = childNames(resource);
-    wanted.add(`Secret/${names.authSecret}`);
-    if (resource.spec.redis.mode === 'Managed') wanted.add(`Secret/${names.redisSecret}`);
+    const keep = new Set(wanted.map((ref) => `${ref.kind}/${ref.name}`));
     for (const ref of allChildRefs(resource)) {
-      if (wanted.has(`${ref.kind}/${ref.name}`)) continue;
+      if (keep.has(`${ref.kind}/${ref.name}`)) continue;
       const live = this.deps.children[ref.kind as ChildKind].get(ref.name, namespace);
-      const ownedByUs = live?.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid);
-      if (!live || !ownedByUs) continue;
+      if (!controlledBy(live, uid)) continue;
       try {
-        await this.deps.client.request('DELETE', resourcePath(kindInfo(ref.kind), namespace, ref.name));
+        await this.deps.client.request('DELETE', resourcePath(kindInfo(ref.kind), namespace, ref.name), {
+          body: { preconditions: { uid: live?.metadata?.uid } },
+        });
         this.deps.events.record(
           this.eventTarget(resource),
           'Normal',
@@ -344,20 +385,28 @@ export class PlexMcpServerReconciler {
           'Delete',
         );
       } catch (error) {
-        if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+        // Gone already, or replaced by another object (uid precondition): either way not ours to delete.
+        if (!(error instanceof KubeApiError && (error.status === 404 || error.status === 409))) throw error;
       }
     }
   }
 
   /** Status fields observed from the children: endpoint, auth Secret name, replica counts. */
-  private observedFields(resource: PlexMcpServer): Partial<StatusFields> & { deployment?: DeploymentView } {
+  private observedFields(resource: PlexMcpServer): Partial<StatusFields> & ObservedDeployments {
     const names = childNames(resource);
     const deployment = this.deps.children.Deployment.get(names.deployment, resource.metadata.namespace) as
       | DeploymentView
       | undefined;
+    const redisDeployment =
+      resource.spec.redis.mode === 'Managed'
+        ? (this.deps.children.Deployment.get(names.redisDeployment, resource.metadata.namespace) as
+            | DeploymentView
+            | undefined)
+        : undefined;
     return {
       endpoint: mcpEndpoint(resource),
       authSecretName: names.authSecret,
+      ...(redisDeployment ? { redisDeployment } : {}),
       ...(deployment
         ? {
             replicas: deployment.status?.replicas ?? 0,
@@ -372,14 +421,15 @@ export class PlexMcpServerReconciler {
   private async finish(
     raw: RawPlexMcpServer,
     problem: BlockingProblem | undefined,
-    observed: Partial<StatusFields> & { deployment?: DeploymentView },
+    observed: Partial<StatusFields> & ObservedDeployments,
   ): Promise<void> {
-    const { deployment, ...fields } = observed;
+    const { deployment, redisDeployment, ...fields } = observed;
     const previous = raw.status?.conditions;
     const wasReady = previous?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
     const cores = computeConditions({
       problem,
       deployment,
+      redisDeployment,
       deploymentName: raw.metadata?.name ?? '',
       wasReady,
     });
@@ -455,3 +505,36 @@ function statusUnchanged(current: Record<string, unknown> | undefined, next: Sta
   // Canonical JSON: the API server returns object keys in its own order.
   return Object.entries(next).every(([key, value]) => canonicalJson(current[key]) === canonicalJson(value));
 }
+
+function optedIn(secret: KubernetesObject): boolean {
+  return secret.metadata?.labels?.[SECRET_OPT_IN_LABEL] === 'true';
+}
+
+function optInCommand(namespace: string, name: string): string {
+  return `kubectl -n ${namespace} label secret ${name} ${SECRET_OPT_IN_LABEL}=true`;
+}
+
+/** Names the Secret only (never its keys): whoever wrote the reference may not be allowed to read it. */
+function notOptedIn(field: string, namespace: string, name: string): BlockingProblem {
+  return {
+    reason: 'SecretNotOptedIn',
+    message:
+      `Secret "${name}" (${field}) in namespace "${namespace}" does not carry the label ` +
+      `${SECRET_OPT_IN_LABEL}="true", so the operator does not use it: a PlexMcpServer sends the value to the ` +
+      'address in its spec, so the Secret must say it is meant for that. If it is, its owner labels it: ' +
+      `${optInCommand(namespace, name)}`,
+  };
+}
+
+/**
+ * A refusal of an apply that retrying cannot fix: 400/422 (the object is invalid, e.g. an affinity Kubernetes does
+ * not accept), or the 500 the API server answers when it cannot even convert the applied object to its type (e.g.
+ * a quantity that does not parse, a string where an object belongs in an opaque field).
+ */
+export function isPermanentRefusal(error: unknown): error is KubeApiError {
+  if (!(error instanceof KubeApiError)) return false;
+  if (error.status === 400 || error.status === 422) return true;
+  return error.status === 500 && TYPED_PATCH_FAILURE.test(error.message);
+}
+
+const TYPED_PATCH_FAILURE = /failed to create typed (patch|live) object|unable to convert|cannot convert/i;

@@ -91,6 +91,7 @@ kubectl create namespace "$app_ns" --dry-run=client -o yaml | kubectl apply -f -
 plex_token="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("base64url"))')"
 kubectl -n "$app_ns" create secret generic plex-token --from-literal=token="$plex_token" \
   --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl -n "$app_ns" label secret plex-token plexmcp.dev/referable=true --overwrite >/dev/null
 
 log "starting the Plex simulator in the cluster"
 kubectl -n "$app_ns" apply -f - <<EOF

@@ -14,8 +14,29 @@ export const CRD_NAME = `${PLURAL}.${GROUP}`;
 /** The one field manager for every server-side apply the operator makes. */
 export const FIELD_MANAGER = 'plex-mcp-operator';
 
+/**
+ * Repository of the image the release builds (`docker build -t plex-mcp:<version> .`, the Helm chart's and the
+ * install manifests' default): one image holds the server and the operator, tagged with the package version.
+ */
+export const IMAGE_REPOSITORY = 'plex-mcp';
+
+/** The image of a given release: what the operator runs PlexMcpServers without spec.image with by default. */
+export function releaseImage(version: string): string {
+  return `${IMAGE_REPOSITORY}:${version}`;
+}
+
+/** How the CRD and the docs state that default, in one wording. */
+export const DEFAULT_SERVER_IMAGE_TEXT = `${IMAGE_REPOSITORY}:<operator version>, the image the release builds`;
+
 /** Setting this annotation to a new value asks the operator for a new auth token. */
 export const ROTATE_AUTH_TOKEN_ANNOTATION = `${GROUP}/rotate-auth-token`;
+
+/**
+ * A Secret is usable by PlexMcpServers (tokenSecretRef, redis.external.passwordSecretRef) only with this label set
+ * to "true": whoever may create a PlexMcpServer decides where its Secrets are sent (spec.plex.url), so the Secret's
+ * owner must say it may be sent there at all. Without it the operator neither reads nor describes the Secret.
+ */
+export const SECRET_OPT_IN_LABEL = `${GROUP}/referable`;
 
 /** Pod-template annotation whose change rolls the server pods (config or referenced secrets changed). */
 export const CONFIG_CHECKSUM_ANNOTATION = `${GROUP}/config-checksum`;
@@ -29,6 +50,9 @@ export const CONDITION_REASONS = [
   'TokenSecretNotFound',
   'TokenSecretKeyMissing',
   'RedisSecretNotFound',
+  'SecretNotOptedIn',
+  'ChildConflict',
+  'PodCreationFailed',
   'RolloutInProgress',
   'ReplicasUnavailable',
   'InvalidSpec',

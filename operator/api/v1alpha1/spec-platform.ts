@@ -3,14 +3,12 @@
 // same conventions: every field described, strings and lists bounded, CEL rules mirrored in TypeScript.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { describe, withCelRules } from './schema-helpers.ts';
+import { DNS_SUBDOMAIN_PATTERN, describe, withCelRules } from './schema-helpers.ts';
 
 const MAX_DNS_NAME = 253;
 const MAX_LABEL_KEY = 316;
 const MAX_LABEL_VALUE = 63;
 
-/** RFC 1123 DNS subdomain (lower case), the shape of object names and host names. */
-export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** RFC 1123 DNS label: namespace names. */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 

@@ -2,8 +2,24 @@
 // operator's parser (see resource.ts). Every field carries the description `kubectl explain` shows.
 // Strings and lists are bounded so the API server's CEL cost estimator accepts the rules.
 import { z } from 'zod';
-import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from './constants.ts';
-import { describe, isUrlWithScheme, opaqueObject, quantity, withCelRules } from './schema-helpers.ts';
+import {
+  DEFAULT_SERVER_IMAGE_TEXT,
+  SECRET_OPT_IN_LABEL,
+  TTL_MAX_SECONDS,
+  TTL_MIN_SECONDS,
+} from './constants.ts';
+import {
+  describe,
+  imageReference,
+  isUrlWithScheme,
+  objectName,
+  opaqueObject,
+  quantity,
+  secretDataKey,
+  URL_PASSWORD_PATTERN,
+  URL_USERINFO_PATTERN,
+  withCelRules,
+} from './schema-helpers.ts';
 import {
   AutoscalingSpecSchema,
   GatewaySpecSchema,
@@ -14,18 +30,22 @@ import {
 } from './spec-platform.ts';
 
 const MAX_URL_LENGTH = 2048;
-const MAX_NAME = 253;
 const MAX_IMAGE = 512;
+/** Resource names per requests/limits map: bounds the CEL cost of the per-quantity rule. */
+const MAX_RESOURCE_NAMES = 16;
+const USERINFO_REGEX = new RegExp(URL_USERINFO_PATTERN);
+const PASSWORD_REGEX = new RegExp(URL_PASSWORD_PATTERN);
 
-/** A Secret in the resource's namespace, and the key inside it. */
-function secretKeySelector(what: string, defaultKey: string) {
+/** A Secret in the resource's namespace, and the key inside it; `field` is its path in the spec, for messages. */
+function secretKeySelector(field: string, what: string, defaultKey: string) {
   return z.object({
     name: describe(
-      z.string().min(1).max(MAX_NAME),
-      `Name of the Secret (in the same namespace as this PlexMcpServer) that holds ${what}.`,
+      objectName(`${field}.name`, 'Secret'),
+      `Name of the Secret (in the same namespace as this PlexMcpServer) that holds ${what}. The Secret must ` +
+        `carry the label ${SECRET_OPT_IN_LABEL}="true" (see the README's trust model).`,
     ),
     key: describe(
-      z.string().min(1).max(MAX_NAME).default(defaultKey),
+      secretDataKey(`${field}.key`).default(defaultKey),
       `Key inside the Secret whose value is ${what}. Defaults to "${defaultKey}".`,
     ),
   });
@@ -50,11 +70,15 @@ const resourceRequirements = (what: string) =>
   describe(
     z.object({
       requests: describe(
-        z.record(z.string().max(63), quantity('A quantity, e.g. "50m" of cpu or "64Mi" of memory.')),
+        z
+          .record(z.string().max(63), quantity('A quantity, e.g. "50m" of cpu or "64Mi" of memory.'))
+          .meta({ maxProperties: MAX_RESOURCE_NAMES }),
         'Minimum resources the scheduler reserves, by resource name (cpu, memory, ephemeral-storage).',
       ).optional(),
       limits: describe(
-        z.record(z.string().max(63), quantity('A quantity, e.g. "128Mi" of memory.')),
+        z
+          .record(z.string().max(63), quantity('A quantity, e.g. "128Mi" of memory.'))
+          .meta({ maxProperties: MAX_RESOURCE_NAMES }),
         'Maximum resources the container may use, by resource name (cpu, memory, ephemeral-storage).',
       ).optional(),
     }),
@@ -70,12 +94,26 @@ export const PlexSpecSchema = describe(
           message: 'plex.url must be an absolute http:// or https:// URL, e.g. http://plex.media.svc:32400',
           holds: (value) => isUrlWithScheme(value, ['http', 'https']),
         },
+        {
+          rule: `!self.matches('${URL_USERINFO_PATTERN}')`,
+          message:
+            'plex.url must not carry user info (user:password@): the URL is stored in clear text in the ' +
+            'ConfigMap; the Plex token belongs in tokenSecretRef',
+          holds: (value) => !USERINFO_REGEX.test(value),
+        },
+        {
+          rule: "!self.contains('?') && !self.contains('#')",
+          message:
+            'plex.url must not have a query string or fragment (?... or #...): the URL is stored in clear text ' +
+            'in the ConfigMap; the Plex token belongs in tokenSecretRef',
+          holds: (value) => !value.includes('?') && !value.includes('#'),
+        },
       ]),
-      'Base URL of the Plex Media Server, e.g. http://192.168.1.10:32400 or https://plex.example.com. ' +
-        'Must be reachable from the pods.',
+      'Base URL of the Plex Media Server, e.g. http://192.168.1.10:32400 or https://plex.example.com: scheme, ' +
+        'host, port and path only (no user info, query or fragment). Must be reachable from the pods.',
     ),
     tokenSecretRef: describe(
-      secretKeySelector('the Plex token (X-Plex-Token)', 'token'),
+      secretKeySelector('plex.tokenSecretRef', 'the Plex token (X-Plex-Token)', 'token'),
       'Secret holding the Plex token the server authenticates to Plex with. The token never appears in ' +
         'the resource, its status, logs or events.',
     ),
@@ -129,12 +167,19 @@ const ExternalRedisSchema = describe(
             'redis.external.url must be a redis:// or rediss:// URL, e.g. redis://redis.cache.svc:6379/0',
           holds: (value) => isUrlWithScheme(value, ['redis', 'rediss']),
         },
+        {
+          rule: `!self.matches('${URL_PASSWORD_PATTERN}')`,
+          message:
+            'redis.external.url must not carry a password (user:password@): the URL is stored in clear text in ' +
+            'the ConfigMap; put the password in a Secret and name it in passwordSecretRef',
+          holds: (value) => !PASSWORD_REGEX.test(value),
+        },
       ]),
       'Redis URL, e.g. redis://redis.cache.svc:6379/0 (rediss:// for TLS). Put no password here: use ' +
         'passwordSecretRef.',
     ),
     passwordSecretRef: describe(
-      secretKeySelector('the Redis password', 'password'),
+      secretKeySelector('redis.external.passwordSecretRef', 'the Redis password', 'password'),
       'Secret holding the Redis password, if Redis requires one.',
     ).optional(),
     tls: describe(z.boolean(), 'Connect with TLS (implied by a rediss:// URL).').optional(),
@@ -145,7 +190,7 @@ const ExternalRedisSchema = describe(
 const ManagedRedisSchema = describe(
   z.object({
     image: describe(
-      z.string().min(1).max(MAX_IMAGE),
+      imageReference('redis.managed.image', MAX_IMAGE),
       'Redis image the operator deploys. Unset: redis:7.4-alpine.',
     ).optional(),
     resources: resourceRequirements(
@@ -239,7 +284,10 @@ export const SchedulingSpecSchema = describe(
     affinity: opaqueObject(
       'Pod affinity and anti-affinity, as in a Pod spec (validated by Kubernetes on the pods).',
     ).optional(),
-    priorityClassName: describe(z.string().max(MAX_NAME), 'PriorityClass of the server pods.').optional(),
+    priorityClassName: describe(
+      objectName('scheduling.priorityClassName', 'PriorityClass'),
+      'PriorityClass of the server (and managed Redis) pods. It must exist, or no pod can be created.',
+    ).optional(),
     topologySpreadConstraints: describe(
       z.array(opaqueObject('A topology spread constraint, as in a Pod spec.')).max(8),
       'How server pods spread across zones or nodes (at most 8), as in a Pod spec.',
@@ -262,8 +310,8 @@ export const PlexMcpServerSpecSchema = describe(
           'HorizontalPodAutoscaler (or kubectl scale) can own it; a new Deployment then starts with 1.',
       ).optional(),
       image: describe(
-        z.string().min(1).max(MAX_IMAGE),
-        "Server image. Unset: the operator's default server image (matching the operator's version).",
+        imageReference('image', MAX_IMAGE),
+        `Server image. Unset: the operator's --server-image, by default ${DEFAULT_SERVER_IMAGE_TEXT}.`,
       ).optional(),
       imagePullPolicy: describe(
         z.enum(ImagePullPolicies),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { SECRET_OPT_IN_LABEL } from '../../../operator/api/v1alpha1/index.ts';
 import { KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
 import {
@@ -83,7 +84,7 @@ async function createPlexMcpServer(kc: KubeConfig, namespace: string, name: stri
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'plex-token', namespace },
+      metadata: { name: 'plex-token', namespace, labels: { [SECRET_OPT_IN_LABEL]: 'true' } },
       stringData: { token: randomBytes(12).toString('hex') },
     } as KubernetesObject,
     {

@@ -203,6 +203,99 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
       { plex, cache: { ttlSeconds: { onDeck: 86_401 } } },
       'cache.ttlSeconds.onDeck must be between 1 and 86400 seconds',
     ],
+    [
+      'an image with a space',
+      'image-space',
+      { plex, image: 'plex-mcp:1 --privileged' },
+      'image must be an image reference such as ghcr.io/acme/plex-mcp:1.2.3',
+    ],
+    [
+      'an image with a newline',
+      'image-newline',
+      { plex, image: 'plex-mcp:1\nevil' },
+      'image must be an image reference',
+    ],
+    [
+      'a managed Redis image with a control character',
+      'redis-image-ctl',
+      { plex, redis: { mode: 'Managed', managed: { image: 'redis:7\u0007' } } },
+      'redis.managed.image must be an image reference',
+    ],
+    [
+      'a Plex URL with user info',
+      'url-userinfo',
+      { plex: { ...plex, url: 'http://admin:secret@plex:32400' } },
+      'plex.url must not carry user info',
+    ],
+    [
+      'a Plex URL with a token in its query string',
+      'url-query',
+      { plex: { ...plex, url: 'http://plex:32400/?X-Plex-Token=abc' } },
+      'plex.url must not have a query string or fragment',
+    ],
+    [
+      'an external Redis URL with a password',
+      'redis-password-url',
+      { plex, redis: { mode: 'External', external: { url: 'redis://:hunter2@r:6379' } } },
+      'redis.external.url must not carry a password',
+    ],
+    [
+      'a token Secret name with a path',
+      'secret-path',
+      { plex: { ...plex, tokenSecretRef: { name: '../x' } } },
+      'plex.tokenSecretRef.name must be the name of a Secret',
+    ],
+    [
+      'a token Secret name with a namespace',
+      'secret-ns',
+      { plex: { ...plex, tokenSecretRef: { name: 'ns/x' } } },
+      'plex.tokenSecretRef.name must be the name of a Secret',
+    ],
+    [
+      'a Redis password Secret that is no name',
+      'redis-secret-name',
+      {
+        plex,
+        redis: { mode: 'External', external: { url: 'redis://r:6379', passwordSecretRef: { name: 'A B' } } },
+      },
+      'redis.external.passwordSecretRef.name must be the name of a Secret',
+    ],
+    [
+      'a Secret key with shell characters',
+      'secret-key',
+      { plex: { ...plex, tokenSecretRef: { name: 'plex-token', key: 'token;rm' } } },
+      'plex.tokenSecretRef.key must be a Secret key',
+    ],
+    [
+      'a cpu quantity that is no quantity',
+      'cpu-abc',
+      { plex, resources: { requests: { cpu: 'abc' } } },
+      'must be a quantity: a non-negative number',
+    ],
+    [
+      'a negative memory limit',
+      'memory-negative',
+      { plex, resources: { limits: { memory: '-64Mi' } } },
+      'must be a quantity',
+    ],
+    [
+      'an absurd integer quantity',
+      'cpu-huge',
+      { plex, resources: { limits: { cpu: 10_000_000_000 } } },
+      'must be a quantity',
+    ],
+    [
+      'a managed Redis memory quantity that is no quantity',
+      'redis-memory',
+      { plex, redis: { mode: 'Managed', managed: { resources: { limits: { memory: '1 GB' } } } } },
+      'must be a quantity',
+    ],
+    [
+      'a PriorityClass name that is no name',
+      'priority-name',
+      { plex, scheduling: { priorityClassName: 'High Priority' } },
+      'scheduling.priorityClassName must be the name of a PriorityClass',
+    ],
   ])('refuses %s with the rule’s message', async (_what, name, spec, message) => {
     const { code, message: text } = await refusal(create(resource(name, spec)));
     expect(code).toBe(422);
@@ -210,6 +303,20 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
     // The operator's parser refuses the same object with the same message.
     const parsed = parsePlexMcpServer(resource(name, spec));
     expect(parsed.ok ? [] : parsed.errors.join('\n')).toContain(message);
+  });
+
+  it('accepts quantities as integers and strings, and images with registry ports and digests', async () => {
+    await create(
+      resource('good-values', {
+        plex: { ...plex, url: 'https://plex.example.com:443/base' },
+        image: `registry.lan:5000/plex-mcp@sha256:${'a'.repeat(64)}`,
+        resources: { requests: { cpu: 1, memory: '64Mi' }, limits: { cpu: '0.5', memory: '1.5Gi' } },
+        redis: {
+          mode: 'Managed',
+          managed: { image: 'redis:7.4-alpine', resources: { limits: { memory: 134217728 } } },
+        },
+      }),
+    );
   });
 
   it('refuses a name the children cannot be named after', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { SECRET_OPT_IN_LABEL } from '../../../operator/api/v1alpha1/index.ts';
 import { kubeConfigForTests, testKubeconfigPath } from '../../cluster/test-kube.ts';
 import { callEveryTool, TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import {
@@ -109,7 +110,7 @@ describe.skipIf(!inject('kubeconfig'))('every tool, through a server configured 
       {
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name: 'plex-token', namespace },
+        metadata: { name: 'plex-token', namespace, labels: { [SECRET_OPT_IN_LABEL]: 'true' } },
         stringData: { token: plexToken },
       } as KubernetesObject,
       {

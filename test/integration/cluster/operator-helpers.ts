@@ -2,7 +2,7 @@
 // cluster, fixtures (namespace, Plex token Secret, PlexMcpServer) and waits on observed state.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { API_VERSION, KIND, PLURAL } from '../../../operator/api/v1alpha1/index.ts';
+import { API_VERSION, KIND, PLURAL, SECRET_OPT_IN_LABEL } from '../../../operator/api/v1alpha1/index.ts';
 import { type OperatorOptions, type RunningOperator, startOperator } from '../../../operator/manager.ts';
 import { KubeApiError, KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { KINDS, resourcePath } from '../../../operator/runtime/resource-paths.ts';
@@ -103,11 +103,17 @@ export async function applyObject<T>(client: KubeClient, path: string, body: unk
   });
 }
 
-export function tokenSecret(namespace: string, name = 'plex-token', token = 'plex-token-value-1234') {
+/** A Plex token Secret, opted in to be referenced by PlexMcpServers (unless `optIn` is false). */
+export function tokenSecret(
+  namespace: string,
+  name = 'plex-token',
+  token = 'plex-token-value-1234',
+  optIn = true,
+) {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace },
+    metadata: { name, namespace, ...(optIn ? { labels: { [SECRET_OPT_IN_LABEL]: 'true' } } : {}) },
     type: 'Opaque',
     stringData: { token },
   };

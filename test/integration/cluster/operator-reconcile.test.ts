@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SECRET_OPT_IN_LABEL } from '../../../operator/api/v1alpha1/index.ts';
 import type { RunningOperator } from '../../../operator/manager.ts';
 import type { KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { KINDS, resourcePath } from '../../../operator/runtime/resource-paths.ts';
@@ -258,7 +259,7 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
     await applyObject(client, resourcePath(KINDS.Secret, nsB, 'plex-token'), {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'plex-token', namespace: nsB },
+      metadata: { name: 'plex-token', namespace: nsB, labels: { [SECRET_OPT_IN_LABEL]: 'true' } },
       stringData: { wrongkey: 'x' },
     });
     const keyMissing = await waitFor(

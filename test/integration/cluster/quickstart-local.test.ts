@@ -3,7 +3,7 @@
 // drift from what works. Three lines are handled rather than run verbatim, each for a stated reason:
 //   npm run cluster:up             the suite's global setup already started the plane (or TEST_KUBECONFIG)
 //   export KUBECONFIG=...          becomes the environment of every later command
-//   npm run operator &             started as a managed child process (same program and arguments: the npm script
+//   npm run operator -- ARGS &     started as a managed child process (same program and arguments: the npm script
 //                                  is checked to be `node operator/main.ts`), on free ports, so it can be stopped
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_SERVER_IMAGE } from '../../../operator/config/operator-flags.ts';
 import { kubeConfigForTests, testKubeconfigPath } from '../../cluster/test-kube.ts';
 import {
   deleteNamespace,
@@ -61,12 +62,18 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
     expect(commands[1]).toBe('export KUBECONFIG=$PWD/.cluster/kubeconfig');
     const env = { ...process.env, KUBECONFIG: testKubeconfigPath() };
 
+    // The quick start names the server image explicitly: the one the release builds, of this version.
+    const operatorLine = /^npm run operator -- (.+) &$/;
+    expect(commands.find((c) => operatorLine.test(c))).toBe(
+      `npm run operator -- --server-image ${DEFAULT_SERVER_IMAGE} &`,
+    );
     for (const command of commands.slice(2)) {
-      if (command === 'npm run operator &') {
+      const operatorArgs = operatorLine.exec(command)?.[1];
+      if (operatorArgs !== undefined) {
         const healthPort = await freePort();
         operator = startNodeProcess(
           'operator/main.ts',
-          [`--health-port=${healthPort}`, `--metrics-port=${await freePort()}`],
+          [...operatorArgs.split(' '), `--health-port=${healthPort}`, `--metrics-port=${await freePort()}`],
           {
             KUBECONFIG: env.KUBECONFIG,
           },

@@ -147,3 +147,109 @@ describe('parsePlexMcpServer refusals (mirroring the CRD rules)', () => {
     for (const garbage of [null, 42, 'x', [], {}]) expect(parsePlexMcpServer(garbage).ok).toBe(false);
   });
 });
+
+describe('parsePlexMcpServer refuses what cannot be used safely (mirroring the CRD rules)', () => {
+  const withPlex = (plex: Record<string, unknown>) =>
+    resource({ ...minimalSpec, plex: { ...minimalSpec.plex, ...plex } });
+
+  it.each([
+    ['spaces', 'plex mcp:1'],
+    ['a newline', 'plex-mcp:1\nevil'],
+    ['a control character', 'plex-mcp:1\u0007'],
+    ['a leading dash', '-plex-mcp'],
+  ])('refuses an image with %s, saying what an image reference is', (_what, image) => {
+    expect(errorsOf(resource({ ...minimalSpec, image }))).toEqual([
+      expect.stringMatching(/^spec\.image: image must be an image reference such as ghcr\.io/),
+    ]);
+    const managed = errorsOf(resource({ ...minimalSpec, redis: { mode: 'Managed', managed: { image } } }));
+    expect(managed[0]).toMatch(/redis\.managed\.image must be an image reference/);
+  });
+
+  it.each(['ghcr.io/acme/plex-mcp:1.2.3', `registry.lan:5000/plex-mcp@sha256:${'a'.repeat(64)}`, 'redis'])(
+    'accepts the image %s',
+    (image) => {
+      expect(parsePlexMcpServer(resource({ ...minimalSpec, image })).ok).toBe(true);
+    },
+  );
+
+  it('refuses a Plex URL with user info, a query string or a fragment', () => {
+    expect(errorsOf(withPlex({ url: 'http://admin:secret@plex:32400' }))).toEqual([
+      expect.stringMatching(/^spec\.plex\.url: plex\.url must not carry user info/),
+    ]);
+    expect(errorsOf(withPlex({ url: 'http://plex:32400/?X-Plex-Token=abc' }))).toEqual([
+      expect.stringMatching(/^spec\.plex\.url: plex\.url must not have a query string or fragment/),
+    ]);
+    expect(errorsOf(withPlex({ url: 'http://plex:32400/#t' }))[0]).toMatch(/query string or fragment/);
+    // A newline the WHATWG parser would silently drop is refused, as CEL's isURL() refuses it.
+    expect(errorsOf(withPlex({ url: 'http://plex:32400/\n' }))[0]).toMatch(/absolute http/);
+    expect(parsePlexMcpServer(withPlex({ url: 'https://plex.example.com:443/base/path' })).ok).toBe(true);
+  });
+
+  it('refuses a password in the external Redis URL but accepts an ACL user name', () => {
+    const external = (url: string) =>
+      resource({ ...minimalSpec, redis: { mode: 'External', external: { url } } });
+    expect(errorsOf(external('redis://:hunter2@r:6379'))[0]).toMatch(
+      /redis\.external\.url must not carry a password/,
+    );
+    expect(errorsOf(external('redis://app:hunter2@r:6379'))[0]).toMatch(/must not carry a password/);
+    expect(parsePlexMcpServer(external('redis://app@r:6379/0')).ok).toBe(true);
+  });
+
+  it.each(['../x', 'ns/x', 'Plex-Token', 'plex token', '-x'])('refuses the Secret name %j', (name) => {
+    expect(errorsOf(withPlex({ tokenSecretRef: { name } }))).toEqual([
+      expect.stringMatching(
+        /^spec\.plex\.tokenSecretRef\.name: plex\.tokenSecretRef\.name must be the name of a Secret/,
+      ),
+    ]);
+    const external = resource({
+      ...minimalSpec,
+      redis: { mode: 'External', external: { url: 'redis://r:6379', passwordSecretRef: { name } } },
+    });
+    expect(errorsOf(external)[0]).toMatch(
+      /redis\.external\.passwordSecretRef\.name must be the name of a Secret/,
+    );
+  });
+
+  it('refuses a Secret key Kubernetes would not allow (it is quoted in a kubectl command of a message)', () => {
+    expect(errorsOf(withPlex({ tokenSecretRef: { name: 'plex-token', key: 'token; rm -rf ~' } }))[0]).toMatch(
+      /plex\.tokenSecretRef\.key must be a Secret key/,
+    );
+    expect(
+      parsePlexMcpServer(withPlex({ tokenSecretRef: { name: 'plex.token', key: 'X-Plex_Token.1' } })).ok,
+    ).toBe(true);
+  });
+
+  it('refuses a PriorityClass name that is no object name', () => {
+    expect(
+      errorsOf(resource({ ...minimalSpec, scheduling: { priorityClassName: 'High Priority' } }))[0],
+    ).toMatch(/scheduling\.priorityClassName must be the name of a PriorityClass/);
+  });
+
+  it.each(['abc', '-1', '1e3', '10Mb', '', ' 1', '1234567890', '0.1234567890'])(
+    'refuses the quantity %j in the server and the managed Redis resources',
+    (bad) => {
+      expect(errorsOf(resource({ ...minimalSpec, resources: { requests: { cpu: bad } } }))).toEqual([
+        expect.stringMatching(/^spec\.resources\.requests\.cpu: must be a quantity: a non-negative number/),
+      ]);
+      const redis = resource({
+        ...minimalSpec,
+        redis: { mode: 'Managed', managed: { resources: { limits: { memory: bad } } } },
+      });
+      expect(errorsOf(redis)[0]).toMatch(
+        /^spec\.redis\.managed\.resources\.limits\.memory: must be a quantity/,
+      );
+    },
+  );
+
+  it.each([-1, 1_000_000_000, 1.5])('refuses the integer quantity %s', (bad) => {
+    expect(
+      errorsOf(resource({ ...minimalSpec, resources: { limits: { cpu: bad } } })).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it.each(['500m', '0.5', '2', '64Mi', '1Gi', '1.5G', '999999999Ti'])('accepts the quantity %j', (good) => {
+    expect(
+      parsePlexMcpServer(resource({ ...minimalSpec, resources: { requests: { memory: good, cpu: 1 } } })).ok,
+    ).toBe(true);
+  });
+});

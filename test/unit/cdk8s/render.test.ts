@@ -6,6 +6,7 @@ import {
   renderAuthSecret,
   renderPlexMcpServer,
   renderRedisSecret,
+  wantedChildRefs,
 } from '../../../cdk8s/plex-mcp-server/index.ts';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../../../operator/api/v1alpha1/index.ts';
 import { find, makeInputs, makeResource } from './fixtures.ts';
@@ -81,6 +82,24 @@ describe('renderPlexMcpServer: the children', () => {
         .map((r) => r.name),
     ).toEqual(['living-room-auth', 'living-room-redis']);
   });
+
+  it.each(['Managed', 'External', 'Disabled'] as const)(
+    'wantedChildRefs names exactly what the spec renders with redis mode %s, generated Secrets included',
+    (mode) => {
+      const redis = mode === 'External' ? { mode, external: { url: 'redis://r:6379' } } : { mode };
+      const resource = makeResource({ redis });
+      const inputs = {
+        ...makeInputs(),
+        generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+      };
+      const rendered = renderPlexMcpServer(resource, inputs).map((o) => `${o.kind} ${o.metadata?.name}`);
+      expect(
+        wantedChildRefs(resource)
+          .map((r) => `${r.kind} ${r.name}`)
+          .sort(),
+      ).toEqual(rendered.sort());
+    },
+  );
 
   it('has no owner references when the resource has no uid (rendered from a file)', () => {
     const objects = renderPlexMcpServer(makeResource({}, { uid: undefined }), makeInputs());

@@ -161,3 +161,50 @@ describe('withTransitionTimes / conditionTransitions', () => {
     expect(conditionTransitions(undefined, [ready])).toEqual([ready]);
   });
 });
+
+describe('computeConditions when pods cannot be created', () => {
+  const failedCreate = {
+    type: 'ReplicaFailure',
+    status: 'True',
+    reason: 'FailedCreate',
+    message: 'pods "pms-7d4b9c-" is forbidden: no PriorityClass with name missing was found',
+  };
+
+  it('surfaces the ReplicaSet’s FailedCreate message instead of rolling out forever', () => {
+    const d = deployment(1, { replicas: 0, updatedReplicas: 0, conditions: [failedCreate] });
+    const conditions = computeConditions({ deployment: d, deploymentName: 'pms' });
+    expect(byType(conditions)).toEqual({
+      Ready: 'False/PodCreationFailed',
+      Progressing: 'False/PodCreationFailed',
+      Degraded: 'True/PodCreationFailed',
+    });
+    expect(conditions[0]?.message).toContain('no PriorityClass with name missing was found');
+    expect(conditions[0]?.message).toContain('Deployment pms cannot create pods (FailedCreate)');
+  });
+
+  it('says so for the managed Redis Deployment too', () => {
+    const server = deployment(1, { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    const redis: DeploymentView = {
+      metadata: { name: 'pms-redis', generation: 1 },
+      status: { observedGeneration: 1, conditions: [failedCreate] },
+    };
+    const conditions = computeConditions({
+      deployment: server,
+      redisDeployment: redis,
+      deploymentName: 'pms',
+    });
+    expect(conditions[0]).toMatchObject({ status: 'False', reason: 'PodCreationFailed' });
+    expect(conditions[0]?.message).toContain('Deployment pms-redis cannot create pods');
+  });
+
+  it('ignores a ReplicaFailure the controller has cleared', () => {
+    const d = deployment(1, {
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      conditions: [{ ...failedCreate, status: 'False' }],
+    });
+    expect(computeConditions({ deployment: d, deploymentName: 'pms' })[0]?.reason).toBe('Reconciled');
+  });
+});

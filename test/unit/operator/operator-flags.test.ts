@@ -1,7 +1,48 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVER_IMAGE, parseOperatorFlags } from '../../../operator/config/operator-flags.ts';
+import { parse } from 'yaml';
+import { defaultInstallOptions } from '../../../cdk8s/install/options.ts';
+import { buildPlexMcpServerCrd } from '../../../operator/api/v1alpha1/index.ts';
+import {
+  DEFAULT_SERVER_IMAGE,
+  OPERATOR_USAGE,
+  parseOperatorFlags,
+} from '../../../operator/config/operator-flags.ts';
+
+describe('the default server image', () => {
+  const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+  it('is the image the release builds: the install manifests’ and the Helm chart’s default', () => {
+    expect(DEFAULT_SERVER_IMAGE).toBe(`plex-mcp:${version}`);
+    expect(defaultInstallOptions().image).toBe(DEFAULT_SERVER_IMAGE);
+    const chart = parse(readFileSync('charts/plex-mcp-operator/Chart.yaml', 'utf8')) as {
+      appVersion: string;
+    };
+    const values = parse(readFileSync('charts/plex-mcp-operator/values.yaml', 'utf8')) as {
+      image: { repository: string; tag: string };
+    };
+    expect(`${values.image.repository}:${values.image.tag || chart.appVersion}`).toBe(DEFAULT_SERVER_IMAGE);
+  });
+
+  it('is stated the same way in the CRD’s description of spec.image', () => {
+    const spec = (
+      buildPlexMcpServerCrd().spec.versions as {
+        schema: {
+          openAPIV3Schema: { properties: { spec: { properties: { image: { description: string } } } } };
+        };
+      }[]
+    )[0]?.schema.openAPIV3Schema.properties.spec.properties.image.description;
+    expect(spec).toContain('by default plex-mcp:<operator version>, the image the release builds');
+    expect(OPERATOR_USAGE).toContain('plex-mcp:<this version>, the image the release builds');
+  });
+
+  it('refuses a --server-image that is no image reference', () => {
+    const result = parseOperatorFlags(['--server-image', 'plex mcp:1\n'], {});
+    expect(result.ok).toBe(false);
+  });
+});
 
 describe('parseOperatorFlags', () => {
   it('applies the defaults', () => {

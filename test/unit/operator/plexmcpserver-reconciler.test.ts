@@ -10,7 +10,12 @@ import {
 } from '../../../operator/controller/plexmcpserver-reconciler.ts';
 import { EventRecorder } from '../../../operator/runtime/event-recorder.ts';
 import type { ObjectStore } from '../../../operator/runtime/informer.ts';
-import { KubeClient, type KubeRequestOptions, type KubeVerb } from '../../../operator/runtime/kube-client.ts';
+import {
+  KubeApiError,
+  KubeClient,
+  type KubeRequestOptions,
+  type KubeVerb,
+} from '../../../operator/runtime/kube-client.ts';
 import { ServerSideApplier } from '../../../operator/runtime/server-side-apply.ts';
 import { FakeClock } from './fake-clock.ts';
 
@@ -27,14 +32,26 @@ class MapStore<T extends KubernetesObject> implements ObjectStore<T> {
   }
 }
 
-/** Records every request instead of sending it; answers like an API server that accepts everything. */
+/**
+ * Records every request instead of sending it; answers like an API server that accepts every write and holds only
+ * the objects in `live` (a GET of anything else is a 404). `refuse` makes writes to a path fail.
+ */
 class RecordingClient extends KubeClient {
   readonly requests: Array<{ verb: KubeVerb; path: string; body?: unknown }> = [];
+  readonly live = new Map<string, KubernetesObject>();
+  readonly refuse = new Map<string, KubeApiError>();
   constructor() {
     super(new KubeConfig());
   }
   override async request<T>(verb: KubeVerb, path: string, options: KubeRequestOptions = {}): Promise<T> {
     this.requests.push({ verb, path, body: options.body });
+    if (verb === 'GET') {
+      const found = this.live.get(path);
+      if (!found) throw new KubeApiError('not found', 404, 'NotFound');
+      return found as T;
+    }
+    const refusal = this.refuse.get(path);
+    if (refusal) throw refusal;
     return {} as T;
   }
   writes() {
@@ -74,6 +91,20 @@ const resource = (spec: unknown, status?: RawPlexMcpServer['status']): RawPlexMc
   spec,
   ...(status ? { status } : {}),
 });
+
+const plex = { url: 'http://plex:32400', tokenSecretRef: { name: 'plex-token' } };
+
+function putTokenSecret(
+  children: ChildCaches,
+  labels: Record<string, string> = { 'plexmcp.dev/referable': 'true' },
+) {
+  (children.Secret as MapStore<KubernetesObject>).put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'plex-token', namespace: 'media', labels },
+    data: { token: Buffer.from('t0ken').toString('base64'), 'db-password': 'eA==' },
+  } as KubernetesObject);
+}
 
 const statusPatch = (client: RecordingClient) =>
   client.writes().find((r) => r.path.endsWith('/status'))?.body as
@@ -138,12 +169,7 @@ describe('PlexMcpServerReconciler', () => {
 
   it('creates the generated Secrets and applies every child on the first pass', async () => {
     const { client, plexMcpServers, children, reconciler } = setup();
-    (children.Secret as MapStore<KubernetesObject>).put({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'plex-token', namespace: 'media' },
-      data: { token: Buffer.from('t0ken').toString('base64') },
-    } as KubernetesObject);
+    putTokenSecret(children);
     plexMcpServers.put(
       resource({ plex: { url: 'http://plex:32400', tokenSecretRef: { name: 'plex-token' } } }),
     );
@@ -164,5 +190,151 @@ describe('PlexMcpServerReconciler', () => {
     expect(writes.filter((w) => w === 'POST /api/v1/namespaces/media/secrets')).toHaveLength(2); // auth + redis
     // No Secret value reaches the status.
     expect(JSON.stringify(statusPatch(client))).not.toContain('t0ken');
+  });
+
+  it('refuses a token Secret without the opt-in label, names neither its keys nor its value, writes no child', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children, {});
+    plexMcpServers.put(resource({ plex: { ...plex, tokenSecretRef: { name: 'plex-token', key: 'nope' } } }));
+    expect(await reconciler.reconcile('media/pms')).toBeUndefined();
+    const ready = statusPatch(client)?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'SecretNotOptedIn' });
+    expect(ready?.message).toContain('kubectl -n media label secret plex-token plexmcp.dev/referable=true');
+    const written = JSON.stringify(client.writes());
+    for (const leak of ['db-password', 'token,', 't0ken', 'dDBrZW4']) expect(written).not.toContain(leak);
+    expect(
+      client
+        .writes()
+        .map((r) => r.path.split('/').slice(-2).join('/'))
+        .sort(),
+    ).toEqual(['media/events', 'pms/status']);
+  });
+
+  it('refuses an external Redis password Secret without the opt-in label', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    (children.Secret as MapStore<KubernetesObject>).put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'redis-pw', namespace: 'media' },
+      data: { password: 'eA==' },
+    } as KubernetesObject);
+    plexMcpServers.put(
+      resource({
+        plex,
+        redis: {
+          mode: 'External',
+          external: { url: 'redis://r:6379', passwordSecretRef: { name: 'redis-pw' } },
+        },
+      }),
+    );
+    await reconciler.reconcile('media/pms');
+    const ready = statusPatch(client)?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ reason: 'SecretNotOptedIn' });
+    expect(ready?.message).toContain('spec.redis.external.passwordSecretRef');
+  });
+
+  it('leaves an unlabelled object with a child’s name alone: ChildConflict, no write to it, checked again later', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    // Not in the cache (it lacks the managed-by label), only on the API server.
+    client.live.set('/api/v1/namespaces/media/services/pms', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'pms', namespace: 'media', uid: 'users-service' },
+    });
+    plexMcpServers.put(resource({ plex }));
+    const result = await reconciler.reconcile('media/pms');
+    expect(result?.requeueAfterMs).toBeGreaterThan(0);
+    expect(
+      client
+        .writes()
+        .map((r) => r.path.split('/').slice(-2).join('/'))
+        .sort(),
+    ).toEqual(['media/events', 'pms/status']);
+    const ready = statusPatch(client)?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'ChildConflict' });
+    expect(ready?.message).toContain('Service "pms" already exists in namespace "media"');
+  });
+
+  it('reports a child controlled by another resource as that resource’s', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    (children.Service as MapStore<KubernetesObject>).put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'pms-redis',
+        namespace: 'media',
+        labels: { 'app.kubernetes.io/managed-by': 'plex-mcp-operator' },
+        ownerReferences: [
+          {
+            apiVersion: 'plexmcp.dev/v1alpha1',
+            kind: 'PlexMcpServer',
+            name: 'pms-redis',
+            uid: 'other',
+            controller: true,
+          },
+        ],
+      },
+    });
+    plexMcpServers.put(resource({ plex }));
+    await reconciler.reconcile('media/pms');
+    const ready = statusPatch(client)?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.message).toContain('it is controlled by PlexMcpServer pms-redis');
+  });
+
+  it('treats an apply the API server cannot convert (HTTP 500) as InvalidSpec, without a retry', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    const message =
+      'failed to create typed patch object (media/pms; apps/v1, Kind=Deployment): .spec.template.spec.affinity.nodeAffinity: expected map, got &{nonsense}';
+    client.refuse.set('/apis/apps/v1/namespaces/media/deployments/pms', new KubeApiError(message, 500, ''));
+    plexMcpServers.put(resource({ plex, scheduling: { affinity: { nodeAffinity: 'nonsense' } } }));
+    expect(await reconciler.reconcile('media/pms')).toBeUndefined();
+    const ready = statusPatch(client)?.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+    expect(ready?.message).toContain(
+      'Kubernetes refused Deployment pms: failed to create typed patch object',
+    );
+  });
+
+  it('still retries a 500 that is no refusal of the object', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    client.refuse.set(
+      '/apis/apps/v1/namespaces/media/deployments/pms',
+      new KubeApiError('etcdserver: request timed out', 500, ''),
+    );
+    plexMcpServers.put(resource({ plex }));
+    await expect(reconciler.reconcile('media/pms')).rejects.toThrow('etcdserver');
+  });
+
+  it('prunes only its own children, with a uid precondition', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    const owned = (name: string, uid: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        namespace: 'media',
+        uid: `${name}-uid`,
+        ownerReferences: [
+          { apiVersion: 'plexmcp.dev/v1alpha1', kind: 'PlexMcpServer', name: 'pms', uid, controller: true },
+        ],
+      },
+    });
+    (children.Service as MapStore<KubernetesObject>).put(owned('pms-redis', 'uid-1'));
+    plexMcpServers.put(resource({ plex, redis: { mode: 'Disabled' } }));
+    await reconciler.reconcile('media/pms');
+    const deletes = client.requests.filter((r) => r.verb === 'DELETE');
+    expect(deletes).toEqual([
+      {
+        verb: 'DELETE',
+        path: '/api/v1/namespaces/media/services/pms-redis',
+        body: { preconditions: { uid: 'pms-redis-uid' } },
+      },
+    ]);
   });
 });
