@@ -55,7 +55,11 @@ CMD ["--host", "0.0.0.0", "--port", "32400"]
 FROM ${NODE_IMAGE} AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
-LABEL org.opencontainers.image.title="plex-mcp" \
+# The MCP Registry ties an OCI image to its server.json entry by this label; it must equal package.json's mcpName
+# (test/unit/image/dockerfile.test.ts and the container smoke test check both).
+ARG MCP_NAME=io.github.plex-mcp/plex-mcp
+LABEL io.modelcontextprotocol.server.name="${MCP_NAME}" \
+      org.opencontainers.image.title="plex-mcp" \
       org.opencontainers.image.description="MCP server for Plex Media Server, and the Kubernetes operator that runs it" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}" \

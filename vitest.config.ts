@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // - unit: nothing but Node.
 // - server: the Plex simulator (in-process) and a real redis-server (started by test/support/redis-global-setup.ts).
 // - cluster: a real Kubernetes control plane (test/cluster/global-setup.ts, or TEST_KUBECONFIG).
+// - package: npm pack/npx and the .mcpb bundle, installed from their artifacts.
+// - container: rootful podman (test/container/smoke.ts).
 export default defineConfig({
   test: {
     // vitest's own report, then one plain `N passed, N failed, N skipped` line (test/support/plain-summary-reporter.ts).
@@ -22,6 +24,23 @@ export default defineConfig({
           globalSetup: ['test/support/redis-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // What users install: the npm package (npm pack, npx) and the Claude Desktop bundle.
+          name: 'package',
+          include: ['test/integration/package/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          // Real container runtime (rootful podman): test/container/smoke.ts, one long test.
+          name: 'container',
+          include: ['test/integration/container/**/*.test.ts'],
+          testTimeout: 1_200_000,
         },
       },
       {

@@ -101,13 +101,25 @@ describe('Dockerfile', () => {
     }
   });
 
+  it("labels the image with the MCP Registry name, which is package.json's mcpName", () => {
+    const labels = runtime.instructions
+      .filter((i) => i.keyword === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
+    expect(labels).toMatch(/io\.modelcontextprotocol\.server\.name="\$\{MCP_NAME\}"/);
+    const mcpName = /^ARG MCP_NAME=(.+)$/m.exec(dockerfileText)?.[1];
+    expect(mcpName).toBe((packageJson as { mcpName?: string }).mcpName);
+  });
+
   it('launches the same files package.json names as bins', () => {
     expect(packageJson.bin).toEqual({
+      // `npx <package>` runs the bin named like the package: the server, as plex-mcp-server.
+      'plex-mcp': 'dist/server/main.js',
       'plex-mcp-server': 'dist/server/main.js',
       'plex-mcp-operator': 'dist/operator/main.js',
     });
     const launchers = runs(runtime).join(' ');
-    for (const [bin, file] of Object.entries(packageJson.bin)) {
+    for (const [bin, file] of Object.entries(packageJson.bin).filter(([name]) => name !== 'plex-mcp')) {
       expect(launchers).toContain(`exec node /app/${file} "$@"\\n' > /usr/local/bin/${bin}`);
     }
     const entrypoint = runtime.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args;
