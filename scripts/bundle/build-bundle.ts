@@ -108,7 +108,9 @@ export function importedPackages(dir: string): string[] {
         const text = readFileSync(file, 'utf8');
         for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"./][^'"]*)['"]/g)) {
           const spec = m[1] as string;
-          if (spec.startsWith('node:')) continue;
+          // Only what reads like a package name (string literals that merely look like imports are skipped).
+          if (spec.startsWith('node:') || !/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(spec))
+            continue;
           names.add(
             spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string),
           );
