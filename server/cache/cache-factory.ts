@@ -76,6 +76,7 @@ function lazyRedisStore(options: RedisStoreOptions): CacheStore {
     mode: 'redis',
     get: async (key) => (loaded ?? (await ready)).get(key),
     set: async (key, text, lifetimeMs) => (loaded ?? (await ready)).set(key, text, lifetimeMs),
+    delete: async (key) => (loaded ?? (await ready)).delete(key),
     deleteByPrefix: async (prefix) => (loaded ?? (await ready)).deleteByPrefix(prefix),
     connected: () => loaded?.connected() ?? false,
     close: async () => {

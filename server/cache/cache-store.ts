@@ -9,6 +9,8 @@ export interface CacheStore {
   readonly mode: Exclude<CacheMode, 'disabled'>;
   get(key: string): Promise<string | undefined>;
   set(key: string, text: string, lifetimeMs: number): Promise<void>;
+  /** Deletes one key (a no-op when it is absent). */
+  delete(key: string): Promise<void>;
   /** Deletes every key starting with `prefix`. */
   deleteByPrefix(prefix: string): Promise<void>;
   /** Whether the store can answer right now (always true for memory). */

@@ -41,6 +41,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       // An entry larger than the whole bound is refused by the LRU (nothing is evicted for it).
       lru.set(key, text, { ttl: Math.max(1, Math.round(lifetimeMs)) });
     },
+    async delete(key) {
+      lru.delete(key);
+    },
     async deleteByPrefix(prefix) {
       for (const key of [...lru.keys()]) {
         if (key.startsWith(prefix)) lru.delete(key);

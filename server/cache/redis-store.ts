@@ -179,6 +179,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async set(key, text, lifetimeMs) {
       await command(() => client.set(key, text, 'PX', Math.max(1, Math.round(lifetimeMs))));
     },
+    async delete(key) {
+      await command(() => client.unlink(key));
+    },
     async deleteByPrefix(prefix) {
       // SCAN, not KEYS: never block a Redis that other servers share. Keys are hex hashes, so the prefix is glob-safe.
       let cursor = '0';

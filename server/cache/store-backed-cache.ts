@@ -3,6 +3,7 @@
  * a store that can fail without failing any call. See tool-cache.ts for the contract.
  */
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { type CacheEntry, parseEntry, serialiseEntry } from './cache-entry.ts';
 import { cacheKey, kindPrefix, plexServerId } from './cache-key.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
@@ -110,6 +111,23 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
     return lookup;
   }
 
+  /** The entry if its value matches `schema` (as parsed by it); otherwise the entry is deleted and this is a miss. */
+  function checked<T>(
+    kind: CacheableKind,
+    key: string,
+    entry: CacheEntry | undefined,
+    schema: z.ZodType<T> | undefined,
+  ): CacheEntry<T> | undefined {
+    if (!entry || !schema) return entry as CacheEntry<T> | undefined;
+    const parsed = schema.safeParse(entry.value);
+    if (parsed.success) return { value: parsed.data, fetchedAt: entry.fetchedAt };
+    log.warn({ kind }, 'cached value does not match its schema; deleted and treated as a miss');
+    store.delete(key).catch((error: unknown) => {
+      log.debug({ err: (error as Error).message }, 'could not delete a bad cache entry');
+    });
+    return undefined;
+  }
+
   function join<T>(kind: CacheableKind, key: string): Promise<CacheLookup<T>> | undefined {
     const shared = inFlight.get(key);
     if (!shared) return undefined;
@@ -118,12 +136,17 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
   }
 
   return {
-    async getOrLoad<T>(kind: CacheableKind, args: Readonly<Record<string, unknown>>, load: () => Promise<T>) {
+    async getOrLoad<T>(
+      kind: CacheableKind,
+      args: Readonly<Record<string, unknown>>,
+      load: () => Promise<T>,
+      schema?: z.ZodType<T>,
+    ) {
       const key = cacheKey(serverId, kind, args);
       const early = join<T>(kind, key);
       if (early) return early;
 
-      const entry = await readEntry(key);
+      const entry = checked(kind, key, await readEntry(key), schema);
       // max(0, …): an entry written by a replica whose clock runs ahead is not "from the future" forever.
       if (entry && Math.max(0, clock.now() - entry.fetchedAt) < ttlMs(kind)) {
         metrics?.lookup(kind, 'hit');

@@ -9,7 +9,12 @@
  *   circuit open) and an entry younger than TTL + stale window exists, it answers that entry with `source: 'stale'`.
  *   Otherwise the error propagates unchanged.
  * - A store failure (Redis down) never fails a call: the cache falls through to `load`.
+ * - With a `schema` (every tool passes the schema of the value it caches), a stored value is checked when read: an
+ *   entry that does not match (written by another version, or tampered with in a shared Redis) is deleted and
+ *   treated as a miss, never handed to the tool. The value returned is the schema's parse of the stored one.
  */
+import type { z } from 'zod';
+
 export const CACHEABLE_KINDS = [
   'search',
   'mediaDetails',
@@ -43,6 +48,7 @@ export interface ToolCache {
     kind: CacheableKind,
     args: Readonly<Record<string, unknown>>,
     load: () => Promise<T>,
+    schema?: z.ZodType<T>,
   ): Promise<CacheLookup<T>>;
   /** Drops every entry of one kind (e.g. `sessions` after a playback command). */
   invalidate(kind: CacheableKind): Promise<void>;

@@ -24,7 +24,11 @@ export type PosterReport = z.infer<typeof PosterReportSchema>;
 export const POSTER_MEDIA_ID_META = 'plexmcp.dev/media_id';
 
 /** Cached per image path and size: the JPEG as base64, or the fact that it was over the per-image bound. */
-type CachedPoster = { mimeType: string; data: string; bytes: number } | { tooLarge: true };
+const CachedPosterSchema = z.union([
+  z.object({ mimeType: z.string(), data: z.string(), bytes: z.number().int().nonnegative() }),
+  z.object({ tooLarge: z.literal(true) }),
+]);
+type CachedPoster = z.infer<typeof CachedPosterSchema>;
 
 /** Thumbnails fetched at once: enough to hide latency, few enough to leave Plex connections for other calls. */
 const CONCURRENCY = 4;
@@ -50,6 +54,7 @@ async function loadPoster(thumb: string, deps: ToolDeps, settings: PosterSetting
         throw new Error(`the photo transcoder answered ${mimeType || 'no type'}`);
       return { mimeType, data: image.data.toString('base64'), bytes: image.data.length };
     },
+    CachedPosterSchema,
   );
   return lookup.value;
 }

@@ -35,6 +35,7 @@ export const getMediaDetailsTool = defineTool({
       'mediaDetails',
       { media_id: mediaId, include_cast: args.include_cast, include_chapters: args.include_chapters },
       () => deps.plex.getMediaDetails(mediaId, options),
+      MediaDetailsSchema,
     );
     const item = lookup.value;
     const { fields, warning } = freshnessOf(lookup);

@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
-import { type OnDeckItem, OnDeckItemSchema } from '../domain/on-deck.ts';
+import { OnDeckItemSchema } from '../domain/on-deck.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
 import { ToolError } from './tool-error.ts';
 
-interface OnDeck {
+/** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
+const CachedOnDeckSchema = z.object({
   /** The plex.tv account PLEX_TOKEN belongs to: On Deck is that account's list. */
-  owner: string | undefined;
-  items: OnDeckItem[];
-}
+  owner: z.string().optional(),
+  items: z.array(OnDeckItemSchema),
+});
+type OnDeck = z.infer<typeof CachedOnDeckSchema>;
 
 export const getOnDeckTool = defineTool({
   name: 'get_on_deck',
@@ -44,13 +46,18 @@ export const getOnDeckTool = defineTool({
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    const lookup = await deps.cache.getOrLoad('onDeck', { limit: args.limit }, async (): Promise<OnDeck> => {
-      const [info, items] = await Promise.all([
-        deps.plex.getServerInfo(),
-        deps.plex.getOnDeck({ limit: args.limit }),
-      ]);
-      return { owner: info.owner, items };
-    });
+    const lookup = await deps.cache.getOrLoad(
+      'onDeck',
+      { limit: args.limit },
+      async (): Promise<OnDeck> => {
+        const [info, items] = await Promise.all([
+          deps.plex.getServerInfo(),
+          deps.plex.getOnDeck({ limit: args.limit }),
+        ]);
+        return { owner: info.owner, items };
+      },
+      CachedOnDeckSchema,
+    );
     const { owner, items } = lookup.value;
     if (args.user !== undefined && owner !== undefined && owner.toLowerCase() !== args.user.toLowerCase()) {
       throw new ToolError(

@@ -5,6 +5,9 @@ import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
 
+/** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
+const CACHED_SESSIONS = z.array(PlaybackSessionSchema);
+
 export function describeSession(s: PlaybackSession): string {
   const position = `${formatDuration(s.position_ms)} / ${formatDuration(s.duration_ms)}`;
   return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position} (session_id ${s.session_id})`;
@@ -46,7 +49,7 @@ export const getPlaybackStatusTool = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
     // Cache the whole list once and filter per call, so different filters share one Plex request.
-    const lookup = await deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions());
+    const lookup = await deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
     const sessions = lookup.value.filter(
       (s) =>
         (args.user === undefined || s.user.toLowerCase() === args.user.toLowerCase()) &&

@@ -6,6 +6,9 @@ import { describeItem, withWarning } from './format-text.ts';
 import { freshnessOf, stalestOf } from './freshness.ts';
 import { resolveLibrary } from './library-resolver.ts';
 
+/** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
+const CACHED_ITEMS = z.array(MediaItemSchema);
+
 export const getRecentlyAddedTool = defineTool({
   name: 'get_recently_added',
   title: 'Get recently added media',
@@ -43,6 +46,7 @@ export const getRecentlyAddedTool = defineTool({
       'recentlyAdded',
       { library: sectionId ?? null, limit: args.limit },
       () => deps.plex.getRecentlyAdded({ sectionId, limit: args.limit }),
+      CACHED_ITEMS,
     );
     const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
     const items = lookup.value;

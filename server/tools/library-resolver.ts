@@ -1,10 +1,14 @@
+import { z } from 'zod';
 import type { CacheLookup } from '../cache/tool-cache.ts';
-import type { Library } from '../domain/library.ts';
+import { type Library, LibrarySchema } from '../domain/library.ts';
 import type { ToolDeps } from './tool-deps.ts';
 import { ToolError } from './tool-error.ts';
 
+/** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
+const CACHED_LIBRARIES = z.array(LibrarySchema);
+
 export function loadLibraries(deps: ToolDeps): Promise<CacheLookup<Library[]>> {
-  return deps.cache.getOrLoad('libraries', {}, () => deps.plex.listLibraries());
+  return deps.cache.getOrLoad('libraries', {}, () => deps.plex.listLibraries(), CACHED_LIBRARIES);
 }
 
 /**

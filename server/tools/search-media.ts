@@ -6,6 +6,9 @@ import { describeItem, withWarning } from './format-text.ts';
 import { freshnessOf, stalestOf } from './freshness.ts';
 import { resolveLibrary } from './library-resolver.ts';
 
+/** What the cache holds for a search: checked when read back (a bad shared-Redis entry is a miss). */
+const CACHED_ITEMS = z.array(MediaItemSchema);
+
 export const searchMediaTool = defineTool({
   name: 'search_media',
   title: 'Search Plex media',
@@ -71,6 +74,7 @@ export const searchMediaTool = defineTool({
             .slice(0, args.limit)
         );
       },
+      CACHED_ITEMS,
     );
     const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
     const items = lookup.value;

@@ -216,6 +216,9 @@ describe('store-backed tool cache (in-memory store)', () => {
         failures.writes++;
         throw new Error('redis down');
       },
+      delete: async () => {
+        throw new Error('redis down');
+      },
       deleteByPrefix: async () => {
         throw new Error('redis down');
       },
