@@ -15,8 +15,8 @@ export interface ServerConfig {
     port: number;
     /** Static bearer token for POST /mcp; set whenever the auth mode includes bearer (HTTP), else undefined. */
     authToken: string | undefined;
-    /** Host names of extra browser origins allowed to call /mcp (localhost origins are always allowed). */
-    allowedOriginHosts: string[];
+    /** MCP_ALLOWED_ORIGINS: browser origins (`scheme://host[:port]`) allowed to call /mcp besides loopback ones. */
+    allowedOrigins: string[];
     /** SERVER_HEADERS_TIMEOUT: a client must have sent its request headers within this, ms. */
     headersTimeoutMs: number;
     /** SERVER_REQUEST_TIMEOUT: a client must have sent its whole request (body included) within this, ms. */
@@ -169,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         host: e.SERVER_HOST,
         port: e.SERVER_PORT,
         authToken: usesBearer ? e.AUTH_TOKEN : undefined,
-        allowedOriginHosts: e.MCP_ALLOWED_ORIGINS,
+        allowedOrigins: e.MCP_ALLOWED_ORIGINS,
         headersTimeoutMs: Math.round(e.SERVER_HEADERS_TIMEOUT * 1000),
         requestTimeoutMs: Math.round(e.SERVER_REQUEST_TIMEOUT * 1000),
         maxConnections: e.SERVER_MAX_CONNECTIONS,

@@ -62,8 +62,8 @@ const secret = (minLength: number) =>
   z.string().min(minLength, { message: `must be at least ${minLength} characters long` });
 
 /**
- * MCP_ALLOWED_ORIGINS: browser origins allowed to call /mcp besides localhost, as origins
- * (`https://app.example.com`) or bare host names. Matching is by host name (port-agnostic), like the SDK's guard.
+ * MCP_ALLOWED_ORIGINS: browser origins allowed to call /mcp besides loopback ones, compared exactly (scheme, host and
+ * port). A bare host name means its https origin (`claude.ai` = `https://claude.ai`). See http/browser-origins.ts.
  */
 const originList = z
   .string()
@@ -78,16 +78,21 @@ const originList = z
       z
         .string()
         .transform((entry) => {
-          if (!entry.includes('://')) return entry.toLowerCase();
+          const url = entry.includes('://') ? entry : `https://${entry}`;
           try {
-            return new URL(entry).hostname.toLowerCase();
+            const parsed = new URL(url);
+            const bare =
+              (parsed.pathname === '/' || parsed.pathname === '') && !parsed.search && !parsed.hash;
+            const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+            return bare && web && !parsed.username ? parsed.origin.toLowerCase() : '';
           } catch {
             return '';
           }
         })
         .pipe(
-          z.string().regex(/^(\[[0-9a-f:]+\]|[a-z0-9.-]+)$/, {
-            message: 'must be a comma-separated list of origins or host names, e.g. https://app.example.com',
+          z.string().min(1, {
+            message:
+              'must be a comma-separated list of origins (scheme://host[:port], no path) or host names, e.g. https://app.example.com',
           }),
         ),
     ),

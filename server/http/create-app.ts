@@ -1,10 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Registry } from 'prom-client';
 import type { AuthGate } from '../auth/auth-gate.ts';
 import type { ServerConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
+import { browserOrigins } from './browser-origins.ts';
 import { serveParsedBody } from './fetch-bridge.ts';
 import { HEALTH_PATHS, type HealthPath, type HealthState, healthEndpoints } from './health.ts';
 import { forceNoStore } from './no-store.ts';
@@ -62,13 +63,20 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
     maxRequestBodySize: BODY_LIMIT_BYTES,
     onerror: (error) => logger.error({ err: error }, 'MCP request failed in the SDK adapter'),
   });
+  const origins = browserOrigins(config.server.allowedOrigins);
+  const hostGuard = isLoopbackHost(config.server.host) ? hostHeaderValidation(LOCALHOST_NAMES) : undefined;
   const guards: Array<(req: IncomingMessage, res: ServerResponse) => boolean> = [
-    ...(isLoopbackHost(config.server.host) ? [hostHeaderValidation(LOCALHOST_NAMES)] : []),
-    originValidation([...LOCALHOST_NAMES, ...config.server.allowedOriginHosts]),
+    ...(hostGuard ? [hostGuard] : []),
+    origins.admit,
   ];
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     forceNoStore(res);
+    // A browser's CORS preflight carries no token by design: answered before authentication (Host still checked).
+    if (req.method === 'OPTIONS') {
+      if (!hostGuard || hostGuard(req, res)) origins.preflight(req, res);
+      return;
+    }
     if (!MCP_METHODS.includes(req.method ?? '')) {
       return sendJsonRpcError(res, 405, -32000, 'Method not allowed.', {
         Allow: MCP_METHODS.join(', '),

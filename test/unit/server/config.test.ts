@@ -12,7 +12,7 @@ describe('loadConfig', () => {
     const result = loadConfig(BASE, 'http');
     if (!result.ok) throw new Error(result.problems.join());
     const c = result.config;
-    expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080, allowedOriginHosts: [] });
+    expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080, allowedOrigins: [] });
     expect(c.plex).toMatchObject({
       url: 'http://plex.local:32400',
       timeoutMs: 30_000,
@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     expect(c.server).toMatchObject({
       host: '0.0.0.0',
       port: 9000,
-      allowedOriginHosts: ['app.example.com', 'claude.ai'],
+      allowedOrigins: ['https://app.example.com', 'https://claude.ai'],
     });
     expect(c.plex).toMatchObject({ timeoutMs: 2_500, maxConnections: 4, clientIdentifier: 'my-id' });
     expect(c.redis).toEqual({ url: 'rediss://redis:6380/1', password: 'pw', tls: true });
