@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ServedKinds } from '../../../operator/platform/served-kinds.ts';
+import { systemClock } from '../../../operator/runtime/clock.ts';
+import { KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
 import { renderChart } from '../../unit/chart/helm.ts';
 
@@ -101,5 +104,19 @@ describe.skipIf(!inject('kubeconfig'))('third-party CRDs in the test control pla
     await expect(
       create('monitoring.coreos.com', 'v1', 'prometheusrules', rendered as object),
     ).resolves.toMatchObject({ kind: 'PrometheusRule' });
+  });
+
+  it('are found by the operator at run time through API discovery (ServedKinds)', async () => {
+    const served = new ServedKinds(new KubeClient(kc), systemClock);
+    expect(await served.serves({ apiVersion: 'monitoring.coreos.com/v1', plural: 'servicemonitors' })).toBe(
+      true,
+    );
+    expect(await served.serves({ apiVersion: 'gateway.networking.k8s.io/v1', plural: 'httproutes' })).toBe(
+      true,
+    );
+    expect(await served.serves({ apiVersion: 'gateway.networking.k8s.io/v1', plural: 'tcproutes' })).toBe(
+      false,
+    );
+    expect(await served.serves({ apiVersion: 'example.invalid/v1', plural: 'widgets' })).toBe(false);
   });
 });
