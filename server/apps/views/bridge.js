@@ -116,6 +116,20 @@ export function el(tag, className, text) {
   return node;
 }
 
+/** The poster of an item (a data: URL), or its first letter while there is none. */
+export function posterFrame(className, src, item) {
+  const frame = el('div', className);
+  if (src) {
+    const img = el('img');
+    img.alt = '';
+    img.src = src;
+    frame.append(img);
+  } else {
+    frame.append(el('span', 'initial', (item.show_title ?? item.title ?? '?').slice(0, 1)));
+  }
+  return frame;
+}
+
 export function formatTime(ms) {
   const total = Math.max(0, Math.floor((ms ?? 0) / 1000));
   const h = Math.floor(total / 3600);

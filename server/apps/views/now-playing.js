@@ -1,4 +1,14 @@
-import { callTool, connect, displayTitle, el, formatTime, on, postersOf, textOf } from './bridge.js';
+import {
+  callTool,
+  connect,
+  displayTitle,
+  el,
+  formatTime,
+  on,
+  posterFrame,
+  postersOf,
+  textOf,
+} from './bridge.js';
 
 // The now-playing card for get_playback_status: per session the poster, title, user and player, a progress bar
 // that moves while playing, and play/pause, stop and seek buttons. Every button is a control_playback call through
@@ -51,16 +61,7 @@ function sessionCard(session) {
   const node = el('article', 'session');
   node.dataset.sessionId = session.session_id;
   node.dataset.state = session.state;
-  const frame = el('div', 'poster small');
-  const src = posters.get(session.media.id);
-  if (src) {
-    const img = el('img');
-    img.alt = '';
-    img.src = src;
-    frame.append(img);
-  } else {
-    frame.append(el('span', 'initial', displayTitle(session.media).slice(0, 1)));
-  }
+  const frame = posterFrame('poster small', posters.get(session.media.id), session.media);
   const body = el('div', 'body');
   body.append(
     el('h2', 'title', displayTitle(session.media)),

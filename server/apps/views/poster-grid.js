@@ -1,4 +1,14 @@
-import { callTool, connect, displayTitle, el, on, postersOf, request, textOf } from './bridge.js';
+import {
+  callTool,
+  connect,
+  displayTitle,
+  el,
+  on,
+  posterFrame,
+  postersOf,
+  request,
+  textOf,
+} from './bridge.js';
 
 // The poster grid for search_media, get_recently_added, get_on_deck and browse_library: one card per item with its
 // poster, title, year and a progress bar for partly watched items. Posters come inline: when the result has none,
@@ -21,16 +31,7 @@ function card(item) {
   node.type = 'button';
   node.dataset.mediaId = item.id;
   node.title = `Details of ${displayTitle(item)}`;
-  const frame = el('div', 'poster');
-  const src = posters.get(item.id);
-  if (src) {
-    const img = el('img');
-    img.alt = '';
-    img.src = src;
-    frame.append(img);
-  } else {
-    frame.append(el('span', 'initial', (item.show_title ?? item.title ?? '?').slice(0, 1)));
-  }
+  const frame = posterFrame('poster', posters.get(item.id), item);
   const progress = progressOf(item);
   if (progress > 0) {
     const bar = el('div', 'progress');
