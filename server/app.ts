@@ -22,6 +22,7 @@ import type { PlexRequestPolicy } from './plex/request-policy.ts';
 import { createPlexResilience } from './resilience/plex-resilience.ts';
 import { createResilienceMetrics } from './resilience/resilience-metrics.ts';
 import { categoryOfTool } from './tools/registry.ts';
+import { toolAccessOf } from './tools/tool-access.ts';
 import type { ToolCategory } from './tools/tool-category.ts';
 import type { ToolDeps } from './tools/tool-deps.ts';
 
@@ -50,6 +51,7 @@ export function secretsOf(config: ServerConfig): string[] {
     config.redis.password,
     config.redis.url,
     config.auth.oauth?.introspection?.clientSecret,
+    config.tools.confirmKey,
   ].filter((s): s is string => typeof s === 'string');
 }
 
@@ -96,12 +98,22 @@ export async function createServerDeps(
       logger,
       metrics: createCacheMetrics(metrics.registry),
     });
+  if (
+    config.tools.confirmKey === undefined &&
+    config.transport === 'http' &&
+    config.tools.writeAccess === 'library'
+  ) {
+    logger.info(
+      'CONFIRM_TOKEN_KEY is not set: confirmation tokens of delete_playlist and remove_from_playlist work on this replica only',
+    );
+  }
   return {
     config,
     logger,
     metrics,
     plex,
     cache,
+    access: toolAccessOf(config.tools),
     observer: metrics.observer,
     posters: config.posters,
     // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.

@@ -40,6 +40,12 @@ export const DEFAULT_TTL_SECONDS: Readonly<Record<CacheableKind, number>> = Obje
   onDeck: 120,
   // Thumb paths carry the image's update time, so an entry for one path never goes out of date.
   poster: 86_400,
+  // No CACHE_TTL_* setting of their own yet: accounts rarely change, the others change with what people do.
+  accounts: 900,
+  history: 60,
+  browse: 300,
+  playlists: 120,
+  players: 30,
 });
 
 export const DEFAULT_STALE_SECONDS = 86_400;

@@ -23,6 +23,11 @@ export const CACHEABLE_KINDS = [
   'recentlyAdded',
   'onDeck',
   'poster',
+  'accounts',
+  'history',
+  'browse',
+  'playlists',
+  'players',
 ] as const;
 
 export type CacheableKind = (typeof CACHEABLE_KINDS)[number];

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_TTL_SECONDS } from '../cache/cache-config.ts';
 import type { CacheableKind } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { ToolCategory } from '../tools/tool-category.ts';
-import { AUTH_MODES, type AuthMode, envSchema, type LogLevel } from './env-schema.ts';
+import { AUTH_MODES, type AuthMode, envSchema, type LogLevel, type WriteAccess } from './env-schema.ts';
 
 /** How the process talks MCP: HTTP needs a bearer token, stdio does not (the parent process is the client). */
 export type TransportMode = 'http' | 'stdio';
@@ -49,6 +50,14 @@ export interface ServerConfig {
   };
   /** Poster thumbnails (server/images/). */
   posters: PosterSettings;
+  tools: {
+    /** WRITE_ACCESS. */
+    writeAccess: WriteAccess;
+    /** PLEX_LIBRARIES: names or ids; empty = every library. */
+    libraries: string[];
+    /** CONFIRM_TOKEN_KEY; undefined = a random key per process (tokens then work on this replica only). */
+    confirmKey: string | undefined;
+  };
   logLevel: LogLevel;
 }
 
@@ -187,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
       cache: {
         enabled: e.CACHE_ENABLED,
         ttlSeconds: {
+          ...DEFAULT_TTL_SECONDS,
           search: e.CACHE_TTL_SEARCH,
           mediaDetails: e.CACHE_TTL_MEDIA_DETAILS,
           libraries: e.CACHE_TTL_LIBRARIES,
@@ -203,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         maxBytesPerImage: e.POSTER_MAX_BYTES,
         maxBytesPerResult: e.POSTER_RESULT_MAX_BYTES,
       },
+      tools: { writeAccess: e.WRITE_ACCESS, libraries: e.PLEX_LIBRARIES, confirmKey: e.CONFIRM_TOKEN_KEY },
       logLevel: e.LOG_LEVEL,
     },
   };

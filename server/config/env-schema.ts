@@ -127,6 +127,32 @@ function httpsUrl(what: string) {
     );
 }
 
+/** WRITE_ACCESS: what the assistant may change. `none` lists no write tool at all. */
+export const WRITE_ACCESS_LEVELS = ['none', 'playback', 'library'] as const;
+export type WriteAccess = (typeof WRITE_ACCESS_LEVELS)[number];
+
+/**
+ * PLEX_SERVER_URL must be the server's base URL. Plex Web's address bar shows `http://host:32400/web/index.html#!/`,
+ * and with that path every Plex call is a 404; a base path (a reverse proxy at /plex) is fine.
+ */
+const plexServerUrl = httpUrl('the Plex Media Server, e.g. http://192.168.1.10:32400').superRefine(
+  (v, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      return;
+    }
+    if (url.hash !== '' || v.includes('#') || /(^|\/)web(\/|$)/.test(url.pathname)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is the Plex Web app's address; use the server's base URL without /web or #..., e.g. ${url.origin}`,
+      });
+    }
+  },
+);
+
+/** A comma-separated list; empty entries dropped. */
 const commaList = z.string().transform((v) =>
   v
     .split(',')
@@ -177,7 +203,7 @@ export const envSchema = z.object({
   SERVER_HEADERS_TIMEOUT: positiveSeconds(300).default(10),
   SERVER_REQUEST_TIMEOUT: positiveSeconds(3_600).default(30),
   SERVER_MAX_CONNECTIONS: integer(1, 100_000).default(512),
-  PLEX_SERVER_URL: httpUrl('the Plex Media Server, e.g. http://192.168.1.10:32400'),
+  PLEX_SERVER_URL: plexServerUrl,
   PLEX_TOKEN: secret(1),
   PLEX_TIMEOUT: positiveSeconds(300).default(30),
   PLEX_MAX_CONNECTIONS: integer(1, 1024).default(10),
@@ -231,6 +257,16 @@ export const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  WRITE_ACCESS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(WRITE_ACCESS_LEVELS, { message: `must be one of ${WRITE_ACCESS_LEVELS.join(', ')}` }))
+    .default('library'),
+  /** Library names or ids the tools may read and change; empty = all. */
+  PLEX_LIBRARIES: commaList.default([]),
+  /** HMAC key for confirmation tokens; every replica needs the same one (the operator generates it). */
+  CONFIRM_TOKEN_KEY: secret(32).optional(),
 });
 
 export type ParsedEnv = z.output<typeof envSchema>;

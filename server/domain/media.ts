@@ -37,6 +37,25 @@ export const MediaItemSchema = z.object({
 });
 export type MediaItem = z.infer<typeof MediaItemSchema>;
 
+/** A child in get_media_details: a season (with episode counts), an episode, an album, a track. */
+export const ChildItemSchema = MediaItemSchema.extend({
+  leaf_count: z.number().int().nonnegative().optional().describe('Episodes or tracks below'),
+  unwatched_count: z.number().int().nonnegative().optional(),
+});
+export type ChildItem = z.infer<typeof ChildItemSchema>;
+
+/** How people name an item: `Show S01E02 "Title"`, `Artist - Track`, or the title. */
+export function displayTitle(item: MediaItem): string {
+  if (item.type === 'episode' && item.show_title) {
+    const s = item.season_number === undefined ? '' : `S${String(item.season_number).padStart(2, '0')}`;
+    const e = item.episode_number === undefined ? '' : `E${String(item.episode_number).padStart(2, '0')}`;
+    return `${item.show_title} ${s}${e} "${item.title}"`;
+  }
+  if ((item.type === 'track' || item.type === 'album') && item.artist)
+    return `${item.artist} - ${item.title}`;
+  return item.title;
+}
+
 export const CastMemberSchema = z.object({
   name: z.string(),
   role: z.string().optional().describe('Character played'),
@@ -78,5 +97,6 @@ export const MediaDetailsSchema = MediaItemSchema.extend({
   leaf_count: z.number().int().optional().describe('Episodes of a show or season, tracks of an album'),
   viewed_leaf_count: z.number().int().optional(),
   last_viewed_at: z.string().optional(),
+  user_rating: z.number().optional().describe('Your rating, 0-10'),
 });
 export type MediaDetails = z.infer<typeof MediaDetailsSchema>;

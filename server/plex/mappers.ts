@@ -1,8 +1,12 @@
+import type { z } from 'zod';
+import type { WatchHistoryEntry } from '../domain/history.ts';
 import type { Library } from '../domain/library.ts';
-import type { MediaDetails, MediaItem } from '../domain/media.ts';
+import { type ChildItem, displayTitle, type MediaDetails, type MediaItem } from '../domain/media.ts';
 import type { OnDeckItem } from '../domain/on-deck.ts';
+import type { ControllablePlayer } from '../domain/player.ts';
+import { PLAYLIST_TYPES, type Playlist } from '../domain/playlist.ts';
 import { PLAYER_STATES, type PlaybackSession } from '../domain/session.ts';
-import type { PlexDirectorySection, PlexMetadata } from './response-schemas.ts';
+import type { ClientsContainer, PlexDirectorySection, PlexMetadata } from './response-schemas.ts';
 
 /** Plex `*At` timestamps are Unix seconds (REFERENCE.md §1); we hand out ISO strings. */
 export function unixSecondsToIso(seconds: number | undefined): string | undefined {
@@ -84,6 +88,7 @@ export function toMediaDetails(
       leaf_count: int(m.leafCount),
       viewed_leaf_count: int(m.viewedLeafCount),
       last_viewed_at: unixSecondsToIso(m.lastViewedAt),
+      user_rating: m.userRating,
     }),
   );
   if (options.includeCast) {
@@ -162,5 +167,66 @@ export function toOnDeckItem(m: PlexMetadata): OnDeckItem {
     ...item,
     position_ms: position,
     progress_percent: percent(position, item.duration_ms),
+  });
+}
+
+/** A history entry without its relative age (the tool adds that when it answers, so a cached list stays right). */
+export function toHistoryEntry(
+  m: PlexMetadata,
+  names: { accounts: Map<string, string>; devices: Map<string, string> },
+): Omit<WatchHistoryEntry, 'ago'> {
+  const item = toMediaItem(m);
+  return withoutUndefined({
+    history_id: m.historyKey?.split('/').at(-1) ?? `${m.ratingKey}@${m.viewedAt ?? 0}`,
+    media_id: m.ratingKey,
+    type: item.type,
+    title: displayTitle(item),
+    library_id: item.library_id,
+    user: (m.accountID && names.accounts.get(m.accountID)) || `account ${m.accountID ?? '?'}`,
+    viewed_at: unixSecondsToIso(m.viewedAt) ?? new Date(0).toISOString(),
+    player: m.deviceID ? names.devices.get(m.deviceID) : undefined,
+  });
+}
+
+export function toPlaylist(m: PlexMetadata): Playlist {
+  const type = (PLAYLIST_TYPES as readonly string[]).includes(m.playlistType ?? '')
+    ? (m.playlistType as Playlist['type'])
+    : 'video';
+  return withoutUndefined({
+    id: m.ratingKey,
+    title: m.title ?? '(untitled)',
+    type,
+    smart: m.smart ?? false,
+    item_count: int(m.leafCount) ?? 0,
+    duration_ms: int(m.duration),
+    updated_at: unixSecondsToIso(m.updatedAt),
+  });
+}
+
+type PlexClientEntry = z.output<typeof ClientsContainer>['MediaContainer']['Server'][number];
+
+/** A /clients entry; controllable when it advertises the playback capability (REFERENCE.md §3.8). */
+export function toControllablePlayer(c: PlexClientEntry): ControllablePlayer | undefined {
+  if (!c.machineIdentifier) return undefined;
+  const capabilities = (c.protocolCapabilities ?? '').split(',').map((x) => x.trim());
+  return withoutUndefined({
+    name: c.name ?? c.product ?? c.machineIdentifier,
+    id: c.machineIdentifier,
+    product: c.product,
+    platform: c.platform,
+    address: c.address ?? c.host,
+    controllable: capabilities.includes('playback'),
+  });
+}
+
+export function toChildItem(
+  m: PlexMetadata,
+  context: { librarySectionID?: string; librarySectionTitle?: string } = {},
+): ChildItem {
+  const leaves = int(m.leafCount);
+  return withoutUndefined({
+    ...toMediaItem(m, context),
+    leaf_count: leaves,
+    unwatched_count: leaves === undefined ? undefined : Math.max(0, leaves - (int(m.viewedLeafCount) ?? 0)),
   });
 }

@@ -1,12 +1,29 @@
 import type { z } from 'zod';
+import type { WatchHistoryEntry } from '../domain/history.ts';
 import type { Library } from '../domain/library.ts';
-import type { MediaDetails, MediaItem } from '../domain/media.ts';
+import type { ChildItem, MediaDetails, MediaItem } from '../domain/media.ts';
 import type { OnDeckItem } from '../domain/on-deck.ts';
+import type { ControllablePlayer } from '../domain/player.ts';
+import type { Playlist, PlaylistEntry, PlaylistType } from '../domain/playlist.ts';
 import type { PlaybackSession } from '../domain/session.ts';
 import { PlexBadResponseError, PlexNotFoundError } from './errors.ts';
-import { toLibrary, toMediaDetails, toMediaItem, toOnDeckItem, toPlaybackSession } from './mappers.ts';
+import {
+  toChildItem,
+  toControllablePlayer,
+  toHistoryEntry,
+  toLibrary,
+  toMediaDetails,
+  toMediaItem,
+  toOnDeckItem,
+  toPlaybackSession,
+  toPlaylist,
+} from './mappers.ts';
 import type { PlexBytes, PlexHttp } from './plex-http.ts';
 import {
+  AccountsContainer,
+  ClientsContainer,
+  DevicesContainer,
+  FilterDirectoryContainer,
   HubsContainer,
   IdentityContainer,
   MetadataContainer,
@@ -29,6 +46,35 @@ export interface PlexServerInfo {
 }
 
 export type PlaybackCommand = 'play' | 'pause' | 'stop' | 'seekTo';
+export type MediaKind = 'video' | 'music' | 'photo';
+
+/** Plex's library provider; scrobble, rate and playlist URIs name it (REFERENCE.md §3.10-3.11). */
+export const LIBRARY_PROVIDER = 'com.plexapp.plugins.library';
+
+export interface HistoryQuery {
+  accountId?: string | undefined;
+  sectionId?: string | undefined;
+  /** Unix seconds: entries viewed at or after. */
+  since?: number | undefined;
+  limit: number;
+}
+
+export interface BrowseQuery {
+  /** Plex type number (REFERENCE.md §2); the section's primary type when omitted. */
+  type?: number | undefined;
+  unwatched?: boolean | undefined;
+  genreId?: string | undefined;
+  yearFrom?: number | undefined;
+  yearTo?: number | undefined;
+  /** Plex sort, e.g. `addedAt:desc`. */
+  sort?: string | undefined;
+  limit: number;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+}
 
 export interface SearchOptions {
   /** Results per hub; Plex's `/hubs/search` caps each hub, not the total. */
@@ -50,7 +96,7 @@ export interface PlexClient {
   sendPlaybackCommand(
     playerId: string,
     command: PlaybackCommand,
-    options: { offsetMs?: number | undefined; mediaKind: 'video' | 'music' | 'photo' },
+    options: { offsetMs?: number | undefined; mediaKind: MediaKind },
   ): Promise<void>;
   getRecentlyAdded(options: { sectionId?: string | undefined; limit: number }): Promise<MediaItem[]>;
   getOnDeck(options: { sectionId?: string | undefined; limit: number }): Promise<OnDeckItem[]>;
@@ -62,6 +108,32 @@ export interface PlexClient {
     imagePath: string,
     options: { width: number; height: number; maxBytes: number },
   ): Promise<PlexBytes | undefined>;
+  listAccounts(): Promise<Account[]>;
+  getHistory(query: HistoryQuery): Promise<{ entries: Omit<WatchHistoryEntry, 'ago'>[]; total: number }>;
+  browseSection(sectionId: string, query: BrowseQuery): Promise<{ items: MediaItem[]; total: number }>;
+  listGenres(sectionId: string): Promise<{ id: string; name: string }[]>;
+  getChildren(id: string): Promise<ChildItem[]>;
+  markWatched(id: string): Promise<void>;
+  markUnwatched(id: string): Promise<void>;
+  /** 0-10; -1 clears the rating. */
+  rate(id: string, rating: number): Promise<void>;
+  listPlaylists(type?: PlaylistType): Promise<Playlist[]>;
+  getPlaylist(id: string): Promise<Playlist>;
+  getPlaylistItems(id: string, limit: number): Promise<{ entries: PlaylistEntry[]; total: number }>;
+  /** `source` is a list of ratingKeys, or a section query for a smart playlist. */
+  createPlaylist(options: {
+    title: string;
+    type: PlaylistType;
+    source: { mediaIds: string[] } | { sectionId: string; query: string };
+  }): Promise<Playlist>;
+  addToPlaylist(id: string, mediaIds: string[]): Promise<Playlist>;
+  removePlaylistEntry(id: string, entryId: string): Promise<void>;
+  deletePlaylist(id: string): Promise<void>;
+  listPlayers(): Promise<ControllablePlayer[]>;
+  playMedia(
+    playerId: string,
+    options: { mediaId: string; offsetMs: number; mediaKind: MediaKind },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +142,7 @@ export class HttpPlexClient implements PlexClient {
   readonly #http: PlexHttp;
   /** Plex players expect an increasing commandID per controller (REFERENCE.md §3.8). */
   #commandId = 0;
+  #machineId: Promise<string> | undefined;
 
   constructor(http: PlexHttp) {
     this.#http = http;
@@ -214,6 +287,275 @@ export class HttpPlexClient implements PlexClient {
       },
       options.maxBytes,
     );
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const endpoint = '/accounts';
+    const body = await this.#http.get({ path: endpoint, endpoint, idempotent: true });
+    return parse(AccountsContainer, body, endpoint).MediaContainer.Account.flatMap((a) =>
+      a.id === undefined ? [] : [{ id: a.id, name: a.name || `account ${a.id}` }],
+    );
+  }
+
+  async getHistory(
+    query: HistoryQuery,
+  ): Promise<{ entries: Omit<WatchHistoryEntry, 'ago'>[]; total: number }> {
+    const endpoint = '/status/sessions/history/all';
+    const [body, accounts, devices] = await Promise.all([
+      this.#http.get({
+        path: endpoint,
+        endpoint,
+        idempotent: true,
+        query: {
+          sort: 'viewedAt:desc',
+          accountID: query.accountId,
+          librarySectionID: query.sectionId,
+          // `viewedAt>=N` is sent as the key `viewedAt>` with the value `=N` (REFERENCE.md §3.9).
+          'viewedAt>': query.since === undefined ? undefined : `=${query.since}`,
+          'X-Plex-Container-Start': 0,
+          'X-Plex-Container-Size': query.limit,
+        },
+      }),
+      this.listAccounts(),
+      this.#devices(),
+    ]);
+    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const names = { accounts: new Map(accounts.map((a) => [a.id, a.name])), devices };
+    const entries = c.Metadata.slice(0, query.limit).map((m) => toHistoryEntry(m, names));
+    return { entries, total: c.totalSize ?? entries.length };
+  }
+
+  /** Device ids (history's deviceID) → names. Optional: an older server without /devices still lists history. */
+  async #devices(): Promise<Map<string, string>> {
+    const endpoint = '/devices';
+    try {
+      const body = await this.#http.get({ path: endpoint, endpoint, idempotent: true });
+      const list = parse(DevicesContainer, body, endpoint).MediaContainer.Device;
+      return new Map(list.flatMap((d) => (d.id && d.name ? [[d.id, d.name] as const] : [])));
+    } catch (error) {
+      if (error instanceof PlexNotFoundError || error instanceof PlexBadResponseError) return new Map();
+      throw error;
+    }
+  }
+
+  async browseSection(sectionId: string, query: BrowseQuery): Promise<{ items: MediaItem[]; total: number }> {
+    const endpoint = '/library/sections/:id/all';
+    const body = await this.#http.get({
+      path: `/library/sections/${encodeURIComponent(sectionId)}/all`,
+      endpoint,
+      idempotent: true,
+      query: {
+        type: query.type,
+        unwatched: query.unwatched ? 1 : undefined,
+        genre: query.genreId,
+        // Media-query comparisons: `year>=1990` travels as the key `year>` and the value `=1990`.
+        'year>': query.yearFrom === undefined ? undefined : `=${query.yearFrom}`,
+        'year<': query.yearTo === undefined ? undefined : `=${query.yearTo}`,
+        sort: query.sort,
+        'X-Plex-Container-Start': 0,
+        'X-Plex-Container-Size': query.limit,
+      },
+    });
+    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const context = { librarySectionID: c.librarySectionID, librarySectionTitle: c.librarySectionTitle };
+    const items = c.Metadata.slice(0, query.limit).map((m) => toMediaItem(m, context));
+    return { items, total: c.totalSize ?? items.length };
+  }
+
+  async listGenres(sectionId: string): Promise<{ id: string; name: string }[]> {
+    const endpoint = '/library/sections/:id/genre';
+    const body = await this.#http.get({
+      path: `/library/sections/${encodeURIComponent(sectionId)}/genre`,
+      endpoint,
+      idempotent: true,
+    });
+    return parse(FilterDirectoryContainer, body, endpoint).MediaContainer.Directory.flatMap((d) =>
+      d.key && d.title ? [{ id: d.key, name: d.title }] : [],
+    );
+  }
+
+  async getChildren(id: string): Promise<ChildItem[]> {
+    const endpoint = '/library/metadata/:id/children';
+    const body = await this.#http.get({
+      path: `/library/metadata/${encodeURIComponent(id)}/children`,
+      endpoint,
+      idempotent: true,
+    });
+    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const context = { librarySectionID: c.librarySectionID, librarySectionTitle: c.librarySectionTitle };
+    return c.Metadata.map((m) => toChildItem(m, context));
+  }
+
+  async markWatched(id: string): Promise<void> {
+    await this.#libraryAction('/:/scrobble', { key: id });
+  }
+
+  async markUnwatched(id: string): Promise<void> {
+    await this.#libraryAction('/:/unscrobble', { key: id });
+  }
+
+  async rate(id: string, rating: number): Promise<void> {
+    await this.#libraryAction('/:/rate', { key: id, rating });
+  }
+
+  /** PUT with the library provider; safe to repeat (the same state results), so it may be retried. */
+  async #libraryAction(endpoint: string, query: Record<string, string | number>): Promise<void> {
+    await this.#http.get({
+      method: 'PUT',
+      path: endpoint,
+      endpoint,
+      idempotent: true,
+      expectBody: false,
+      query: { identifier: LIBRARY_PROVIDER, ...query },
+    });
+  }
+
+  async listPlaylists(type?: PlaylistType): Promise<Playlist[]> {
+    const endpoint = '/playlists';
+    const body = await this.#http.get({
+      path: endpoint,
+      endpoint,
+      idempotent: true,
+      query: { playlistType: type, type: 15 },
+    });
+    return parse(MetadataContainer, body, endpoint).MediaContainer.Metadata.map(toPlaylist);
+  }
+
+  async getPlaylist(id: string): Promise<Playlist> {
+    const endpoint = '/playlists/:id';
+    const body = await this.#http.get({
+      path: `/playlists/${encodeURIComponent(id)}`,
+      endpoint,
+      idempotent: true,
+    });
+    const found = parse(MetadataContainer, body, endpoint).MediaContainer.Metadata[0];
+    if (!found) throw new PlexNotFoundError(`Plex has no playlist ${id}`, { status: 404, endpoint });
+    return toPlaylist(found);
+  }
+
+  async getPlaylistItems(id: string, limit: number): Promise<{ entries: PlaylistEntry[]; total: number }> {
+    const endpoint = '/playlists/:id/items';
+    const body = await this.#http.get({
+      path: `/playlists/${encodeURIComponent(id)}/items`,
+      endpoint,
+      idempotent: true,
+      query: { 'X-Plex-Container-Start': 0, 'X-Plex-Container-Size': limit },
+    });
+    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const entries = c.Metadata.slice(0, limit).map((m) => ({
+      entryId: m.playlistItemID,
+      item: toMediaItem(m),
+    }));
+    return { entries, total: c.totalSize ?? entries.length };
+  }
+
+  async createPlaylist(options: {
+    title: string;
+    type: PlaylistType;
+    source: { mediaIds: string[] } | { sectionId: string; query: string };
+  }): Promise<Playlist> {
+    const endpoint = '/playlists';
+    const smart = 'sectionId' in options.source;
+    const uri =
+      'sectionId' in options.source
+        ? await this.#libraryUri(`library/sections/${options.source.sectionId}/all?${options.source.query}`)
+        : await this.#libraryUri(`library/metadata/${options.source.mediaIds.join(',')}`);
+    // Not idempotent: a retried POST could create the playlist twice.
+    const body = await this.#http.get({
+      method: 'POST',
+      path: endpoint,
+      endpoint,
+      idempotent: false,
+      query: { type: options.type, title: options.title, smart: smart ? 1 : 0, uri },
+    });
+    const created = parse(MetadataContainer, body, endpoint).MediaContainer.Metadata[0];
+    if (!created) throw new PlexBadResponseError('Plex created no playlist', { endpoint });
+    return toPlaylist(created);
+  }
+
+  async addToPlaylist(id: string, mediaIds: string[]): Promise<Playlist> {
+    const endpoint = '/playlists/:id/items';
+    const uri = await this.#libraryUri(`library/metadata/${mediaIds.join(',')}`);
+    const body = await this.#http.get({
+      method: 'PUT',
+      path: `/playlists/${encodeURIComponent(id)}/items`,
+      endpoint,
+      idempotent: false,
+      query: { uri },
+    });
+    const playlist = parse(MetadataContainer, body, endpoint).MediaContainer.Metadata[0];
+    return playlist ? toPlaylist(playlist) : this.getPlaylist(id);
+  }
+
+  async removePlaylistEntry(id: string, entryId: string): Promise<void> {
+    const endpoint = '/playlists/:id/items/:itemId';
+    await this.#http.get({
+      method: 'DELETE',
+      path: `/playlists/${encodeURIComponent(id)}/items/${encodeURIComponent(entryId)}`,
+      endpoint,
+      idempotent: false,
+      expectBody: false,
+    });
+  }
+
+  async deletePlaylist(id: string): Promise<void> {
+    const endpoint = '/playlists/:id';
+    await this.#http.get({
+      method: 'DELETE',
+      path: `/playlists/${encodeURIComponent(id)}`,
+      endpoint,
+      idempotent: false,
+      expectBody: false,
+    });
+  }
+
+  async listPlayers(): Promise<ControllablePlayer[]> {
+    const endpoint = '/clients';
+    const body = await this.#http.get({ path: endpoint, endpoint, idempotent: true });
+    return parse(ClientsContainer, body, endpoint).MediaContainer.Server.flatMap((c) => {
+      const player = toControllablePlayer(c);
+      return player ? [player] : [];
+    });
+  }
+
+  async playMedia(
+    playerId: string,
+    options: { mediaId: string; offsetMs: number; mediaKind: MediaKind },
+  ): Promise<void> {
+    const machineIdentifier = await this.#machineIdentifier();
+    this.#commandId += 1;
+    await this.#http.get({
+      path: '/player/playback/playMedia',
+      endpoint: '/player/playback/playMedia',
+      idempotent: false,
+      expectBody: false,
+      headers: { 'x-plex-target-client-identifier': playerId },
+      query: {
+        providerIdentifier: LIBRARY_PROVIDER,
+        machineIdentifier,
+        key: `/library/metadata/${options.mediaId}`,
+        offset: options.offsetMs,
+        type: options.mediaKind,
+        commandID: this.#commandId,
+      },
+    });
+  }
+
+  /** `server://<machineId>/com.plexapp.plugins.library/<path>`, the URI form playlists take. */
+  async #libraryUri(path: string): Promise<string> {
+    return `server://${await this.#machineIdentifier()}/${LIBRARY_PROVIDER}/${path}`;
+  }
+
+  /** The server's machineIdentifier, asked once: it names the server in URIs and playMedia. */
+  async #machineIdentifier(): Promise<string> {
+    this.#machineId ??= this.getIdentity().then(
+      (identity) => identity.machineIdentifier,
+      (error: unknown) => {
+        this.#machineId = undefined;
+        throw error;
+      },
+    );
+    return this.#machineId;
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,8 @@ export interface PlexHttpOptions {
 }
 
 export interface PlexRequest {
+  /** GET unless set: watch state, ratings and playlists need PUT, POST and DELETE (REFERENCE.md §3.10-3.11). */
+  method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   /** Reads are idempotent (may be retried); player commands are not. */
@@ -97,7 +99,7 @@ export class PlexHttp {
     };
   }
 
-  /** GETs `path` and returns the decoded JSON body (or undefined for `expectBody: false`). */
+  /** Sends the request and returns the decoded JSON body (or undefined for `expectBody: false`). */
   async get(request: PlexRequest): Promise<unknown> {
     return this.#policy.execute((signal) => this.#attempt(request, signal), {
       idempotent: request.idempotent,
@@ -142,15 +144,20 @@ export class PlexHttp {
     }
   }
 
-  /** One GET on the pool; resolves with the response once its headers are in. */
-  #send(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  /** One request (no body; Plex takes every parameter in the query) on the pool; resolves once headers are in. */
+  #send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = this.#request(
         {
           protocol: this.#origin.protocol,
           hostname: this.#origin.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: this.#origin.port,
-          method: 'GET',
+          method,
           path,
           headers,
           agent: this.#agent,
@@ -173,7 +180,12 @@ export class PlexHttp {
     const endpoint = request.endpoint;
     let response: IncomingMessage;
     try {
-      response = await this.#send(path, { ...this.#headers, ...request.headers }, signal);
+      response = await this.#send(
+        request.method ?? 'GET',
+        path,
+        { ...this.#headers, ...request.headers },
+        signal,
+      );
     } catch (error) {
       throw toNetworkError(error, endpoint, signal);
     }
@@ -220,6 +232,7 @@ export class PlexHttp {
     let response: IncomingMessage;
     try {
       response = await this.#send(
+        'GET',
         path,
         { ...this.#headers, accept: 'image/jpeg, image/png', ...request.headers },
         signal,

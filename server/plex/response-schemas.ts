@@ -112,6 +112,17 @@ export const PlexMetadata = z.looseObject({
   leafCount: looseNumber,
   viewedLeafCount: looseNumber,
   sessionKey: looseString,
+  userRating: looseNumber,
+  playlistItemID: looseString,
+  // history entries (/status/sessions/history/all)
+  historyKey: looseString,
+  viewedAt: looseNumber,
+  accountID: looseString,
+  deviceID: looseString,
+  // playlists (/playlists)
+  smart: looseBoolean,
+  playlistType: looseString,
+  updatedAt: looseNumber,
   Genre: looseArray(Tag),
   Director: looseArray(Tag),
   Writer: looseArray(Tag),
@@ -177,4 +188,39 @@ export const ServerInfoContainer = container({
   platformVersion: looseString,
   myPlexUsername: looseString,
   transcoderActiveVideoSessions: looseNumber,
+});
+
+export const AccountsContainer = container({
+  Account: looseArray(z.looseObject({ id: looseString, name: looseString })),
+});
+
+export const DevicesContainer = container({
+  Device: looseArray(
+    z.looseObject({
+      id: looseString,
+      name: looseString,
+      platform: looseString,
+      clientIdentifier: looseString,
+    }),
+  ),
+});
+
+/** `/clients`: players PMS found on the network (REFERENCE.md §3.8). */
+export const ClientsContainer = container({
+  Server: looseArray(
+    z.looseObject({
+      name: looseString,
+      machineIdentifier: looseString,
+      product: looseString,
+      platform: looseString,
+      address: looseString,
+      host: looseString,
+      protocolCapabilities: looseString,
+    }),
+  ),
+});
+
+/** Filter listings such as `/library/sections/{id}/genre`: `key` is the value the filter takes. */
+export const FilterDirectoryContainer = container({
+  Directory: looseArray(z.looseObject({ key: looseString, title: looseString })),
 });

@@ -6,6 +6,7 @@ import type {
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { callerLogContext, callerOf } from '../auth/caller.ts';
+import { compactJsonSchema } from './compact-schema.ts';
 import type { ToolCategory } from './tool-category.ts';
 import type { ToolDeps } from './tool-deps.ts';
 import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
@@ -57,7 +58,11 @@ type StandardProps = SdkSchema['~standard'];
  * HTTP request and converts each tool's schemas again for every instance (0.2-0.5 ms per output schema per call,
  * measured); our schemas never change, so each conversion runs once per process.
  */
-function memoisedSchema(schema: z.ZodType, validate: StandardProps['validate']): SdkSchema {
+function memoisedSchema(
+  schema: z.ZodType,
+  validate: StandardProps['validate'],
+  kind: 'input' | 'output',
+): SdkSchema {
   const real = schema['~standard'] as unknown as StandardProps;
   const memo = new Map<string, Record<string, unknown>>();
   const convert =
@@ -66,7 +71,7 @@ function memoisedSchema(schema: z.ZodType, validate: StandardProps['validate']):
       const key = `${io}:${options.target}`;
       let json = memo.get(key);
       if (!json) {
-        json = real.jsonSchema[io](options);
+        json = compactJsonSchema(real.jsonSchema[io](options), kind);
         memo.set(key, json);
       }
       return json;
@@ -88,13 +93,13 @@ function memoisedSchema(schema: z.ZodType, validate: StandardProps['validate']):
  * validation failures are tool errors, not protocol errors).
  */
 function advertisedInputSchema(input: z.ZodType): SdkSchema {
-  return memoisedSchema(input, (value: unknown) => ({ value: value ?? {} }));
+  return memoisedSchema(input, (value: unknown) => ({ value: value ?? {} }), 'input');
 }
 
 /** The output schema with the SDK's validation delegated to zod (results are checked against it). */
 function outputSchema(output: z.ZodType): SdkSchema {
   const real = output['~standard'] as unknown as StandardProps;
-  return memoisedSchema(output, (value: unknown) => real.validate(value));
+  return memoisedSchema(output, (value: unknown) => real.validate(value), 'output');
 }
 
 /** Per tool definition, the SDK-facing schemas, built once. */
@@ -117,7 +122,8 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
       description: tool.description,
       inputSchema: schemas.input,
       outputSchema: schemas.output,
-      annotations: { title: tool.title, ...tool.annotations },
+      // No annotations.title: the tool's own title says it, and tools/list should not carry it twice.
+      annotations: tool.annotations,
       ...(tool.meta ? { _meta: tool.meta } : {}),
     },
     async (rawArgs: unknown, ctx) => {

@@ -1,19 +1,9 @@
-import type { MediaItem } from '../domain/media.ts';
+import { displayTitle, type MediaItem } from '../domain/media.ts';
 
 /** Human-readable one-liners for tool texts; assistants quote these, so they name the id to use next. */
 export function describeItem(item: MediaItem): string {
-  let label = item.title;
-  if (item.type === 'episode' && item.show_title) {
-    const s = item.season_number === undefined ? '' : `S${String(item.season_number).padStart(2, '0')}`;
-    const e = item.episode_number === undefined ? '' : `E${String(item.episode_number).padStart(2, '0')}`;
-    label = `${item.show_title} ${s}${e} "${item.title}"`;
-  } else if (item.type === 'track' && item.artist) {
-    label = `${item.artist} - ${item.title}`;
-  } else if (item.type === 'album' && item.artist) {
-    label = `${item.artist} - ${item.title}`;
-  }
   const year = item.year ? ` (${item.year})` : '';
-  return `${label}${year} [${item.type}, id ${item.id}]`;
+  return `${displayTitle(item)}${year} [${item.type}, id ${item.id}]`;
 }
 
 export function formatDuration(ms: number | undefined): string {
@@ -29,4 +19,32 @@ export function formatDuration(ms: number | undefined): string {
 
 export function withWarning(text: string, warning: string | undefined): string {
   return warning ? `${warning}\n${text}` : text;
+}
+
+const AGO_UNITS: [number, string][] = [
+  [365 * 86_400, 'year'],
+  [30 * 86_400, 'month'],
+  [7 * 86_400, 'week'],
+  [86_400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+];
+
+/** "3 days ago", "just now", "in 2 hours" (clock skew): every date in a text says how long ago it was. */
+export function formatAgo(iso: string, nowMs: number = Date.now()): string {
+  const seconds = Math.round((nowMs - Date.parse(iso)) / 1000);
+  const abs = Math.abs(seconds);
+  for (const [size, unit] of AGO_UNITS) {
+    if (abs >= size) {
+      const n = Math.floor(abs / size);
+      const label = `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return seconds >= 0 ? `${label} ago` : `in ${label}`;
+    }
+  }
+  return 'just now';
+}
+
+/** `2026-01-31 (3 days ago)`. */
+export function formatDate(iso: string, nowMs: number = Date.now()): string {
+  return `${iso.slice(0, 10)} (${formatAgo(iso, nowMs)})`;
 }

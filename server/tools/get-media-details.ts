@@ -1,9 +1,33 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
-import { MediaDetailsSchema } from '../domain/media.ts';
+import { type ChildItem, ChildItemSchema, type MediaDetails, MediaDetailsSchema } from '../domain/media.ts';
+import { mediaIdArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
-import { describeItem, formatDuration, withWarning } from './format-text.ts';
-import { freshnessOf } from './freshness.ts';
+import { describeItem, formatDate, formatDuration, withWarning } from './format-text.ts';
+import { freshnessOf, stalestOf } from './freshness.ts';
+import { assertLibraryAllowed } from './library-resolver.ts';
+
+/** "3 seasons, 24 episodes (10 unwatched)" for shows, seasons, artists and albums. */
+function containerCounts(item: MediaDetails): string | undefined {
+  if (item.leaf_count === undefined) return undefined;
+  const leaves = item.type === 'show' || item.type === 'season' ? 'episodes' : 'tracks';
+  const groups =
+    item.child_count === undefined || item.type === 'season' || item.type === 'album'
+      ? ''
+      : `${item.child_count} ${item.type === 'show' ? 'seasons' : 'albums'}, `;
+  const unwatched = item.leaf_count - (item.viewed_leaf_count ?? 0);
+  return `${groups}${item.leaf_count} ${leaves} (${unwatched} unwatched)`;
+}
+
+function childNoun(type: string): string {
+  return { show: 'seasons', season: 'episodes', artist: 'albums', album: 'tracks' }[type] ?? 'children';
+}
+
+function describeChild(c: ChildItem): string {
+  const counts =
+    c.leaf_count === undefined ? '' : `, ${c.leaf_count} items, ${c.unwatched_count ?? 0} unwatched`;
+  return `${describeItem(c)}${counts}`;
+}
 
 export const getMediaDetailsTool = defineTool({
   name: 'get_media_details',
@@ -12,24 +36,26 @@ export const getMediaDetailsTool = defineTool({
     'Full details of one Plex item by id (from search_media, get_recently_added, get_on_deck or a playback session): ' +
     'summary, genres, directors, writers, cast with roles, chapters, file versions and resolution.',
   input: z.strictObject({
-    // Assistants sometimes send ids as numbers; accept both and normalise in run().
-    media_id: z
-      .union([
-        z
-          .string()
-          .trim()
-          .regex(/^\d{1,12}$/, 'must be a Plex item id (digits), e.g. "1234"'),
-        z.number().int().nonnegative(),
-      ])
-      .describe('The item id (Plex ratingKey), e.g. "1234"'),
+    media_id: mediaIdArg(),
     include_cast: z.boolean().default(true).describe('Include the cast with character names (default true)'),
     include_chapters: z.boolean().default(false).describe('Include chapter titles and times (default false)'),
+    include_children: z
+      .boolean()
+      .default(false)
+      .describe("A show's seasons, a season's episodes, an album's tracks (default false)"),
   }),
-  output: z.object({ item: MediaDetailsSchema, ...freshnessFields }),
+  output: z.object({
+    item: MediaDetailsSchema,
+    children: z
+      .array(ChildItemSchema)
+      .optional()
+      .describe('With include_children: seasons (with episode counts), episodes or tracks'),
+    ...freshnessFields,
+  }),
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    const mediaId = String(args.media_id);
+    const mediaId = args.media_id;
     const options = { includeCast: args.include_cast, includeChapters: args.include_chapters };
     const lookup = await deps.cache.getOrLoad(
       'mediaDetails',
@@ -38,8 +64,20 @@ export const getMediaDetailsTool = defineTool({
       MediaDetailsSchema,
     );
     const item = lookup.value;
-    const { fields, warning } = freshnessOf(lookup);
+    await assertLibraryAllowed(item.library_id, deps);
+    const childLookup = args.include_children
+      ? await deps.cache.getOrLoad(
+          'mediaDetails',
+          { children: mediaId },
+          () => deps.plex.getChildren(mediaId),
+          z.array(ChildItemSchema),
+        )
+      : undefined;
+    const children = childLookup?.value;
+    const { fields, warning } = freshnessOf(stalestOf(lookup, childLookup));
     const lines = [describeItem(item)];
+    const counts = containerCounts(item);
+    if (counts) lines.push(counts);
     if (item.duration_ms !== undefined) lines.push(`Duration: ${formatDuration(item.duration_ms)}`);
     if (item.genres.length > 0) lines.push(`Genres: ${item.genres.join(', ')}`);
     if (item.directors.length > 0) lines.push(`Directed by: ${item.directors.join(', ')}`);
@@ -51,10 +89,40 @@ export const getMediaDetailsTool = defineTool({
           .join(', ')}${item.cast.length > 8 ? ', ...' : ''}`,
       );
     }
-    if (item.chapters) lines.push(`Chapters: ${item.chapters.length}`);
+    const version = item.media[0];
+    if (version) {
+      const parts = [
+        version.resolution && `${version.resolution}${/^\d+$/.test(version.resolution) ? 'p' : ''}`,
+        version.video_codec,
+        version.audio_codec &&
+          `${version.audio_codec}${version.audio_channels ? ` ${version.audio_channels}ch` : ''}`,
+        version.container,
+        version.bitrate_kbps && `${version.bitrate_kbps} kbps`,
+      ].filter(Boolean);
+      if (parts.length > 0)
+        lines.push(
+          `File: ${parts.join(', ')}${item.media.length > 1 ? ` (+${item.media.length - 1} more versions)` : ''}`,
+        );
+    }
+    if (item.user_rating !== undefined) lines.push(`Your rating: ${item.user_rating}/10`);
+    if (item.view_count)
+      lines.push(
+        `Watched ${item.view_count} time(s)${item.last_viewed_at ? `, last ${formatDate(item.last_viewed_at)}` : ''}`,
+      );
+    if (item.chapters && item.chapters.length > 0) {
+      lines.push(
+        `Chapters: ${item.chapters.map((c) => `${c.index}. ${c.title ?? ''} ${formatDuration(c.start_ms)}`.replace('  ', ' ')).join('; ')}`,
+      );
+    }
+    if (children) {
+      lines.push(
+        `${children.length} ${childNoun(item.type)}:`,
+        ...children.map((c) => `- ${describeChild(c)}`),
+      );
+    }
     if (item.summary) lines.push(item.summary);
     return {
-      structured: { item, ...fields },
+      structured: { item, ...(children ? { children } : {}), ...fields },
       text: withWarning(lines.join('\n'), warning),
       source: lookup.source,
     };

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
 import { OnDeckItemSchema } from '../domain/on-deck.ts';
+import { limitArg, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
+import { withinAllowedLibraries } from './library-resolver.ts';
+import { loadPeople, resolvePerson } from './people.ts';
 import { ToolError } from './tool-error.ts';
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
@@ -22,20 +25,8 @@ export const getOnDeckTool = defineTool({
     'of shows in progress. It is the list of the Plex account whose token the server uses; `user` may name that ' +
     "account (other users' lists are not available through this token).",
   input: z.strictObject({
-    user: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe("The token owner's user name (optional check)"),
-    limit: z
-      .number()
-      .int()
-      .min(1, 'must be at least 1')
-      .max(25, 'must be at most 25')
-      .default(10)
-      .describe('Maximum number of items (1-25, default 10)'),
+    user: userArg("The token owner's user name, title or email (optional check)").optional(),
+    limit: limitArg(25, 10),
   }),
   output: z.object({
     user: z.string().optional(),
@@ -58,14 +49,21 @@ export const getOnDeckTool = defineTool({
       },
       CachedOnDeckSchema,
     );
-    const { owner, items } = lookup.value;
-    if (args.user !== undefined && owner !== undefined && owner.toLowerCase() !== args.user.toLowerCase()) {
-      throw new ToolError(
-        'invalid_request',
-        `user: On Deck is only available for "${owner}", the account the server's Plex token belongs to; "${args.user}" is another account.`,
-        { field: 'user', available_user: owner },
-      );
+    const { owner } = lookup.value;
+    if (args.user !== undefined) {
+      // One identity per person: the owner's account name (as sessions and history show it), user name or email.
+      const person = await resolvePerson(args.user, deps);
+      if (!person.owner) {
+        const ownerName = (await loadPeople(deps)).value.find((p) => p.owner)?.name ?? owner;
+        throw new ToolError(
+          'invalid_request',
+          `user: On Deck is only available for "${ownerName}"${owner && owner !== ownerName ? ` (${owner})` : ''}, ` +
+            `the account the server's Plex token belongs to; "${person.name}" is another account.`,
+          { field: 'user', available_user: ownerName },
+        );
+      }
     }
+    const items = await withinAllowedLibraries(lookup.value.items, (i) => i.library_id, deps);
     const { fields, warning } = freshnessOf(lookup);
     const text =
       items.length === 0

@@ -1,9 +1,24 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
 import { type PlaybackSession, PlaybackSessionSchema } from '../domain/session.ts';
+import { looseName, nameMatchScore, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
+import { withinAllowedLibraries } from './library-resolver.ts';
+import { isNameOf, type Person, resolvePerson } from './people.ts';
+import type { ToolDeps } from './tool-deps.ts';
+import { ToolError } from './tool-error.ts';
+
+/** The person a `user` filter names; an unknown name still filters by the name itself (guests, old servers). */
+async function findPerson(name: string, deps: ToolDeps): Promise<Person | undefined> {
+  try {
+    return await resolvePerson(name, deps);
+  } catch (error) {
+    if (error instanceof ToolError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
 const CACHED_SESSIONS = z.array(PlaybackSessionSchema);
@@ -13,8 +28,16 @@ export function describeSession(s: PlaybackSession): string {
   return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position} (session_id ${s.session_id})`;
 }
 
-function matches(text: string | undefined, wanted: string): boolean {
-  return text?.toLowerCase().includes(wanted.toLowerCase()) ?? false;
+/** A player named, forgivingly, by `wanted` (case, spaces, hyphens, partial words) or by its id. */
+export function playerMatches(
+  player: { name: string; id: string; product?: string | undefined },
+  wanted: string,
+): boolean {
+  return (
+    player.id === wanted ||
+    nameMatchScore(player.name, wanted) > 0 ||
+    (player.product !== undefined && nameMatchScore(player.product, wanted) > 0)
+  );
 }
 
 export const getPlaybackStatusTool = defineTool({
@@ -25,13 +48,7 @@ export const getPlaybackStatusTool = defineTool({
     'position and whether it transcodes. Filter by user name or client (player name, product or id). ' +
     'Use a session_id from here with control_playback.',
   input: z.strictObject({
-    user: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Only sessions of this user (name, case-insensitive)'),
+    user: userArg('Only sessions of this user (name, title or email)').optional(),
     client: z
       .string()
       .trim()
@@ -43,6 +60,10 @@ export const getPlaybackStatusTool = defineTool({
   output: z.object({
     count: z.number().int().nonnegative(),
     sessions: z.array(PlaybackSessionSchema),
+    playing_now: z
+      .array(z.object({ session_id: z.string(), user: z.string(), player: z.string(), title: z.string() }))
+      .optional()
+      .describe('When the filter matched nothing: what is playing'),
     ...freshnessFields,
   }),
   category: 'read',
@@ -50,23 +71,41 @@ export const getPlaybackStatusTool = defineTool({
   async run(args, deps) {
     // Cache the whole list once and filter per call, so different filters share one Plex request.
     const lookup = await deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
-    const sessions = lookup.value.filter(
+    const person = args.user === undefined ? undefined : await findPerson(args.user, deps);
+    const visible = await withinAllowedLibraries(lookup.value, (s) => s.media.library_id, deps);
+    const sessions = visible.filter(
       (s) =>
-        (args.user === undefined || s.user.toLowerCase() === args.user.toLowerCase()) &&
-        (args.client === undefined ||
-          matches(s.player.name, args.client) ||
-          matches(s.player.product, args.client) ||
-          s.player.id === args.client),
+        (args.user === undefined ||
+          (person ? isNameOf(person, s.user) : looseName(s.user) === looseName(args.user))) &&
+        (args.client === undefined || playerMatches(s.player, args.client)),
     );
     const { fields, warning } = freshnessOf(lookup);
+    const all = visible.map((s) => `- ${describeSession(s)}`);
     const text =
-      sessions.length === 0
-        ? `Nothing is playing right now${args.user || args.client ? ' for that filter.' : '.'}`
-        : [`${sessions.length} active session(s):`, ...sessions.map((s) => `- ${describeSession(s)}`)].join(
+      sessions.length > 0
+        ? [`${sessions.length} active session(s):`, ...sessions.map((s) => `- ${describeSession(s)}`)].join(
             '\n',
-          );
+          )
+        : visible.length === 0
+          ? 'Nothing is playing right now.'
+          : // An empty match still says what IS playing, so the assistant can correct the filter.
+            [`Nothing matches that filter. Playing now (${visible.length}):`, ...all].join('\n');
     return {
-      structured: { count: sessions.length, sessions, ...fields },
+      structured: {
+        count: sessions.length,
+        sessions,
+        ...(sessions.length === 0 && visible.length > 0
+          ? {
+              playing_now: visible.map((s) => ({
+                session_id: s.session_id,
+                user: s.user,
+                player: s.player.name,
+                title: describeItem(s.media),
+              })),
+            }
+          : {}),
+        ...fields,
+      },
       text: withWarning(text, warning),
       source: lookup.source,
     };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
 import { MediaItemSchema } from '../domain/media.ts';
+import { libraryArg, limitArg, sinceArg, sinceToUnixSeconds } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
-import { describeItem, withWarning } from './format-text.ts';
+import { describeItem, formatDate, withWarning } from './format-text.ts';
 import { freshnessOf, stalestOf } from './freshness.ts';
-import { resolveLibrary } from './library-resolver.ts';
+import { resolveLibrary, withinAllowedLibraries } from './library-resolver.ts';
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
 const CACHED_ITEMS = z.array(MediaItemSchema);
@@ -13,23 +14,12 @@ export const getRecentlyAddedTool = defineTool({
   name: 'get_recently_added',
   title: 'Get recently added media',
   description:
-    'The newest items added to Plex, newest first, optionally from one library (name like "TV Shows" or id). ' +
-    'Use it to answer "what is new?".',
+    'The newest items added to Plex, newest first, optionally from one library (name like "TV Shows" or id) ' +
+    'and since a date or duration (7d). Use it to answer "what is new?".',
   input: z.strictObject({
-    library: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Library name or id; all libraries when omitted'),
-    limit: z
-      .number()
-      .int()
-      .min(1, 'must be at least 1')
-      .max(50, 'must be at most 50')
-      .default(10)
-      .describe('Maximum number of items (1-50, default 10)'),
+    library: libraryArg('Library name or id; all libraries when omitted').optional(),
+    since: sinceArg().optional(),
+    limit: limitArg(50, 10),
   }),
   output: z.object({
     library: z.object({ id: z.string(), name: z.string() }).optional(),
@@ -49,15 +39,20 @@ export const getRecentlyAddedTool = defineTool({
       CACHED_ITEMS,
     );
     const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
-    const items = lookup.value;
+    const now = Date.now();
+    const since = args.since === undefined ? undefined : sinceToUnixSeconds(args.since, now) * 1000;
+    const items = (await withinAllowedLibraries(lookup.value, (i) => i.library_id, deps)).filter(
+      (i) => since === undefined || (i.added_at !== undefined && Date.parse(i.added_at) >= since),
+    );
     const where = resolved ? ` to ${resolved.library.name}` : '';
+    const when = args.since === undefined ? ' recently' : ` since ${args.since}`;
     const text =
       items.length === 0
-        ? `Nothing was added${where} recently.`
+        ? `Nothing was added${where}${when}.`
         : [
-            `${items.length} recently added${where}:`,
+            `${items.length} added${where}${when}, newest first:`,
             ...items.map(
-              (i) => `- ${describeItem(i)}${i.added_at ? ` added ${i.added_at.slice(0, 10)}` : ''}`,
+              (i) => `- ${describeItem(i)}${i.added_at ? ` added ${formatDate(i.added_at, now)}` : ''}`,
             ),
           ].join('\n');
     return {

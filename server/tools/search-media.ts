@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
 import { MEDIA_TYPES, MediaItemSchema } from '../domain/media.ts';
+import { libraryArg, limitArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, withWarning } from './format-text.ts';
 import { freshnessOf, stalestOf } from './freshness.ts';
-import { resolveLibrary } from './library-resolver.ts';
+import { resolveLibrary, withinAllowedLibraries } from './library-resolver.ts';
 
 /** What the cache holds for a search: checked when read back (a bad shared-Redis entry is a miss). */
 const CACHED_ITEMS = z.array(MediaItemSchema);
@@ -24,20 +25,8 @@ export const searchMediaTool = defineTool({
       .max(200, 'must be at most 200 characters')
       .describe('Words to search for'),
     media_type: z.enum(MEDIA_TYPES).optional().describe('Only return items of this type'),
-    library: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Library name (e.g. "Movies") or id to search in'),
-    limit: z
-      .number()
-      .int()
-      .min(1, 'must be at least 1')
-      .max(100, 'must be at most 100')
-      .default(10)
-      .describe('Maximum number of results (1-100, default 10)'),
+    library: libraryArg('Library name (e.g. "Movies") or id to search in').optional(),
+    limit: limitArg(100, 10, 'results'),
   }),
   output: z.object({
     query: z.string(),
@@ -77,7 +66,7 @@ export const searchMediaTool = defineTool({
       CACHED_ITEMS,
     );
     const { fields, warning } = freshnessOf(stalestOf(lookup, resolved?.lookup));
-    const items = lookup.value;
+    const items = await withinAllowedLibraries(lookup.value, (i) => i.library_id, deps);
     const lines =
       items.length === 0
         ? [`No results for "${args.query}".`]

@@ -3,6 +3,7 @@ import type { CacheLookup, ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
+import type { ToolAccess } from './tool-access.ts';
 
 /** Observes each tool call (the metrics module implements it; optional so tests can omit it). */
 export interface ToolCallObserver {
@@ -20,6 +21,8 @@ export interface ToolDeps {
   plex: PlexClient;
   cache: ToolCache;
   logger: Logger;
+  /** Write policy and library allow-list. */
+  access: ToolAccess;
   observer?: ToolCallObserver | undefined;
   /** Poster thumbnail size and byte bounds (POSTER_*); the defaults when absent. */
   posters?: PosterSettings | undefined;

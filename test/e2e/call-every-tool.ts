@@ -1,4 +1,4 @@
-// Calls each of the eight MCP tools of a running plex-mcp server through the real MCP client and checks the
+// Calls each MCP tool of a running plex-mcp server through the real MCP client and checks the
 // answers against the Plex simulator's catalog (regenerated here from the same seed and size, so the checks
 // work whether the simulator runs in-process, as a local process, or in a kind cluster).
 //
@@ -25,6 +25,11 @@ export const TOOL_NAMES = [
   'get_recently_added',
   'get_on_deck',
   'get_plex_status',
+  'get_watch_history',
+  'browse_library',
+  'list_playlists',
+  'get_playlist',
+  'list_players',
 ] as const;
 
 export interface CallEveryToolOptions {
@@ -62,11 +67,7 @@ export async function callEveryTool(options: CallEveryToolOptions): Promise<Tool
   const checks: ToolCheck[] = [];
   try {
     const tools: Tool[] = (await client.listTools()).tools;
-    assert.deepEqual(
-      tools.map((t) => t.name).sort(),
-      [...TOOL_NAMES].sort(),
-      'tools/list names the eight tools',
-    );
+    assert.deepEqual(tools.map((t) => t.name).sort(), [...TOOL_NAMES].sort(), 'tools/list names every tool');
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const validators = new Map(
       tools.map((t) => {
@@ -141,6 +142,24 @@ export async function callEveryTool(options: CallEveryToolOptions): Promise<Tool
         .slice(0, 5)
         .map((i) => i.ratingKey),
       'get_on_deck returns the partly watched items, most recent first',
+    );
+
+    const history = await call('get_watch_history', { limit: 5 });
+    assert.ok(history.entries.length > 0, 'get_watch_history lists views');
+
+    const browse = await call('browse_library', { library: 1, limit: 3 });
+    assert.equal(browse.total, catalog.movies.length, 'browse_library counts every movie');
+
+    const playlists = await call('list_playlists');
+    assert.ok(playlists.count > 0, 'list_playlists lists the playlists');
+    const playlist = await call('get_playlist', { playlist_id: playlists.playlists[0].id });
+    assert.equal(playlist.playlist.id, playlists.playlists[0].id);
+
+    const players = await call('list_players');
+    assert.deepEqual(
+      players.players.map((p: Structured) => p.name),
+      catalog.players.map((p) => p.name),
+      'list_players lists the players',
     );
 
     const playback = await call('get_playback_status');

@@ -154,6 +154,9 @@ export interface SimItem {
   viewCount?: number;
   viewOffset?: number;
   lastViewedAt?: number;
+  /** The requesting account's rating, 0-10 (/:/rate). */
+  userRating?: number;
+  lastRatedAt?: number;
   chapterSource?: string;
   // hierarchy
   parentRatingKey?: string;
@@ -252,7 +255,7 @@ export interface SimCatalog {
   seed: number;
   /** The `items` option: movies + episodes + tracks + photos add up to it. */
   items: number;
-  /** Fixed "now" (unix seconds) every timestamp in the catalog is relative to, for determinism. */
+  /** "Now" (unix seconds) every timestamp in the catalog is relative to (the simulator's start time). */
   now: number;
   server: SimServerInfo;
   sections: SimSection[];
@@ -275,12 +278,18 @@ export interface SimCatalog {
 export interface CatalogOptions {
   items?: number;
   seed?: number;
+  /**
+   * "Now" in Unix seconds: every timestamp is an offset from it (the simulator passes its start time, so "this
+   * week" has content). The same seed, items and now give a deep-equal catalog; the offsets depend on the seed only.
+   */
+  now?: number;
 }
 
 const DAY = 86_400;
-/** 2026-01-01T00:00:00Z: every timestamp is computed from this, never from the clock. */
-const CATALOG_NOW = 1_767_225_600;
-const LIBRARY_START = 1_546_300_800; // 2019-01-01
+/** 2026-01-01T00:00:00Z: the default "now" when none is given (unit tests, the e2e catalog copy). */
+export const DEFAULT_CATALOG_NOW = 1_767_225_600;
+/** The library's oldest additions are this long before "now" (7 years, as 2019-01-01 was to 2026-01-01). */
+const LIBRARY_AGE = 1_767_225_600 - 1_546_300_800;
 
 const SECTION_DEFS = [
   {
@@ -321,7 +330,8 @@ const SECTION_DEFS = [
 export function generateCatalog(options: CatalogOptions = {}): SimCatalog {
   const seed = options.seed ?? DEFAULT_SEED;
   const items = Math.max(8, Math.floor(options.items ?? DEFAULT_ITEMS));
-  return new CatalogBuilder(createPrng(seed), seed, items).build();
+  const now = Math.floor(options.now ?? DEFAULT_CATALOG_NOW);
+  return new CatalogBuilder(createPrng(seed), seed, items, now).build();
 }
 
 /** Splits `total` into `parts` positive integers with some random variation (sum is exact). */
@@ -360,14 +370,17 @@ class CatalogBuilder {
   private readonly people: string[] = [];
   private readonly catalog: SimCatalog;
 
-  constructor(rng: Prng, seed: number, items: number) {
+  private readonly now: number;
+
+  constructor(rng: Prng, seed: number, items: number, now: number) {
     this.rng = rng;
+    this.now = now;
     this.items = items;
     const machineIdentifier = rng.hex(40);
     this.catalog = {
       seed,
       items,
-      now: CATALOG_NOW,
+      now,
       server: {
         friendlyName: 'Simulated Plex',
         machineIdentifier,
@@ -375,7 +388,7 @@ class CatalogBuilder {
         platform: 'Linux',
         platformVersion: '6.8.0-49-generic',
         myPlexUsername: 'plexadmin@example.com',
-        updatedAt: CATALOG_NOW - 3 * DAY,
+        updatedAt: this.now - 3 * DAY,
       },
       sections: [],
       movies: [],
@@ -540,15 +553,22 @@ class CatalogBuilder {
     return item;
   }
 
+  /**
+   * Skewed towards "now" (offset grows with the square of a uniform draw), as real libraries grow: about 5% of the
+   * items arrive in the last week, so "what's new this week?" has answers. Monotonic in the draw, so the order of
+   * additions for a seed does not depend on `now`.
+   */
   private addedAt(): number {
-    return this.rng.int(LIBRARY_START, CATALOG_NOW - DAY);
+    const span = LIBRARY_AGE - DAY;
+    const offset = this.now - DAY - this.rng.int(this.now - LIBRARY_AGE, this.now - DAY);
+    return this.now - DAY - Math.floor((offset * offset) / span);
   }
 
   // ---- sections ------------------------------------------------------------------------------------------
 
   private buildSections(): void {
     for (const def of SECTION_DEFS) {
-      const createdAt = LIBRARY_START - this.rng.int(10, 400) * DAY;
+      const createdAt = this.now - LIBRARY_AGE - this.rng.int(10, 400) * DAY;
       this.catalog.sections.push({
         key: def.key,
         type: def.type,
@@ -559,7 +579,7 @@ class CatalogBuilder {
         uuid: `${this.rng.hex(8)}-${this.rng.hex(4)}-4${this.rng.hex(3)}-a${this.rng.hex(3)}-${this.rng.hex(12)}`,
         art: `/:/resources/${def.type}-fanart.jpg`,
         thumb: `/:/resources/${def.type}.png`,
-        composite: `/library/sections/${def.key}/composite/${CATALOG_NOW - DAY}`,
+        composite: `/library/sections/${def.key}/composite/${this.now - DAY}`,
         refreshing: false,
         hidden: false,
         filters: true,
@@ -568,8 +588,8 @@ class CatalogBuilder {
         directory: true,
         contentChangedAt: this.rng.int(10_000, 99_999),
         createdAt,
-        updatedAt: CATALOG_NOW - this.rng.int(1, 30) * DAY,
-        scannedAt: CATALOG_NOW - this.rng.int(0, 2) * DAY - this.rng.int(0, DAY),
+        updatedAt: this.now - this.rng.int(1, 30) * DAY,
+        scannedAt: this.now - this.rng.int(0, 2) * DAY - this.rng.int(0, DAY),
         Location: [{ id: Number(def.key), path: def.path }],
       });
     }
@@ -674,7 +694,7 @@ class CatalogBuilder {
         Part: [
           {
             id: partId,
-            key: `/library/parts/${partId}/${CATALOG_NOW - this.rng.int(DAY, 900 * DAY)}/file.${container}`,
+            key: `/library/parts/${partId}/${this.now - this.rng.int(DAY, 900 * DAY)}/file.${container}`,
             file: `${file}.${container}`,
             size,
             duration,
@@ -704,7 +724,7 @@ class CatalogBuilder {
         Part: [
           {
             id: partId,
-            key: `/library/parts/${partId}/${CATALOG_NOW - this.rng.int(DAY, 900 * DAY)}/file.${container}`,
+            key: `/library/parts/${partId}/${this.now - this.rng.int(DAY, 900 * DAY)}/file.${container}`,
             file: `${file}.${container}`,
             size: Math.round((bitrate * 1000 * (duration / 1000)) / 8),
             duration,
@@ -754,7 +774,7 @@ class CatalogBuilder {
     const year = r.int(1972, 2025);
     const released = Date.UTC(year, r.int(0, 11), r.int(1, 28)) / 1000;
     const addedAt = this.addedAt();
-    const updatedAt = Math.min(CATALOG_NOW, addedAt + r.int(0, 200) * DAY);
+    const updatedAt = Math.min(this.now, addedAt + r.int(0, 200) * DAY);
     const duration = r.int(80, 165) * 60_000 + r.int(0, 59_999);
     const media = this.videoMedia(
       duration,
@@ -894,7 +914,7 @@ class CatalogBuilder {
       );
       this.catalog.seasons.push(season);
       for (let e = 1; e <= count; e++) {
-        episodeAddedAt = Math.min(CATALOG_NOW - 3600, episodeAddedAt + r.int(1, 20) * DAY);
+        episodeAddedAt = Math.min(this.now - 3600, episodeAddedAt + r.int(1, 20) * DAY);
         this.addEpisode(show, season, e, episodeAddedAt);
       }
     });
@@ -915,7 +935,8 @@ class CatalogBuilder {
     );
     const introStart = r.int(0, 120_000);
     const creditsStart = duration - r.int(40_000, 120_000);
-    const aired = (season.year ? Date.UTC(season.year, 0, 10) / 1000 : LIBRARY_START) + index * 7 * DAY;
+    const aired =
+      (season.year ? Date.UTC(season.year, 0, 10) / 1000 : this.now - LIBRARY_AGE) + index * 7 * DAY;
     const episode = this.register(
       {
         ratingKey: rk,
@@ -1191,7 +1212,7 @@ class CatalogBuilder {
   private markWatchState(): void {
     const r = this.rng;
     const c = this.catalog;
-    const watchedAt = () => CATALOG_NOW - r.int(1, 120) * DAY - r.int(0, DAY);
+    const watchedAt = () => this.now - r.int(1, 120) * DAY - r.int(0, DAY);
     c.movies.forEach((movie, i) => {
       const roll = r.next();
       // Movie index 1 is always in progress so On Deck is never empty, whatever the seed.
@@ -1210,16 +1231,16 @@ class CatalogBuilder {
       let watched = 0;
       if (i === 0 || roll < 0.4) watched = episodes.length > 1 ? r.int(1, episodes.length - 1) : 0;
       else if (roll < 0.55) watched = episodes.length;
-      let lastViewedAt = CATALOG_NOW - r.int(30, 200) * DAY;
+      let lastViewedAt = this.now - r.int(30, 200) * DAY;
       for (const episode of episodes.slice(0, watched)) {
         lastViewedAt += r.int(0, 2) * DAY + r.int(600, 20_000);
         episode.viewCount = 1;
-        episode.lastViewedAt = Math.min(CATALOG_NOW - 3600, lastViewedAt);
+        episode.lastViewedAt = Math.min(this.now - 3600, lastViewedAt);
       }
       const next = episodes[watched];
       if (next && watched > 0 && r.chance(0.5)) {
         next.viewOffset = Math.floor((next.duration ?? 0) * (0.1 + r.next() * 0.6));
-        next.lastViewedAt = Math.min(CATALOG_NOW - 3000, lastViewedAt + 3600);
+        next.lastViewedAt = Math.min(this.now - 3000, lastViewedAt + 3600);
       }
       if (watched > 0) {
         show.viewedLeafCount = watched;
@@ -1252,7 +1273,7 @@ class CatalogBuilder {
       id,
       key: `/accounts/${id}`,
       name,
-      thumb: `https://plex.tv/users/${r.hex(16)}/avatar?c=${CATALOG_NOW - r.int(1, 900) * DAY}`,
+      thumb: `https://plex.tv/users/${r.hex(16)}/avatar?c=${this.now - r.int(1, 900) * DAY}`,
       defaultAudioLanguage: 'en',
       autoSelectAudio: true,
       defaultSubtitleLanguage: 'en',

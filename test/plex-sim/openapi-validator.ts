@@ -141,8 +141,13 @@ export async function loadSpecValidator(specFile: string): Promise<SpecValidator
       if (cached) return cached;
       const operation = document.paths[path]?.[method];
       if (!operation) throw new Error(`${specFile}: no ${method.toUpperCase()} ${path}`);
-      const pointer = ['paths', path, method, 'responses', status, 'content', 'application/json', 'schema']
-        .map(pointerSegment)
+      // A response may be a $ref to components/responses (e.g. the playlist writes' slash-post-responses-200).
+      const response = operation.responses?.[status] as { $ref?: string } | undefined;
+      const base = response?.$ref?.startsWith('#/')
+        ? response.$ref.slice(2).split('/')
+        : ['paths', path, method, 'responses', status].map(pointerSegment);
+      const pointer = [...base, 'content', 'application/json', 'schema']
+        .map((s, i) => (i < base.length ? s : pointerSegment(s)))
         .join('/');
       const validate = ajv.compile({ $ref: `${id}#/${pointer}` });
       cache.set(cacheKey, validate);

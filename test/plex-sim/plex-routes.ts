@@ -1,8 +1,9 @@
 // The Plex endpoints the simulator serves (REFERENCE §3), as a route table of pure handlers:
 // (context, path params) → JSON body. The HTTP plumbing (token, faults, counting, JSON/XML) is in simulator.ts.
 
-import type { SimCatalog, SimItem, SimSection } from './catalog.ts';
+import type { SimItem, SimSection } from './catalog.ts';
 import { leavesOf } from './catalog.ts';
+import { devicesOf } from './history.ts';
 import { PhotoNotFoundError, transcodePhoto } from './photo-transcode.ts';
 import { BadRequestError, hubSearch, onDeck, recentlyAdded, sectionItems } from './queries.ts';
 import {
@@ -10,114 +11,31 @@ import {
   type Json,
   LIBRARY_IDENTIFIER,
   listMetadata,
-  MEDIA_TAG_PREFIX,
-  MEDIA_TAG_VERSION,
   playerServerEntry,
   sectionDirectory,
   sessionMetadata,
 } from './render.ts';
-import type { PlayerCommand, SessionStore } from './sessions.ts';
+import {
+  container,
+  findItem,
+  findSection,
+  type Handler,
+  HttpError,
+  libraryFields,
+  listContainer,
+  parseNonNegativeInt,
+  READ,
+  type Route,
+} from './route-kit.ts';
+import { HISTORY_ROUTES } from './routes-history.ts';
+import { PLAYBACK_ROUTES } from './routes-playback.ts';
+import { PLAYLIST_ROUTES } from './routes-playlists.ts';
+import { WATCH_ROUTES } from './routes-watch.ts';
 
-/** An HTTP error with PMS's kind of HTML body. */
-export class HttpError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
-export interface RouteContext {
-  catalog: SimCatalog;
-  sessions: SessionStore;
-  method: string;
-  query: URLSearchParams;
-  /** An X-Plex-* value from the query string or, failing that, the header (PMS accepts both). */
-  plexParam(name: string): string | undefined;
-}
-
-export interface RouteResult {
-  body: Json;
-  headers?: Record<string, string>;
-  /** A binary answer (an image) sent as is instead of `body`. */
-  binary?: { contentType: string; data: Buffer };
-}
-
-type Handler = (ctx: RouteContext, params: string[]) => RouteResult;
-
-interface Route {
-  pattern: RegExp;
-  methods: readonly string[];
-  handler: Handler;
-}
-
-const READ = ['GET', 'HEAD'] as const;
-/** PMS accepts player commands with GET (plexapi) as well as POST/PUT. */
-const COMMAND = ['GET', 'HEAD', 'POST', 'PUT'] as const;
+export { HttpError, type RouteContext } from './route-kit.ts';
 
 /** Default number of items /library/recentlyAdded returns when the client does not page (PMS bounds it too). */
 export const RECENTLY_ADDED_DEFAULT_SIZE = 50;
-
-const container = (fields: Json): RouteResult => ({ body: { MediaContainer: fields } });
-
-function parseNonNegativeInt(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new BadRequestError(`${name} must be a non-negative integer`);
-  return Number(value);
-}
-
-/**
- * PMS paging: X-Plex-Container-Start/Size (query or header) page within the result, `limit` caps it first
- * (and then totalSize is min(limit, total), see description.md). `defaultSize` bounds unpaged answers.
- */
-function paged(ctx: RouteContext, items: SimItem[], defaultSize?: number) {
-  const start = parseNonNegativeInt(ctx.plexParam('X-Plex-Container-Start'), 'X-Plex-Container-Start') ?? 0;
-  const size = parseNonNegativeInt(ctx.plexParam('X-Plex-Container-Size'), 'X-Plex-Container-Size');
-  const limit =
-    parseNonNegativeInt(ctx.query.get('limit') ?? undefined, 'limit') ??
-    parseNonNegativeInt(ctx.query.get('count') ?? undefined, 'count');
-  const bounded = limit === undefined ? items : items.slice(0, limit);
-  const effectiveSize = size ?? (limit === undefined ? defaultSize : undefined);
-  const page = bounded.slice(start, effectiveSize === undefined ? undefined : start + effectiveSize);
-  return {
-    page,
-    fields: { size: page.length, totalSize: bounded.length, offset: start },
-    headers: {
-      'X-Plex-Container-Start': String(start),
-      'X-Plex-Container-Total-Size': String(bounded.length),
-    },
-  };
-}
-
-function findSection(ctx: RouteContext, id: string): SimSection {
-  const section = ctx.catalog.sections.find((s) => s.key === id);
-  if (!section) throw new HttpError(404, `no section ${id}`);
-  return section;
-}
-
-function findItem(ctx: RouteContext, ratingKey: string): SimItem {
-  const item = ctx.catalog.byRatingKey.get(ratingKey);
-  if (!item) throw new HttpError(404, `no item ${ratingKey}`);
-  return item;
-}
-
-function libraryFields(section?: SimSection): Json {
-  return {
-    allowSync: true,
-    identifier: LIBRARY_IDENTIFIER,
-    mediaTagPrefix: MEDIA_TAG_PREFIX,
-    mediaTagVersion: MEDIA_TAG_VERSION,
-    ...(section
-      ? {
-          librarySectionID: Number(section.key),
-          librarySectionTitle: section.title,
-          librarySectionUUID: section.uuid,
-        }
-      : {}),
-  };
-}
-
-const wantsGuids = (ctx: RouteContext) => ctx.query.get('includeGuids') === '1';
 
 // ---- server -----------------------------------------------------------------------------------------------
 
@@ -214,6 +132,12 @@ const accounts: Handler = (ctx) =>
     identifier: 'com.plexapp.system.accounts',
     Account: ctx.catalog.accounts.map((a) => ({ ...a })),
   });
+
+/** PMS's device registry: history entries name the player by these ids (deviceID). */
+const devices: Handler = (ctx) => {
+  const list = devicesOf(ctx.catalog);
+  return container({ size: list.length, identifier: 'com.plexapp.system.devices', Device: list });
+};
 
 const clients: Handler = (ctx) =>
   container({ size: ctx.catalog.players.length, Server: ctx.catalog.players.map(playerServerEntry) });
@@ -317,13 +241,33 @@ function sectionViewGroup(section: SimSection, type: string | null): string {
   return (type !== null ? names[type] : undefined) ?? (section.type === 'photo' ? 'photo' : section.type);
 }
 
-function listContainer(ctx: RouteContext, items: SimItem[], extra: Json, defaultSize?: number): RouteResult {
-  const { page, fields, headers } = paged(ctx, items, defaultSize);
-  const guids = wantsGuids(ctx);
-  const body: Json = { ...fields, ...extra };
-  if (page.length > 0) body.Metadata = page.map((item) => listMetadata(item, { guids }));
-  return { body: { MediaContainer: body }, headers };
-}
+/**
+ * `/library/sections/{id}/genre`: the genres used in a section, as filter entries (key = the id `genre=` takes).
+ * Show sections list show genres, music sections artist genres (type= may pick another level), like PMS.
+ */
+const sectionGenres: Handler = (ctx, [id = '']) => {
+  const section = findSection(ctx, id);
+  const query = new URLSearchParams();
+  const type = ctx.query.get('type');
+  if (type !== null) query.set('type', type);
+  const seen = new Map<number, string>();
+  for (const item of sectionItems(ctx.catalog, section, query))
+    for (const g of item.Genre ?? []) if (!seen.has(g.id)) seen.set(g.id, g.tag);
+  const genres = [...seen].sort((a, b) => a[1].localeCompare(b[1]));
+  return container({
+    size: genres.length,
+    ...libraryFields(section),
+    title1: section.title,
+    title2: 'By Genre',
+    viewGroup: 'secondary',
+    Directory: genres.map(([gid, tag]) => ({
+      fastKey: `/library/sections/${section.key}/all?genre=${gid}`,
+      key: String(gid),
+      title: tag,
+      type: 'genre',
+    })),
+  });
+};
 
 const sectionRecentlyAdded: Handler = (ctx, [id = '']) => {
   const section = findSection(ctx, id);
@@ -496,19 +440,6 @@ const statusSessions: Handler = (ctx) => {
   return container(body);
 };
 
-const playerCommand: Handler = (ctx, [command = '']) => {
-  const target = ctx.plexParam('X-Plex-Target-Client-Identifier');
-  if (!target) throw new HttpError(400, 'X-Plex-Target-Client-Identifier is required');
-  if (!ctx.sessions.findPlayer(target)) throw new HttpError(404, `no client ${target}`);
-  let offset: number | undefined;
-  if (command === 'seekTo') {
-    offset = parseNonNegativeInt(ctx.query.get('offset') ?? undefined, 'offset');
-    if (offset === undefined) throw new BadRequestError('offset is required');
-  }
-  ctx.sessions.apply(target, command as PlayerCommand, offset);
-  return { body: { Response: { code: 200, status: 'OK' } } };
-};
-
 const photoTranscode: Handler = (ctx) => {
   try {
     const photo = transcodePhoto(ctx.catalog, ctx.query);
@@ -538,8 +469,13 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/library\/metadata\/(\d+)\/children$/, methods: READ, handler: children },
   { pattern: /^\/library\/metadata\/(\d+)\/allLeaves$/, methods: READ, handler: allLeaves },
   { pattern: /^\/status\/sessions$/, methods: READ, handler: statusSessions },
-  { pattern: /^\/player\/playback\/(play|pause|stop|seekTo)$/, methods: COMMAND, handler: playerCommand },
   { pattern: /^\/photo\/:\/transcode$/, methods: READ, handler: photoTranscode },
+  { pattern: /^\/devices$/, methods: READ, handler: devices },
+  { pattern: /^\/library\/sections\/(\d+)\/genre$/, methods: READ, handler: sectionGenres },
+  ...HISTORY_ROUTES,
+  ...WATCH_ROUTES,
+  ...PLAYLIST_ROUTES,
+  ...PLAYBACK_ROUTES,
 ];
 
 /** Paths PMS serves without a token. /identity is widely used as an unauthenticated health check. */

@@ -106,8 +106,22 @@ export function sectionItems(catalog: SimCatalog, section: SimSection, query: UR
   }
   const year = query.get('year');
   if (year !== null) items = items.filter((item) => String(item.year) === year);
+  // Media-query comparisons (description.md): `year>=1990` arrives as key `year>` and value `=1990`.
+  for (const op of ['>', '<'] as const) {
+    const raw = query.get(`year${op}`);
+    if (raw === null) continue;
+    const inclusive = raw.startsWith('=');
+    const bound = Number(inclusive ? raw.slice(1) : raw);
+    if (!Number.isInteger(bound)) throw new BadRequestError(`year${op}${raw} is not a year`);
+    items = items.filter((item) => {
+      if (item.year === undefined) return false;
+      if (op === '>') return inclusive ? item.year >= bound : item.year > bound;
+      return inclusive ? item.year <= bound : item.year < bound;
+    });
+  }
   const genre = query.get('genre');
-  if (genre !== null) items = items.filter((item) => item.Genre?.some((g) => String(g.id) === genre));
+  if (genre !== null)
+    items = items.filter((item) => genresOf(catalog, item).some((g) => String(g.id) === genre));
   if (query.get('unwatched') === '1') items = items.filter((item) => isUnwatched(item));
   const sort = query.get('sort');
   if (sort) return sortItems(items, sort);
@@ -115,6 +129,16 @@ export function sectionItems(catalog: SimCatalog, section: SimSection, query: UR
     return sortItems(items, 'titleSort');
   }
   return items;
+}
+
+/** An item's genres; tracks and episodes have none of their own and match their album's or show's, as in PMS. */
+function genresOf(catalog: SimCatalog, item: SimItem): SimTag[] {
+  if (item.Genre && item.Genre.length > 0) return item.Genre;
+  for (const key of [item.parentRatingKey, item.grandparentRatingKey]) {
+    const genres = key === undefined ? undefined : catalog.byRatingKey.get(key)?.Genre;
+    if (genres && genres.length > 0) return genres;
+  }
+  return [];
 }
 
 function isUnwatched(item: SimItem): boolean {
@@ -143,10 +167,15 @@ export function normalize(text: string): string {
 }
 
 /**
- * The catalog never changes after generation (sessions live elsewhere), so derived lists are computed once per
- * catalog and section; callers get a copy they may change.
+ * Derived lists are computed once per catalog and section; callers get a copy they may change. The items only
+ * change through the watch-state store, which calls `forgetDerived` after each change.
  */
 const derived = new WeakMap<SimCatalog, Map<string, SimItem[]>>();
+
+/** Drops the memoized lists of a catalog whose watch state changed (On Deck depends on it). */
+export function forgetDerived(catalog: SimCatalog): void {
+  derived.delete(catalog);
+}
 
 function memoized(catalog: SimCatalog, key: string, compute: () => SimItem[]): SimItem[] {
   let perCatalog = derived.get(catalog);

@@ -26,9 +26,17 @@ export interface SimSession {
 
 export type PlayerCommand = 'play' | 'pause' | 'stop' | 'seekTo';
 
+/** What a command did, so the caller can record finished playback (history, watch state). */
+export interface CommandEffect {
+  session: SimSession | undefined;
+  stopped: boolean;
+}
+
 export class SessionStore {
   private readonly catalog: SimCatalog;
   private sessions: SimSession[] = [];
+  /** Sessions started by playMedia get keys after the two initial ones. */
+  private nextKey = 43;
 
   constructor(catalog: SimCatalog) {
     this.catalog = catalog;
@@ -41,6 +49,7 @@ export class SessionStore {
    */
   reset(): void {
     const c = this.catalog;
+    this.nextKey = 43;
     const movie = c.movies[0];
     const episode = c.episodes.at(-1);
     const [admin, alice] = c.accounts;
@@ -97,10 +106,10 @@ export class SessionStore {
    * Applies a player command to the session on that player (if any). Returns false when the player has no
    * session: PMS still forwards the command and answers 200, there is just nothing to change.
    */
-  apply(machineIdentifier: string, command: PlayerCommand, offsetMs?: number): boolean {
+  apply(machineIdentifier: string, command: PlayerCommand, offsetMs?: number): CommandEffect {
     const index = this.sessions.findIndex((s) => s.player.machineIdentifier === machineIdentifier);
     const session = this.sessions[index];
-    if (!session) return false;
+    if (!session) return { session: undefined, stopped: false };
     switch (command) {
       case 'play':
         session.state = 'playing';
@@ -117,6 +126,39 @@ export class SessionStore {
         break;
       }
     }
-    return true;
+    return { session, stopped: command === 'stop' };
+  }
+
+  /**
+   * playMedia: the player starts `item` at `offsetMs` for the token's account (the controller asking), replacing
+   * whatever that player was playing, as a real player does.
+   */
+  start(
+    player: SimPlayer,
+    item: SimItem,
+    offsetMs: number,
+    account: SimCatalog['accounts'][number],
+  ): SimSession {
+    this.sessions = this.sessions.filter((s) => s.player.machineIdentifier !== player.machineIdentifier);
+    const key = this.nextKey++;
+    const session: SimSession = {
+      sessionKey: String(key),
+      sessionId: `sim${String(key).padStart(4, '0')}${player.machineIdentifier
+        .replace(/[^a-z0-9]/gi, '')
+        .slice(0, 17)
+        .toLowerCase()}`,
+      ratingKey: item.ratingKey,
+      viewOffset: Math.max(0, Math.min(item.duration ?? 0, Math.floor(offsetMs))),
+      state: 'playing',
+      userId: account.id,
+      userTitle: account.name,
+      userThumb: account.thumb,
+      player,
+      location: 'lan',
+      bandwidth: Math.max(1_000, Math.round((item.Media?.[0]?.bitrate ?? 8_000) * 1.2)),
+      transcoding: false,
+    };
+    this.sessions.push(session);
+    return session;
   }
 }

@@ -8,12 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { generateCatalog, type SimCatalog } from './catalog.ts';
+import { HistoryStore, type SimHistoryEntry } from './history.ts';
+import { PlaylistStore, type SimPlaylist } from './playlists.ts';
 import { HttpError, ROUTES, type RouteContext, UNAUTHENTICATED_PATHS } from './plex-routes.ts';
 import { BadRequestError } from './queries.ts';
 import { SessionStore, type SimSession } from './sessions.ts';
+import { WatchStore } from './watch-state.ts';
 import { toXml } from './xml.ts';
 
 export type { SimCatalog, SimItem } from './catalog.ts';
+export type { SimHistoryEntry } from './history.ts';
+export type { SimPlaylist } from './playlists.ts';
 export type { SimSession } from './sessions.ts';
 
 export const FaultSchema = z.strictObject({
@@ -33,6 +38,13 @@ export interface PlexSimulatorOptions {
   /** Movies + episodes + tracks + photos (default 200). */
   items?: number;
   seed?: number;
+  /**
+   * The simulator's start (ms since the epoch; default: now). Catalog dates are offsets from it, so the same seed
+   * and start give the same catalog, and "added this week" is never empty.
+   */
+  startedAt?: number;
+  /** Clock for what requests change (history entries, ratings, playlists); default Date.now. */
+  clock?: () => number;
 }
 
 /** One handled Plex request, for tests that check what a client sent. Never holds the token value. */
@@ -56,12 +68,16 @@ export interface PlexSimulator {
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
   setFault(fault: SimFault): void;
-  /** Restores the initial sessions and clears counters, the request log and faults. */
+  /** Restores the initial sessions, watch state, history and playlists; clears counters, the request log and faults. */
   reset(): void;
   /** The last requests (at most 1000), oldest first. The token value is never recorded. */
   requestLog(): SimRequestRecord[];
   /** The current playback sessions (copies), as player commands have left them. */
   sessions(): SimSession[];
+  /** Every history entry (copies), newest first. */
+  history(): SimHistoryEntry[];
+  /** The current playlists (copies). */
+  playlists(): SimPlaylist[];
 }
 
 const REQUEST_LOG_LIMIT = 1000;
@@ -81,8 +97,17 @@ const STATUS_TITLES: Record<number, string> = {
 export async function startPlexSimulator(options: PlexSimulatorOptions): Promise<PlexSimulator> {
   if (!options.token) throw new Error('startPlexSimulator: token is required');
   const token = options.token;
-  const catalog = generateCatalog({ items: options.items, seed: options.seed });
+  const clock = options.clock ?? Date.now;
+  const startedAt = options.startedAt ?? clock();
+  const catalog = generateCatalog({
+    items: options.items,
+    seed: options.seed,
+    now: Math.floor(startedAt / 1000),
+  });
   const sessions = new SessionStore(catalog);
+  const watch = new WatchStore(catalog, clock);
+  const history = new HistoryStore(catalog);
+  const playlists = new PlaylistStore(catalog, clock);
   const counts = new Map<string, number>();
   let log: SimRequestRecord[] = [];
   let fault: SimFault = { mode: 'none' };
@@ -183,6 +208,10 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     const ctx: RouteContext = {
       catalog,
       sessions,
+      watch,
+      history,
+      playlists,
+      now: clock,
       method: req.method ?? 'GET',
       query: url.searchParams,
       plexParam,
@@ -203,9 +232,14 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       });
       return res.end(req.method === 'HEAD' ? undefined : result.binary.data);
     }
+    const status = result.status ?? 200;
+    if (result.body === undefined) {
+      res.writeHead(status, { 'Content-Length': 0, 'X-Plex-Protocol': '1.0', ...result.headers });
+      return res.end();
+    }
     const wantsJson = (header('accept') ?? '').includes('application/json');
     const text = wantsJson ? JSON.stringify(result.body) : toXml(result.body);
-    res.writeHead(200, {
+    res.writeHead(status, {
       'Content-Type': wantsJson ? 'application/json' : 'text/xml;charset=utf-8',
       'Content-Length': Buffer.byteLength(text),
       'X-Plex-Protocol': '1.0',
@@ -253,12 +287,17 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     },
     reset() {
       sessions.reset();
+      watch.reset();
+      history.reset();
+      playlists.reset();
       counts.clear();
       log = [];
       fault = { mode: 'none' };
     },
     requestLog: () => log.map((r) => ({ ...r })),
     sessions: () => sessions.list().map((session) => ({ ...session })),
+    history: () => history.list({}).map((entry) => ({ ...entry })),
+    playlists: () => playlists.list({}).map((p) => ({ ...p, items: p.items.map((i) => ({ ...i })) })),
   };
   return api;
 }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from './support/mcp-harness.ts';
 import { baseEnv, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
@@ -49,7 +50,7 @@ describe('built dist entry', () => {
     expect((await stat(MAIN_JS)).isFile()).toBe(true);
   });
 
-  it('serves HTTP: 8 tools with output schemas, calls succeed', async () => {
+  it('serves HTTP: every tool with output schemas, calls succeed', async () => {
     const authToken = randomToken(32);
     const server = spawnServer(MAIN_JS, [], {
       PLEX_SERVER_URL: sim.url,
@@ -67,7 +68,7 @@ describe('built dist entry', () => {
         }),
       );
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(8);
+      expect(tools).toHaveLength(TOOL_NAMES.length);
       expect(tools.every((t) => t.outputSchema && t.annotations)).toBe(true);
       expect(client.getServerVersion()).toMatchObject({
         name: 'plex-mcp',

@@ -7,6 +7,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type Harness, startHarness } from './support/mcp-harness.ts';
 
 let h: Harness;
@@ -127,8 +128,8 @@ describe('McpServer reuse for 2026-07-28 requests', () => {
     expect(a.isError).toBeFalsy();
     expect(b.isError).toBeFalsy();
     expect(a.structuredContent).toEqual(b.structuredContent);
-    expect((await legacy.listTools()).tools).toHaveLength(8);
-    expect((await modern.listTools()).tools).toHaveLength(8);
+    expect((await legacy.listTools()).tools).toHaveLength(TOOL_NAMES.length);
+    expect((await modern.listTools()).tools).toHaveLength(TOOL_NAMES.length);
   });
 });
 

@@ -5,6 +5,7 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { ERAS, errorCodeOf, randomToken } from './support/mcp-harness.ts';
 import { baseEnv, MAIN_TS, REPO_ROOT } from './support/spawn-server.ts';
@@ -37,7 +38,7 @@ describe.each(ERAS)('stdio transport (%s era)', (era) => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(8);
+      expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
 
       const libraries = await client.callTool({ name: 'list_libraries', arguments: {} });
       expect(libraries.isError).toBeFalsy();
@@ -49,6 +50,10 @@ describe.each(ERAS)('stdio transport (%s era)', (era) => {
         arguments: { media_id: movie?.ratingKey },
       });
       expect((details.structuredContent as { item: { title: string } }).item.title).toBe(movie?.title);
+
+      const history = await client.callTool({ name: 'get_watch_history', arguments: { since: '30d' } });
+      expect(history.isError).toBeFalsy();
+      expect((history.structuredContent as { count: number }).count).toBeGreaterThan(0);
 
       const invalid = await client.callTool({ name: 'search_media', arguments: { query: 'x', limit: 1000 } });
       expect(errorCodeOf(invalid)).toBe('invalid_request');

@@ -75,7 +75,7 @@ describe.each(ERAS)('tools over HTTP (%s era)', (era) => {
     else expect(version).toMatch(/^2025-/);
   });
 
-  it('lists the eight tools, each with a description, outputSchema and annotations', () => {
+  it('lists every tool, each with a description, outputSchema and annotations', () => {
     expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(40);

@@ -241,12 +241,95 @@ describe('simulator responses match the current Plex OpenAPI spec (v1.1.1)', () 
   });
 });
 
+async function sendJson(path: string, method: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      'X-Plex-Token': TOKEN,
+      'X-Plex-Client-Identifier': 'openapi-test',
+    },
+  });
+  expect(response.status, `${method} ${path}`).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('history and playlists match the current Plex OpenAPI spec (v1.1.1)', () => {
+  it('GET /status/sessions/history/all (listPlaybackHistory), filtered and paged', async () => {
+    const validate = current.responseValidator('/status/sessions/history/all');
+    const since = sim.catalog.now - 30 * 86_400;
+    for (const path of [
+      '/status/sessions/history/all?sort=viewedAt:desc',
+      `/status/sessions/history/all?accountID=1&viewedAt>=${since}`,
+      '/status/sessions/history/all?librarySectionID=2&X-Plex-Container-Start=0&X-Plex-Container-Size=5',
+    ]) {
+      expectValid(validate, await getJson(path), path);
+    }
+    const body = await getJson('/status/sessions/history/all');
+    expectInvalid(
+      validate,
+      broken(body, ['MediaContainer', 'Metadata', 0, 'accountID'], 'one'),
+      'accountID as string',
+    );
+    expectInvalid(
+      validate,
+      broken(body, ['MediaContainer', 'Metadata', 0, 'librarySectionID'], 1),
+      'section as number',
+    );
+  });
+
+  it('GET /playlists (listPlaylists), /playlists/{id} and /playlists/{id}/items', async () => {
+    const list = current.responseValidator('/playlists');
+    const body = await getJson('/playlists');
+    expectValid(list, body, '/playlists');
+    expectValid(list, await getJson('/playlists?playlistType=audio&smart=1'), 'smart audio');
+    expectInvalid(list, broken(body, ['MediaContainer', 'Metadata', 0, 'smart'], 'no'), 'smart as string');
+    const one = current.responseValidator('/playlists/{playlistId}');
+    const items = current.responseValidator('/playlists/{playlistId}/items');
+    for (const p of (body.MediaContainer as { Metadata: { ratingKey: string }[] }).Metadata) {
+      expectValid(one, await getJson(`/playlists/${p.ratingKey}`), `playlist ${p.ratingKey}`);
+      expectValid(items, await getJson(`/playlists/${p.ratingKey}/items`), `items of ${p.ratingKey}`);
+    }
+  });
+
+  it('POST /playlists, PUT /playlists/{id}/items, DELETE /playlists/{id}/items/{itemId}', async () => {
+    const mid = sim.catalog.server.machineIdentifier;
+    const keys = sim.catalog.movies.slice(3, 5).map((m) => m.ratingKey);
+    const uri = (k: string[]) =>
+      encodeURIComponent(`server://${mid}/com.plexapp.plugins.library/library/metadata/${k.join(',')}`);
+    const created = await sendJson(`/playlists?type=video&title=Spec&smart=0&uri=${uri(keys)}`, 'POST');
+    expectValid(current.responseValidator('/playlists', 'post'), created, 'POST /playlists');
+    const id = (created.MediaContainer as { Metadata: { ratingKey: string }[] }).Metadata[0]?.ratingKey;
+    const added = await sendJson(
+      `/playlists/${id}/items?uri=${uri([sim.catalog.movies[6]?.ratingKey ?? ''])}`,
+      'PUT',
+    );
+    expectValid(current.responseValidator('/playlists/{playlistId}/items', 'put'), added, 'PUT items');
+    const items = await getJson(`/playlists/${id}/items`);
+    const entry = (items.MediaContainer as { Metadata: { playlistItemID: number }[] }).Metadata[0];
+    const removed = await sendJson(`/playlists/${id}/items/${entry?.playlistItemID}`, 'DELETE');
+    expectValid(
+      current.responseValidator('/playlists/{playlistId}/items/{generatorId}', 'delete'),
+      removed,
+      'DELETE item',
+    );
+    sim.reset();
+  });
+});
+
 describe('simulator responses match the legacy Plex OpenAPI spec (v0.0.3) where only it has the endpoint', () => {
   it('GET /clients (getAvailableClients)', async () => {
     const validate = legacy.responseValidator('/clients');
     const body = await getJson('/clients');
     expectValid(validate, body, '/clients');
     expectInvalid(validate, broken(body, ['MediaContainer', 'Server', 0, 'port'], '32500'), 'port as string');
+  });
+
+  it('GET /devices (getDevices): the ids history entries name the player by', async () => {
+    const validate = legacy.responseValidator('/devices');
+    const body = await getJson('/devices');
+    expectValid(validate, body, '/devices');
+    expectInvalid(validate, broken(body, ['MediaContainer', 'Device', 0, 'id'], 'one'), 'id as string');
   });
 
   it('GET /library/recentlyAdded', async () => {

@@ -30,6 +30,11 @@ describe('loadConfig', () => {
         recentlyAdded: 120,
         onDeck: 120,
         poster: 86_400,
+        accounts: 900,
+        history: 60,
+        browse: 300,
+        playlists: 120,
+        players: 30,
       },
       staleSeconds: 86_400,
       maxBytes: 64 * 1024 * 1024,
@@ -37,6 +42,44 @@ describe('loadConfig', () => {
     expect(c.redis).toEqual({ url: undefined, password: undefined, tls: false });
     expect(c.posters).toEqual({ width: 240, maxBytesPerImage: 65_536, maxBytesPerResult: 524_288 });
     expect(c.logLevel).toBe('info');
+    expect(c.tools).toEqual({ writeAccess: 'library', libraries: [], confirmKey: undefined });
+  });
+
+  it('reads WRITE_ACCESS, PLEX_LIBRARIES and CONFIRM_TOKEN_KEY, and refuses a bad level or a short key', () => {
+    const result = loadConfig(
+      { ...BASE, WRITE_ACCESS: 'Playback', PLEX_LIBRARIES: 'Movies, 2,,', CONFIRM_TOKEN_KEY: 'k'.repeat(32) },
+      'http',
+    );
+    if (!result.ok) throw new Error(result.problems.join());
+    expect(result.config.tools).toEqual({
+      writeAccess: 'playback',
+      libraries: ['Movies', '2'],
+      confirmKey: 'k'.repeat(32),
+    });
+    const bad = loadConfig({ ...BASE, WRITE_ACCESS: 'all', CONFIRM_TOKEN_KEY: 'short' }, 'http');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      'CONFIRM_TOKEN_KEY: must be at least 32 characters long',
+      'WRITE_ACCESS: must be one of none, playback, library',
+    ]);
+  });
+
+  it('refuses a PLEX_SERVER_URL copied from Plex Web, saying which URL to use; a proxy base path is fine', () => {
+    for (const url of [
+      'http://host:32400/web/index.html#!/',
+      'http://host:32400/#!/',
+      'http://host:32400/web',
+    ]) {
+      const result = loadConfig({ ...BASE, PLEX_SERVER_URL: url }, 'http');
+      expect(result.ok, url).toBe(false);
+      if (result.ok) continue;
+      expect(result.problems).toEqual([
+        "PLEX_SERVER_URL: is the Plex Web app's address; use the server's base URL without /web or #..., e.g. http://host:32400",
+      ]);
+    }
+    const proxied = loadConfig({ ...BASE, PLEX_SERVER_URL: 'https://example.com/plex/' }, 'http');
+    expect(proxied.ok && proxied.config.plex.url).toBe('https://example.com/plex');
   });
 
   it('parses every override', () => {

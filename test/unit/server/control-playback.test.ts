@@ -1,6 +1,7 @@
 /**
  * control_playback's decisions with a scripted Plex client (a unit test: the integration suites use the simulator).
  */
+
 import { describe, expect, it } from 'vitest';
 import type { PlaybackSession } from '../../../server/domain/session.ts';
 import { createPassthroughCache } from '../../../server/mcp/passthrough-cache.ts';
@@ -8,6 +9,7 @@ import { silentLogger } from '../../../server/observability/logger.ts';
 import { PlexNotFoundError } from '../../../server/plex/errors.ts';
 import type { PlexClient } from '../../../server/plex/plex-client.ts';
 import { controlPlaybackTool } from '../../../server/tools/control-playback.ts';
+import { toolAccessOf } from '../../../server/tools/tool-access.ts';
 import { ToolError } from '../../../server/tools/tool-error.ts';
 
 function session(id: string, player: string, type = 'movie'): PlaybackSession {
@@ -32,7 +34,12 @@ function fakePlex(sessions: PlaybackSession[], commands: unknown[], fail?: Error
   } as unknown as PlexClient;
 }
 
-const deps = (plex: PlexClient) => ({ plex, cache: createPassthroughCache(), logger: silentLogger() });
+const deps = (plex: PlexClient) => ({
+  plex,
+  cache: createPassthroughCache(),
+  logger: silentLogger(),
+  access: toolAccessOf({ writeAccess: 'library', libraries: [], confirmKey: undefined }),
+});
 const parse = (args: unknown) => controlPlaybackTool.input.parse(args);
 
 describe('control_playback', () => {

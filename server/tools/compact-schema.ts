@@ -1,0 +1,39 @@
+/**
+ * tools/list is paid for in every conversation's context, so the JSON Schemas it carries drop what zod emits but
+ * no client needs: `$schema` (MCP's default dialect is 2020-12), the ±2^53-1 bounds of every `int()`, and in
+ * output schemas descriptions and `additionalProperties: false` (results are data, described by the tool's text;
+ * a closed output schema would also make clients reject any field added later).
+ */
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+export function compactJsonSchema(
+  schema: Record<string, unknown>,
+  kind: 'input' | 'output',
+): Record<string, unknown> {
+  return compactNode(schema, kind, true) as Record<string, unknown>;
+}
+
+function compactNode(node: unknown, kind: 'input' | 'output', root: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => compactNode(n, kind, false));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === '$schema') continue;
+    if (key === 'minimum' && value === -SAFE) continue;
+    if (key === 'maximum' && value === SAFE) continue;
+    if (kind === 'output' && !root && key === 'description' && typeof value === 'string') continue;
+    if (kind === 'output' && key === 'additionalProperties' && value === false) continue;
+    // `properties` maps names to schemas: compact the schemas, never drop a property named like a keyword.
+    if (key === 'properties' && value !== null && typeof value === 'object') {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([name, s]) => [
+          name,
+          compactNode(s, kind, false),
+        ]),
+      );
+      continue;
+    }
+    out[key] = compactNode(value, kind, false);
+  }
+  return out;
+}
