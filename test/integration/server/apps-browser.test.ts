@@ -160,6 +160,13 @@ describe.skipIf(skipBrowserTests)('MCP Apps views in Chromium', () => {
     await mounted.page.close();
   });
 
+  it('browse_library: a page of a library, sorted by year', async () => {
+    const mounted = await mount('browse_library', { library: 'TV Shows', sort: 'year', limit: 10 });
+    await expectGrid(mounted);
+    await screenshot(mounted.page, 'poster-grid-browse');
+    await mounted.page.close();
+  });
+
   it('get_playback_status: the now-playing card moves, and Pause pauses the session in Plex', async () => {
     h.sim.reset();
     const mounted = await mount('get_playback_status', {});

@@ -22,7 +22,7 @@ describe.each(ERAS)('MCP Apps (%s era)', (era) => {
     const { tools } = await client.listTools();
     const uriOf = (name: string) =>
       (tools.find((t) => t.name === name)?._meta?.ui as { resourceUri?: string })?.resourceUri;
-    for (const name of ['search_media', 'get_recently_added', 'get_on_deck'])
+    for (const name of ['search_media', 'get_recently_added', 'get_on_deck', 'browse_library'])
       expect(uriOf(name), name).toBe(POSTER_GRID_URI);
     expect(uriOf('get_playback_status')).toBe(NOW_PLAYING_URI);
     expect(tools.find((t) => t.name === 'get_playback_status')?._meta?.['ui/resourceUri']).toBe(

@@ -35,7 +35,7 @@ describe('app metadata', () => {
 
   it('gives the grid to the list tools and the card to get_playback_status, and nothing to the others', () => {
     const metaOf = (name: string) => TOOLS.find((t) => t.name === name)?.meta;
-    for (const name of ['search_media', 'get_recently_added', 'get_on_deck']) {
+    for (const name of ['search_media', 'get_recently_added', 'get_on_deck', 'browse_library']) {
       expect(metaOf(name), name).toEqual(appToolMeta(POSTER_GRID_URI));
     }
     expect(metaOf('get_playback_status')).toEqual(appToolMeta(NOW_PLAYING_URI));
