@@ -2,7 +2,7 @@
 // (a re-render must not rotate a token), so they are rendered separately from the other children.
 import { randomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
-import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { AUTH_TOKEN_ROTATION_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { childMetadata, childNames } from './names.ts';
 
 /** Key of the bearer token in `<name>-auth` (the server reads env AUTH_TOKEN). */
@@ -15,11 +15,16 @@ export function generateSecretValue(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function renderAuthSecret(resource: PlexMcpServer, token: string): V1Secret {
+/** `rotation`: the rotation request this token answers, recorded on the Secret (see AUTH_TOKEN_ROTATION_ANNOTATION). */
+export function renderAuthSecret(resource: PlexMcpServer, token: string, rotation?: string): V1Secret {
+  const metadata = childMetadata(resource, childNames(resource).authSecret, 'server');
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: childMetadata(resource, childNames(resource).authSecret, 'server'),
+    metadata:
+      rotation === undefined
+        ? metadata
+        : { ...metadata, annotations: { [AUTH_TOKEN_ROTATION_ANNOTATION]: rotation } },
     type: 'Opaque',
     data: { [AUTH_TOKEN_KEY]: Buffer.from(token, 'utf8').toString('base64') },
   };

@@ -1,15 +1,43 @@
-// The Secrets the operator generates (the bearer token `<name>-auth`, the managed Redis password `<name>-redis`).
-// Their value is random, so they must never be re-rendered: they are CREATED once (POST; 409 means another
-// reconcile or replica created it first, so we read theirs) and only replaced when a rotation is requested.
+// The Secrets the operator generates for a resource (the bearer token `<name>-auth`, the managed Redis password
+// `<name>-redis`), in one component: create once, repair an emptied key, rotate the auth token on request, delete
+// the Redis password when the spec no longer has a managed Redis.
+//
+// Their values are random, so they are never re-rendered: they are CREATED (POST; 409 means another reconcile or
+// replica created it first, so we read theirs) and only written again to repair or rotate. Which rotation request
+// the token answers is recorded ON the Secret (AUTH_TOKEN_ROTATION_ANNOTATION, in the same patch as the token), so
+// nothing is kept in memory: a new leader, or a reconcile whose cache still shows the Secret from before our own
+// write, reads the answer from the API server instead of rotating a second time.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { isConflict, type KubeClient } from '../runtime/kube-client.ts';
+import {
+  AUTH_TOKEN_KEY,
+  childNames,
+  generateSecretValue,
+  REDIS_PASSWORD_KEY,
+  renderAuthSecret,
+  renderRedisSecret,
+} from '../../cdk8s/plex-mcp-server/index.ts';
+import {
+  AUTH_TOKEN_ROTATION_ANNOTATION,
+  type PlexMcpServer,
+  ROTATE_AUTH_TOKEN_ANNOTATION,
+} from '../api/v1alpha1/index.ts';
+import type { ObjectStore } from '../runtime/informer.ts';
+import { isConflict, isNotFound, type KubeClient } from '../runtime/kube-client.ts';
 import { KINDS, resourcePath } from '../runtime/resource-paths.ts';
 import { controlledBy } from './child-ownership.ts';
 
-export interface GeneratedSecretResult {
-  value: string;
-  /** True when this call wrote the Secret (created it or filled a missing key). */
-  written: boolean;
+export interface GeneratedSecretValues {
+  authToken: string;
+  /** With Managed Redis only. */
+  redisPassword?: string;
+  /** The rotation request the auth token answers, as recorded on its Secret. */
+  authTokenRotation?: string;
+}
+
+/** What the component did, for the reconciler's Events. */
+export interface GeneratedSecretsNote {
+  reason: 'AuthSecretCreated' | 'RedisSecretCreated' | 'AuthTokenRotated' | 'Deleted';
+  message: string;
 }
 
 function decode(secret: Pick<V1Secret, 'data'> | undefined, key: string): string | undefined {
@@ -21,62 +49,183 @@ export function secretValue(secret: KubernetesObject | undefined, key: string): 
   return decode(secret as V1Secret | undefined, key);
 }
 
+function rotationOf(secret: KubernetesObject | undefined): string | undefined {
+  return secret?.metadata?.annotations?.[AUTH_TOKEN_ROTATION_ANNOTATION];
+}
+
 export class GeneratedSecrets {
   private readonly client: KubeClient;
   private readonly fieldManager: string;
+  private readonly secrets: ObjectStore<KubernetesObject>;
 
-  constructor(client: KubeClient, fieldManager: string) {
+  constructor(client: KubeClient, fieldManager: string, secrets: ObjectStore<KubernetesObject>) {
     this.client = client;
     this.fieldManager = fieldManager;
+    this.secrets = secrets;
   }
 
   /**
-   * Returns the value under `key` of the Secret `desired` names, creating the Secret from `desired` (rendered with
-   * a fresh random value) when it does not exist. `cached` is the informer's copy, undefined when absent.
+   * Brings the generated Secrets of `resource` to what its spec and rotation annotation ask for and returns their
+   * values. `legacyRotation` is status.authTokenRotation: an auth Secret written before the rotation was recorded
+   * on it counts as answering that request. The caller has checked that no foreign object holds these names.
    */
-  async ensure(
+  async reconcile(
+    resource: PlexMcpServer,
+    legacyRotation: string | undefined,
+    note: (note: GeneratedSecretsNote) => void,
+  ): Promise<GeneratedSecretValues> {
+    const names = childNames(resource);
+    const { namespace, uid } = resource.metadata;
+    const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
+
+    const ensured = await this.ensure(
+      renderAuthSecret(resource, generateSecretValue(), requested),
+      AUTH_TOKEN_KEY,
+      uid,
+    );
+    if (ensured.created)
+      note({
+        reason: 'AuthSecretCreated',
+        message: `Created Secret ${names.authSecret} with a new auth token.`,
+      });
+    let auth = ensured.secret;
+    if (requested !== undefined && requested !== (rotationOf(auth) ?? legacyRotation)) {
+      const rotation = await this.rotate(namespace, names.authSecret, uid, requested);
+      auth = rotation.secret;
+      if (rotation.rotated)
+        note({
+          reason: 'AuthTokenRotated',
+          message: `Rotated the auth token in Secret ${names.authSecret}; the server pods roll to pick it up.`,
+        });
+    }
+    const authToken = decode(auth as V1Secret, AUTH_TOKEN_KEY) ?? '';
+    const authTokenRotation = rotationOf(auth) ?? legacyRotation;
+    const values: GeneratedSecretValues = {
+      authToken,
+      ...(authTokenRotation !== undefined ? { authTokenRotation } : {}),
+    };
+
+    if (resource.spec.redis.mode === 'Managed') {
+      const redis = await this.ensure(
+        renderRedisSecret(resource, generateSecretValue()),
+        REDIS_PASSWORD_KEY,
+        uid,
+      );
+      if (redis.created)
+        note({
+          reason: 'RedisSecretCreated',
+          message: `Created Secret ${names.redisSecret} with a new Redis password.`,
+        });
+      return { ...values, redisPassword: decode(redis.secret as V1Secret, REDIS_PASSWORD_KEY) ?? '' };
+    }
+    if (await this.deleteOwned(namespace, names.redisSecret, uid))
+      note({
+        reason: 'Deleted',
+        message: `Deleted Secret ${names.redisSecret} (no longer needed by the spec).`,
+      });
+    return values;
+  }
+
+  /**
+   * The Secret `desired` names, created from `desired` (rendered with a fresh value) when it does not exist, or
+   * with a fresh value under `key` when that key was emptied by hand.
+   */
+  private async ensure(
     desired: V1Secret,
     key: string,
-    cached: KubernetesObject | undefined,
-  ): Promise<GeneratedSecretResult> {
-    const existing = decode(cached as V1Secret | undefined, key);
-    if (existing) return { value: existing, written: false };
+    uid: string | undefined,
+  ): Promise<{ secret: KubernetesObject; created: boolean }> {
     const namespace = desired.metadata?.namespace ?? '';
     const name = desired.metadata?.name ?? '';
-    const wanted = decode(desired, key) ?? '';
-    if (!cached) {
+    let secret = this.secrets.get(name, namespace);
+    if (!secret) {
       try {
         await this.client.request('POST', resourcePath(KINDS.Secret, namespace), {
           query: { fieldManager: this.fieldManager },
           body: desired,
         });
-        return { value: wanted, written: true };
+        return { secret: desired as KubernetesObject, created: true };
       } catch (error) {
         if (!isConflict(error)) throw error;
       }
-      // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it. Unless it is
-      // someone else's: then this reconcile fails, and the next one reports the ChildConflict.
-      const live = await this.client.request<V1Secret>('GET', resourcePath(KINDS.Secret, namespace, name));
-      const ownerUid = desired.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid;
-      if (!controlledBy(live as KubernetesObject, ownerUid)) {
-        throw new Error(
-          `Secret ${namespace}/${name} was created meanwhile by someone else; leaving it alone`,
-        );
-      }
-      const stored = decode(live, key);
-      if (stored) return { value: stored, written: false };
+      // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it.
+      secret = await this.readOwned(namespace, name, uid);
     }
+    if (decode(secret as V1Secret, key)) return { secret, created: false };
     // The Secret exists without our key (emptied by hand): put a fresh value in, keeping whatever else it holds.
-    await this.replaceValue(namespace, name, key, wanted);
-    return { value: wanted, written: true };
+    const repaired = await this.client.request<KubernetesObject>(
+      'PATCH',
+      resourcePath(KINDS.Secret, namespace, name),
+      {
+        query: { fieldManager: this.fieldManager },
+        body: { data: desired.data },
+        contentType: 'application/merge-patch+json',
+      },
+    );
+    return { secret: repaired, created: false };
   }
 
-  /** Overwrites one key (token rotation, or repair of an emptied Secret). */
-  async replaceValue(namespace: string, name: string, key: string, value: string): Promise<void> {
-    await this.client.request('PATCH', resourcePath(KINDS.Secret, namespace, name), {
-      query: { fieldManager: this.fieldManager },
-      body: { data: { [key]: Buffer.from(value, 'utf8').toString('base64') } },
-      contentType: 'application/merge-patch+json',
-    });
+  /**
+   * A new token answering `requested`. The cache may still show the Secret from before our own last rotation, so
+   * the live Secret decides; the patch carries its resourceVersion, so a concurrent writer makes it fail (and the
+   * reconcile retry) instead of rotating twice.
+   */
+  private async rotate(
+    namespace: string,
+    name: string,
+    uid: string | undefined,
+    requested: string,
+  ): Promise<{ secret: KubernetesObject; rotated: boolean }> {
+    const live = await this.readOwned(namespace, name, uid);
+    if (rotationOf(live) === requested) return { secret: live, rotated: false };
+    const rotated = await this.client.request<KubernetesObject>(
+      'PATCH',
+      resourcePath(KINDS.Secret, namespace, name),
+      {
+        query: { fieldManager: this.fieldManager },
+        body: {
+          metadata: {
+            resourceVersion: live.metadata?.resourceVersion,
+            annotations: { [AUTH_TOKEN_ROTATION_ANNOTATION]: requested },
+          },
+          data: { [AUTH_TOKEN_KEY]: Buffer.from(generateSecretValue(), 'utf8').toString('base64') },
+        },
+        contentType: 'application/merge-patch+json',
+      },
+    );
+    return { secret: rotated, rotated: true };
+  }
+
+  /** The live Secret, which must be controlled by `uid` (a foreign one is never read for its value). */
+  private async readOwned(
+    namespace: string,
+    name: string,
+    uid: string | undefined,
+  ): Promise<KubernetesObject> {
+    const live = await this.client.request<KubernetesObject>(
+      'GET',
+      resourcePath(KINDS.Secret, namespace, name),
+    );
+    if (!controlledBy(live, uid)) {
+      throw new Error(
+        `Secret ${namespace}/${name} is not this resource's (created by someone else); leaving it alone`,
+      );
+    }
+    return live;
+  }
+
+  /** Deletes the Secret when (and only when) the cache shows it controlled by `uid`; true when deleted. */
+  private async deleteOwned(namespace: string, name: string, uid: string | undefined): Promise<boolean> {
+    const cached = this.secrets.get(name, namespace);
+    if (!controlledBy(cached, uid)) return false;
+    try {
+      await this.client.request('DELETE', resourcePath(KINDS.Secret, namespace, name), {
+        body: { preconditions: { uid: cached?.metadata?.uid } },
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error) || isConflict(error)) return false;
+      throw error;
+    }
   }
 }

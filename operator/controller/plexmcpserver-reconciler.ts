@@ -4,23 +4,19 @@
 //   → resolve the referenced Secrets (missing: TokenSecretNotFound/…KeyMissing/RedisSecretNotFound, stop; the
 //   Secret informer re-enqueues the resource when the Secret appears; a Secret without the opt-in label:
 //   SecretNotOptedIn) → check that no object the children are named after belongs to someone else (ChildConflict,
-//   nothing written, checked again after a while) → ensure the generated Secrets (create once; rotate the auth token
-//   on request) → render the children → apply each one that differs from the cache → delete children of ours the
-//   spec no longer wants → compute conditions from the observed Deployments → patch /status if changed.
+//   nothing written, checked again after a while) → the generated Secrets (generated-secrets.ts: create once,
+//   repair, rotate on request, prune; no memory of their own) → render the children → apply each one that differs
+//   from the cache → delete children of ours the spec no longer wants → compute conditions from the observed
+//   Deployments → patch /status if changed.
 // A second call with nothing changed makes no write at all.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import {
-  AUTH_TOKEN_KEY,
   allChildRefs,
   type ChildRef,
   childNames,
-  generateSecretValue,
   hashSecretData,
   mcpEndpoint,
-  REDIS_PASSWORD_KEY,
-  renderAuthSecret,
   renderPlexMcpServer,
-  renderRedisSecret,
   wantedChildRefs,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
@@ -32,7 +28,6 @@ import {
   PLURAL,
   type PlexMcpServer,
   parsePlexMcpServer,
-  ROTATE_AUTH_TOKEN_ANNOTATION,
   SECRET_OPT_IN_LABEL,
   VERSION,
 } from '../api/v1alpha1/index.ts';
@@ -101,21 +96,10 @@ export class PlexMcpServerReconciler {
   private readonly deps: ReconcilerDeps;
   private readonly generatedSecrets: GeneratedSecrets;
   private readonly ownership: ChildOwnership;
-  /**
-   * Rotation requests handled by this process, by resource uid. The status records them too, but the next reconcile
-   * (triggered by the rotated Secret's own event) may still read a cached resource from before the status patch;
-   * without this memory it would rotate the token a second time.
-   */
-  private readonly rotationsHandled = new Map<string, string>();
-  /**
-   * The token written by a rotation, with the resourceVersion the cached Secret had before it: while the cache still
-   * shows that old version, the reconciler uses the new token (so the pod-template checksum does not flip back).
-   */
-  private readonly rotatedTokens = new Map<string, { staleResourceVersion: string; token: string }>();
 
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
-    this.generatedSecrets = new GeneratedSecrets(deps.client, FIELD_MANAGER);
+    this.generatedSecrets = new GeneratedSecrets(deps.client, FIELD_MANAGER, deps.children.Secret);
     this.ownership = new ChildOwnership(deps.client, deps.children);
   }
 
@@ -159,7 +143,16 @@ export class PlexMcpServerReconciler {
       return { requeueAfterMs: this.deps.childConflictRecheckMs ?? CHILD_CONFLICT_RECHECK_MS };
     }
 
-    const generated = await this.ensureGeneratedSecrets(resource, raw);
+    const target = this.eventTarget(raw);
+    const generated = await this.generatedSecrets.reconcile(resource, raw.status?.authTokenRotation, (note) =>
+      this.deps.events.record(
+        target,
+        'Normal',
+        note.reason,
+        note.message,
+        note.reason === 'Deleted' ? 'Delete' : undefined,
+      ),
+    );
     const secretsChecksum = hashSecretData({
       plexToken: secretsOrProblem.plexToken,
       externalRedisPassword: secretsOrProblem.externalRedisPassword,
@@ -176,7 +169,9 @@ export class PlexMcpServerReconciler {
 
     await this.finish(raw, applyProblem, {
       ...this.observedFields(resource),
-      ...(generated.rotationHandled !== undefined ? { authTokenRotation: generated.rotationHandled } : {}),
+      ...(generated.authTokenRotation !== undefined
+        ? { authTokenRotation: generated.authTokenRotation }
+        : {}),
     });
     return undefined;
   }
@@ -243,79 +238,6 @@ export class PlexMcpServerReconciler {
   }
 
   /**
-   * Creates `<name>-auth` (and `<name>-redis` with Managed Redis) once, and rotates the auth token when the
-   * rotation annotation carries a value the status has not recorded yet.
-   */
-  private async ensureGeneratedSecrets(
-    resource: PlexMcpServer,
-    raw: RawPlexMcpServer,
-  ): Promise<{ authToken: string; redisPassword?: string; rotationHandled?: string }> {
-    const names = childNames(resource);
-    const { namespace } = resource.metadata;
-    const target = this.eventTarget(raw);
-    const auth = await this.generatedSecrets.ensure(
-      renderAuthSecret(resource, generateSecretValue()),
-      AUTH_TOKEN_KEY,
-      this.deps.children.Secret.get(names.authSecret, namespace),
-    );
-    if (auth.written)
-      this.deps.events.record(
-        target,
-        'Normal',
-        'AuthSecretCreated',
-        `Created Secret ${names.authSecret} with a new auth token.`,
-      );
-    const uid = resource.metadata.uid ?? '';
-    const cachedAuth = this.deps.children.Secret.get(names.authSecret, namespace);
-    const rotated = this.rotatedTokens.get(uid);
-    let authToken = auth.value;
-    if (rotated && cachedAuth?.metadata?.resourceVersion === rotated.staleResourceVersion)
-      authToken = rotated.token;
-    else this.rotatedTokens.delete(uid);
-
-    const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
-    let rotationHandled: string | undefined;
-    if (
-      requested !== undefined &&
-      requested !== raw.status?.authTokenRotation &&
-      requested !== this.rotationsHandled.get(uid)
-    ) {
-      // A Secret created just now already holds a fresh token: record the request as handled without rotating.
-      if (!auth.written) {
-        authToken = generateSecretValue();
-        await this.generatedSecrets.replaceValue(namespace, names.authSecret, AUTH_TOKEN_KEY, authToken);
-        this.rotatedTokens.set(uid, {
-          staleResourceVersion: cachedAuth?.metadata?.resourceVersion ?? '',
-          token: authToken,
-        });
-        this.deps.events.record(
-          target,
-          'Normal',
-          'AuthTokenRotated',
-          `Rotated the auth token in Secret ${names.authSecret}; the server pods roll to pick it up.`,
-        );
-      }
-      this.rotationsHandled.set(uid, requested);
-    }
-    if (requested !== undefined && requested !== raw.status?.authTokenRotation) rotationHandled = requested;
-
-    if (resource.spec.redis.mode !== 'Managed') return { authToken, rotationHandled };
-    const redis = await this.generatedSecrets.ensure(
-      renderRedisSecret(resource, generateSecretValue()),
-      REDIS_PASSWORD_KEY,
-      this.deps.children.Secret.get(names.redisSecret, namespace),
-    );
-    if (redis.written)
-      this.deps.events.record(
-        target,
-        'Normal',
-        'RedisSecretCreated',
-        `Created Secret ${names.redisSecret} with a new Redis password.`,
-      );
-    return { authToken, redisPassword: redis.value, rotationHandled };
-  }
-
-  /**
    * Applies each child that differs from its cached copy, then records ONE Event listing what changed (an Event per
    * child would cost more writes than the children themselves). A child Kubernetes refuses is a spec problem.
    */
@@ -369,8 +291,9 @@ export class PlexMcpServerReconciler {
   private async deleteUnwantedChildren(resource: PlexMcpServer, wanted: readonly ChildRef[]): Promise<void> {
     const { namespace, uid } = resource.metadata;
     const keep = new Set(wanted.map((ref) => `${ref.kind}/${ref.name}`));
+    // Generated Secrets are pruned by their own component.
     for (const ref of allChildRefs(resource)) {
-      if (keep.has(`${ref.kind}/${ref.name}`)) continue;
+      if (ref.generated || keep.has(`${ref.kind}/${ref.name}`)) continue;
       const live = this.deps.children[ref.kind as ChildKind].get(ref.name, namespace);
       if (!controlledBy(live, uid)) continue;
       try {

@@ -38,6 +38,13 @@ export const ROTATE_AUTH_TOKEN_ANNOTATION = `${GROUP}/rotate-auth-token`;
  */
 export const SECRET_OPT_IN_LABEL = `${GROUP}/referable`;
 
+/**
+ * On the generated auth Secret: the rotation request (the value of ROTATE_AUTH_TOKEN_ANNOTATION) its token answers,
+ * written in the same patch as the token. The API server is thus the only memory of which requests were handled,
+ * and a new leader reads it there.
+ */
+export const AUTH_TOKEN_ROTATION_ANNOTATION = `${GROUP}/auth-token-rotation`;
+
 /** Pod-template annotation whose change rolls the server pods (config or referenced secrets changed). */
 export const CONFIG_CHECKSUM_ANNOTATION = `${GROUP}/config-checksum`;
 

@@ -337,4 +337,74 @@ describe('PlexMcpServerReconciler', () => {
       },
     ]);
   });
+
+  it('rotates with a resourceVersion precondition, and a stale cache reads the live Secret instead of rotating twice', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    const owner = [
+      {
+        apiVersion: 'plexmcp.dev/v1alpha1',
+        kind: 'PlexMcpServer',
+        name: 'pms',
+        uid: 'uid-1',
+        controller: true,
+      },
+    ];
+    const authSecret = (resourceVersion: string, annotations?: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'pms-auth',
+        namespace: 'media',
+        uid: 'auth-uid',
+        resourceVersion,
+        ownerReferences: owner,
+        annotations,
+      },
+      data: { AUTH_TOKEN: Buffer.from(`token-${resourceVersion}`).toString('base64') },
+    });
+    (children.Secret as MapStore<KubernetesObject>).put(authSecret('10'));
+    client.live.set('/api/v1/namespaces/media/secrets/pms-auth', authSecret('10'));
+    const rotating = resource({ plex, redis: { mode: 'Disabled' } });
+    rotating.metadata = { ...rotating.metadata, annotations: { 'plexmcp.dev/rotate-auth-token': 'r1' } };
+    plexMcpServers.put(rotating);
+
+    await reconciler.reconcile('media/pms');
+    const rotations = () =>
+      client.requests.filter(
+        (r) => r.verb === 'PATCH' && r.path === '/api/v1/namespaces/media/secrets/pms-auth',
+      );
+    expect(rotations()).toHaveLength(1);
+    expect(rotations()[0]?.body).toMatchObject({
+      metadata: { resourceVersion: '10', annotations: { 'plexmcp.dev/auth-token-rotation': 'r1' } },
+      data: { AUTH_TOKEN: expect.any(String) },
+    });
+
+    // The informer has not delivered the rotated Secret yet; the API server has it.
+    client.requests.length = 0;
+    client.live.set(
+      '/api/v1/namespaces/media/secrets/pms-auth',
+      authSecret('11', { 'plexmcp.dev/auth-token-rotation': 'r1' }),
+    );
+    await reconciler.reconcile('media/pms');
+    expect(rotations()).toEqual([]);
+    expect(statusPatch(client)?.status?.authTokenRotation).toBe('r1');
+    // The checksum comes from the live token (the one the rotation wrote), not the stale cached one: once the cache
+    // catches up, the pod template is the same.
+    const appliedChecksum = () =>
+      (
+        client.requests.find((r) => r.verb === 'PATCH' && r.path.endsWith('/deployments/pms'))?.body as
+          | { spec: { template: { metadata: { annotations: Record<string, string> } } } }
+          | undefined
+      )?.spec.template.metadata.annotations['plexmcp.dev/config-checksum'];
+    const whileStale = appliedChecksum();
+    expect(whileStale).toMatch(/^[0-9a-f]{64}$/);
+    client.requests.length = 0;
+    (children.Secret as MapStore<KubernetesObject>).put(
+      authSecret('11', { 'plexmcp.dev/auth-token-rotation': 'r1' }),
+    );
+    await reconciler.reconcile('media/pms');
+    expect(appliedChecksum()).toBe(whileStale);
+    expect(rotations()).toEqual([]);
+  });
 });
