@@ -1,6 +1,7 @@
 // What one PlexMcpServer becomes: the list of its children as plain Kubernetes objects.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { usesBearerToken } from './auth-mode.ts';
 import { renderRedisDeployment, renderRedisNetworkPolicy, renderRedisService } from './managed-redis.ts';
 import { renderAuthSecret, renderRedisSecret } from './secrets.ts';
 import { renderServerConfigMap } from './server-config.ts';
@@ -11,7 +12,7 @@ export interface RenderInputs extends ServerWorkloadInputs {
    * The generated Secrets' values, to render them too (the `render` CLI, for GitOps without the operator).
    * The operator leaves this unset: it creates those Secrets once itself and never overwrites them.
    */
-  generatedSecrets?: { authToken: string; redisPassword?: string };
+  generatedSecrets?: { authToken?: string; redisPassword?: string };
 }
 
 /** The children in the order they are best applied: config and secrets before the pods that read them. */
@@ -19,7 +20,12 @@ export function buildChildren(resource: PlexMcpServer, inputs: RenderInputs): Ku
   const managedRedis = resource.spec.redis.mode === 'Managed';
   const children: KubernetesObject[] = [renderServerConfigMap(resource)];
   if (inputs.generatedSecrets) {
-    children.push(renderAuthSecret(resource, inputs.generatedSecrets.authToken));
+    if (usesBearerToken(resource)) {
+      const token = inputs.generatedSecrets.authToken;
+      if (!token)
+        throw new Error('generatedSecrets.authToken is required with auth.mode Bearer or BearerAndOAuth');
+      children.push(renderAuthSecret(resource, token));
+    }
     if (managedRedis) {
       const password = inputs.generatedSecrets.redisPassword;
       if (!password) throw new Error('generatedSecrets.redisPassword is required with redis.mode Managed');

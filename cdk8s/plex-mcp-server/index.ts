@@ -1,4 +1,6 @@
 // What a PlexMcpServer becomes: the render function, the construct, and the helpers the controller needs.
+
+export { usesBearerToken } from './auth-mode.ts';
 export { hashSecretData } from './checksum.ts';
 export { buildChildren, type RenderInputs } from './children.ts';
 export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './construct.ts';
@@ -24,4 +26,4 @@ export {
   renderAuthSecret,
   renderRedisSecret,
 } from './secrets.ts';
-export { serverConfigData } from './server-config.ts';
+export { publicUrl, serverConfigData } from './server-config.ts';

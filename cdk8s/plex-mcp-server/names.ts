@@ -1,6 +1,7 @@
 // Names, labels, selectors and owner references of a PlexMcpServer's children (the brief's contract).
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, KIND, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { usesBearerToken } from './auth-mode.ts';
 
 export type Component = 'server' | 'redis';
 
@@ -95,12 +96,18 @@ export interface ChildRef {
 }
 
 /**
- * The children the resource's current spec has, generated Secrets included: the server's always, the Redis ones
- * only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
+ * The children the resource's current spec has, generated Secrets included: the server's (the bearer Secret only in
+ * the bearer auth modes), the Redis ones only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
  */
 export function wantedChildRefs(resource: Pick<PlexMcpServer, 'metadata' | 'spec'>): ChildRef[] {
   const managedRedis = resource.spec.redis.mode === 'Managed';
-  return allChildRefs(resource).filter((ref) => ref.component === 'server' || managedRedis);
+  // auth.mode OAuth has no static token: its `<name>-auth` is not wanted (and pruned when it is ours).
+  const authSecret = childNames(resource).authSecret;
+  return allChildRefs(resource).filter(
+    (ref) =>
+      (ref.component === 'server' || managedRedis) &&
+      (ref.name !== authSecret || ref.kind !== 'Secret' || usesBearerToken(resource)),
+  );
 }
 
 /**

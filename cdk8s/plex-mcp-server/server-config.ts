@@ -2,13 +2,14 @@
 // reads it. Unset spec fields are left out so the server's own defaults apply.
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { CacheTtlSpec, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import type { AuthMode, CacheTtlSpec, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import {
   DEFAULT_SERVER_RESOURCES,
   REDIS_PORT,
   SERVER_CONTAINER_PORT,
   serverNodeOptions,
 } from './defaults.ts';
+import { publicEndpoint } from './exposure.ts';
 import { childMetadata, childNames } from './names.ts';
 import { memoryBytes } from './quantity.ts';
 
@@ -44,6 +45,8 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
   }
   if (spec.cache.staleSeconds !== undefined) data.CACHE_STALE_TTL = String(spec.cache.staleSeconds);
 
+  Object.assign(data, authConfigData(resource));
+
   switch (spec.redis.mode) {
     case 'Managed':
       data.REDIS_URL = `redis://${childNames(resource).redisService}:${REDIS_PORT}`;
@@ -62,6 +65,33 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
       break;
   }
   return sortedRecord(data);
+}
+
+const AUTH_MODE_ENV: Record<AuthMode, string> = {
+  Bearer: 'bearer',
+  OAuth: 'oauth',
+  BearerAndOAuth: 'bearer+oauth',
+};
+
+/** The public MCP URL: spec.auth.publicURL, else what the Gateway or Ingress gives (undefined when neither). */
+export function publicUrl(resource: Pick<PlexMcpServer, 'spec'>): string | undefined {
+  return resource.spec.auth.publicURL ?? publicEndpoint(resource);
+}
+
+/** AUTH_MODE and, with OAuth, the settings server/config/env-schema.ts reads (MCP_PUBLIC_URL, OAUTH_*). */
+function authConfigData(resource: PlexMcpServer): Record<string, string> {
+  const { auth } = resource.spec;
+  const data: Record<string, string> = { AUTH_MODE: AUTH_MODE_ENV[auth.mode] };
+  if (auth.mode === 'Bearer' || !auth.oauth) return data;
+  const url = publicUrl(resource);
+  if (url) data.MCP_PUBLIC_URL = url;
+  data.OAUTH_ISSUER = auth.oauth.issuer;
+  if (auth.oauth.audience) data.OAUTH_AUDIENCE = auth.oauth.audience;
+  if (auth.oauth.jwksURL) data.OAUTH_JWKS_URL = auth.oauth.jwksURL;
+  const scopes = Object.entries(auth.oauth.scopes ?? {}).filter(([, scope]) => scope !== undefined);
+  if (scopes.length > 0)
+    data.OAUTH_SCOPES = scopes.map(([category, scope]) => `${category}=${scope}`).join(',');
+  return data;
 }
 
 export function renderServerConfigMap(resource: PlexMcpServer): V1ConfigMap {

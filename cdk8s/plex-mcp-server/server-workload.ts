@@ -1,6 +1,7 @@
 // The MCP server's Deployment and Service.
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { CONFIG_CHECKSUM_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { usesBearerToken } from './auth-mode.ts';
 import { configChecksum } from './checksum.ts';
 import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_UID } from './defaults.ts';
 import { childLabels, childMetadata, childNames, selectorLabels } from './names.ts';
@@ -27,8 +28,14 @@ function secretEnv(resource: PlexMcpServer): V1EnvVar[] {
       name: 'PLEX_TOKEN',
       valueFrom: { secretKeyRef: { name: spec.plex.tokenSecretRef.name, key: spec.plex.tokenSecretRef.key } },
     },
-    { name: 'AUTH_TOKEN', valueFrom: { secretKeyRef: { name: names.authSecret, key: AUTH_TOKEN_KEY } } },
   ];
+  // With auth.mode OAuth there is no static token (and no `<name>-auth` Secret).
+  if (usesBearerToken(resource)) {
+    env.push({
+      name: 'AUTH_TOKEN',
+      valueFrom: { secretKeyRef: { name: names.authSecret, key: AUTH_TOKEN_KEY } },
+    });
+  }
   if (spec.redis.mode === 'Managed') {
     env.push({
       name: 'REDIS_PASSWORD',

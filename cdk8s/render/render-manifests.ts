@@ -3,7 +3,12 @@
 // them), so the output holds secrets: it says so above each one.
 import { type Document, parseAllDocuments } from 'yaml';
 import { KIND, parsePlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { generateSecretValue, hashSecretData, renderPlexMcpServer } from '../plex-mcp-server/index.ts';
+import {
+  generateSecretValue,
+  hashSecretData,
+  renderPlexMcpServer,
+  usesBearerToken,
+} from '../plex-mcp-server/index.ts';
 import { toYamlDocuments } from '../yaml.ts';
 
 export interface RenderManifestsOptions {
@@ -38,7 +43,8 @@ export function renderManifestsYaml(yamlText: string, options: RenderManifestsOp
       throw new Error(`PlexMcpServer ${name} is invalid:\n  ${parsed.errors.join('\n  ')}`);
     }
     const resource = parsed.value;
-    const authToken = options.authToken ?? generateSecretValue();
+    // auth.mode OAuth has no static token, hence no `<name>-auth` Secret.
+    const authToken = usesBearerToken(resource) ? (options.authToken ?? generateSecretValue()) : undefined;
     const managedRedis = resource.spec.redis.mode === 'Managed';
     const redisPassword = managedRedis ? (options.redisPassword ?? generateSecretValue()) : undefined;
     const children = renderPlexMcpServer(resource, {

@@ -15,6 +15,7 @@ import {
   REDIS_PASSWORD_KEY,
   renderAuthSecret,
   renderRedisSecret,
+  usesBearerToken,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   AUTH_TOKEN_ROTATION_ANNOTATION,
@@ -27,7 +28,8 @@ import { KINDS, resourcePath } from '../runtime/resource-paths.ts';
 import { controlledBy } from './child-ownership.ts';
 
 export interface GeneratedSecretValues {
-  authToken: string;
+  /** Only in the bearer auth modes (auth.mode OAuth has no static token, and no `<name>-auth`). */
+  authToken?: string;
   /** With Managed Redis only. */
   redisPassword?: string;
   /** The rotation request the auth token answers, as recorded on its Secret. */
@@ -76,6 +78,50 @@ export class GeneratedSecrets {
   ): Promise<GeneratedSecretValues> {
     const names = childNames(resource);
     const { namespace, uid } = resource.metadata;
+    const values = usesBearerToken(resource)
+      ? await this.reconcileAuthSecret(resource, legacyRotation, note)
+      : await this.pruneAuthSecret(resource, note);
+
+    if (resource.spec.redis.mode === 'Managed') {
+      const redis = await this.ensure(
+        renderRedisSecret(resource, generateSecretValue()),
+        REDIS_PASSWORD_KEY,
+        uid,
+      );
+      if (redis.created)
+        note({
+          reason: 'RedisSecretCreated',
+          message: `Created Secret ${names.redisSecret} with a new Redis password.`,
+        });
+      return { ...values, redisPassword: decode(redis.secret as V1Secret, REDIS_PASSWORD_KEY) ?? '' };
+    }
+    if (await this.deleteOwned(namespace, names.redisSecret, uid))
+      note({
+        reason: 'Deleted',
+        message: `Deleted Secret ${names.redisSecret} (no longer needed by the spec).`,
+      });
+    return values;
+  }
+
+  /** auth.mode OAuth: the bearer Secret of ours, if one is left from a bearer mode, goes. */
+  private async pruneAuthSecret(
+    resource: PlexMcpServer,
+    note: (note: GeneratedSecretsNote) => void,
+  ): Promise<GeneratedSecretValues> {
+    const name = childNames(resource).authSecret;
+    if (await this.deleteOwned(resource.metadata.namespace, name, resource.metadata.uid))
+      note({ reason: 'Deleted', message: `Deleted Secret ${name} (auth.mode OAuth uses no static token).` });
+    return {};
+  }
+
+  /** Creates, repairs and rotates `<name>-auth`. */
+  private async reconcileAuthSecret(
+    resource: PlexMcpServer,
+    legacyRotation: string | undefined,
+    note: (note: GeneratedSecretsNote) => void,
+  ): Promise<GeneratedSecretValues> {
+    const names = childNames(resource);
+    const { namespace, uid } = resource.metadata;
     const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
 
     const ensured = await this.ensure(
@@ -100,30 +146,10 @@ export class GeneratedSecrets {
     }
     const authToken = decode(auth as V1Secret, AUTH_TOKEN_KEY) ?? '';
     const authTokenRotation = rotationOf(auth) ?? legacyRotation;
-    const values: GeneratedSecretValues = {
+    return {
       authToken,
       ...(authTokenRotation !== undefined ? { authTokenRotation } : {}),
     };
-
-    if (resource.spec.redis.mode === 'Managed') {
-      const redis = await this.ensure(
-        renderRedisSecret(resource, generateSecretValue()),
-        REDIS_PASSWORD_KEY,
-        uid,
-      );
-      if (redis.created)
-        note({
-          reason: 'RedisSecretCreated',
-          message: `Created Secret ${names.redisSecret} with a new Redis password.`,
-        });
-      return { ...values, redisPassword: decode(redis.secret as V1Secret, REDIS_PASSWORD_KEY) ?? '' };
-    }
-    if (await this.deleteOwned(namespace, names.redisSecret, uid))
-      note({
-        reason: 'Deleted',
-        message: `Deleted Secret ${names.redisSecret} (no longer needed by the spec).`,
-      });
-    return values;
   }
 
   /**

@@ -16,7 +16,9 @@ import {
   childNames,
   hashSecretData,
   mcpEndpoint,
+  publicUrl,
   renderPlexMcpServer,
+  usesBearerToken,
   wantedChildRefs,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
@@ -86,7 +88,9 @@ interface StatusFields {
   observedGeneration?: number;
   conditions: Condition[];
   endpoint?: string;
-  authSecretName?: string;
+  /** null clears the field (merge patch): no public URL known / no bearer Secret with auth.mode OAuth. */
+  publicEndpoint?: string | null;
+  authSecretName?: string | null;
   authTokenRotation?: string;
   replicas?: number;
   readyReplicas?: number;
@@ -328,7 +332,8 @@ export class PlexMcpServerReconciler {
         : undefined;
     return {
       endpoint: mcpEndpoint(resource),
-      authSecretName: names.authSecret,
+      publicEndpoint: publicUrl(resource) ?? null,
+      authSecretName: usesBearerToken(resource) ? names.authSecret : null,
       ...(redisDeployment ? { redisDeployment } : {}),
       ...(deployment
         ? {
@@ -426,7 +431,10 @@ export class PlexMcpServerReconciler {
 function statusUnchanged(current: Record<string, unknown> | undefined, next: StatusFields): boolean {
   if (!current) return false;
   // Canonical JSON: the API server returns object keys in its own order.
-  return Object.entries(next).every(([key, value]) => canonicalJson(current[key]) === canonicalJson(value));
+  // A field we clear (null) is unchanged when it is already absent.
+  return Object.entries(next).every(
+    ([key, value]) => canonicalJson(current[key] ?? null) === canonicalJson(value ?? null),
+  );
 }
 
 function optedIn(secret: KubernetesObject): boolean {

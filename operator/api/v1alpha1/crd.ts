@@ -90,6 +90,20 @@ export function buildPlexMcpServerCrd(): CustomResourceDefinition {
               description: 'In-cluster MCP endpoint URL.',
             },
             {
+              name: 'Auth',
+              type: 'string',
+              jsonPath: '.spec.auth.mode',
+              description: 'How clients authenticate: Bearer, OAuth or BearerAndOAuth.',
+              priority: 1,
+            },
+            {
+              name: 'Public',
+              type: 'string',
+              jsonPath: '.status.publicEndpoint',
+              description: 'Public MCP endpoint (the OAuth resource identifier), when known.',
+              priority: 1,
+            },
+            {
               name: 'Replicas',
               type: 'integer',
               jsonPath: '.status.readyReplicas',

@@ -248,6 +248,110 @@ export const ServiceSpecSchema = describe(
   'The Service clients reach the MCP endpoint through.',
 );
 
+export const AuthModes = ['Bearer', 'OAuth', 'BearerAndOAuth'] as const;
+
+/** An https:// URL (CEL and TS twin), for the OAuth issuer, its key set and the public URL. */
+function httpsUrl(field: string, example: string) {
+  return withCelRules(z.string().min(1).max(MAX_URL_LENGTH), [
+    {
+      rule: "isURL(self) && url(self).getScheme() == 'https'",
+      message: `${field} must be an absolute https:// URL, e.g. ${example}`,
+      holds: (value) => isUrlWithScheme(value, ['https']),
+    },
+  ]);
+}
+
+const scopeName = (category: string, fallback: string) =>
+  describe(
+    z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/),
+    `The OAuth scope that unlocks the ${category} tools. Unset: ${fallback}.`,
+  ).optional();
+
+export const OAuthSpecSchema = describe(
+  z.object({
+    issuer: describe(
+      httpsUrl('auth.oauth.issuer', 'https://auth.example.com/realms/home'),
+      'Issuer URL of your identity provider (Authentik, Keycloak, Pocket-ID, Dex...), exactly as its metadata ' +
+        'names it. Its signing keys are found through its discovery document.',
+    ),
+    audience: describe(
+      z.string().min(1).max(MAX_URL_LENGTH),
+      'The `aud` access tokens must carry. Unset: the public URL (RFC 8707). Set it for providers that put ' +
+        'their client ID there (Authentik).',
+    ).optional(),
+    jwksURL: describe(
+      httpsUrl('auth.oauth.jwksURL', 'https://auth.example.com/jwks'),
+      "URL of the issuer's JSON Web Key Set. Unset: the jwks_uri of the issuer's metadata.",
+    ).optional(),
+    scopes: describe(
+      z.object({
+        read: scopeName('read-only', 'plex:read'),
+        playback: scopeName('playback-control', 'plex:playback'),
+        library: scopeName('watch-state and playlist', 'plex:library'),
+      }),
+      'Scope names your provider issues for the three tool categories.',
+    ).optional(),
+  }),
+  'How the server validates OAuth access tokens.',
+);
+
+export const AuthSpecSchema = describe(
+  withCelRules(
+    z.object({
+      mode: describe(
+        z.enum(AuthModes).default('Bearer'),
+        'Bearer: clients send the generated static token (Secret <name>-auth). OAuth: clients send access ' +
+          'tokens from your identity provider (claude.ai, Claude Desktop and ChatGPT connectors); no bearer ' +
+          'Secret exists. BearerAndOAuth: either. Default Bearer.',
+      ),
+      oauth: OAuthSpecSchema.optional(),
+      publicURL: describe(
+        httpsUrl('auth.publicURL', 'https://plex-mcp.example.com/mcp'),
+        'The MCP endpoint as clients reach it (the resource identifier tokens are issued for). Unset: the ' +
+          'https URL spec.gateway or spec.ingress (with tlsSecretName) gives.',
+      ).optional(),
+    }),
+    [
+      {
+        rule: "self.mode == 'Bearer' || has(self.oauth)",
+        message: 'auth.oauth.issuer is required when auth.mode is OAuth or BearerAndOAuth',
+        holds: (auth) => auth.mode === 'Bearer' || auth.oauth !== undefined,
+      },
+      {
+        rule: "self.mode != 'Bearer' || !has(self.oauth)",
+        message: 'auth.oauth may only be set when auth.mode is OAuth or BearerAndOAuth',
+        holds: (auth) => auth.mode !== 'Bearer' || auth.oauth === undefined,
+      },
+    ],
+  ),
+  'How MCP clients authenticate to the server.',
+);
+
+/** With OAuth the server needs its public https URL: given, or from a Gateway or a TLS Ingress. */
+const authSpecRules = [
+  {
+    rule:
+      "self.auth.mode == 'Bearer' || has(self.auth.publicURL) || has(self.gateway) || " +
+      '(has(self.ingress) && has(self.ingress.tlsSecretName))',
+    message:
+      'auth.publicURL (or spec.gateway, or spec.ingress with tlsSecretName) is required when auth.mode is OAuth ' +
+      'or BearerAndOAuth: it is the https URL tokens are issued for',
+    holds: (spec: {
+      auth: { mode: string; publicURL?: string };
+      gateway?: unknown;
+      ingress?: { tlsSecretName?: string };
+    }) =>
+      spec.auth.mode === 'Bearer' ||
+      spec.auth.publicURL !== undefined ||
+      spec.gateway !== undefined ||
+      spec.ingress?.tlsSecretName !== undefined,
+  },
+];
+
 export const LogLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export const ImagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const;
 
@@ -321,6 +425,7 @@ export const PlexMcpServerSpecSchema = describe(
         'the server container (default requests 50m cpu / 64Mi, limit 256Mi memory; the Node heap is sized from the memory limit)',
       ),
       service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
+      auth: AuthSpecSchema.prefault({ mode: 'Bearer' }),
       logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
       scheduling: SchedulingSpecSchema.optional(),
       networkPolicy: NetworkPolicySpecSchema.prefault({ enabled: true }),
@@ -329,7 +434,7 @@ export const PlexMcpServerSpecSchema = describe(
       autoscaling: AutoscalingSpecSchema.optional(),
       monitoring: MonitoringSpecSchema.optional(),
     }),
-    platformSpecRules,
+    [...platformSpecRules, ...authSpecRules],
   ),
   'Desired state of one MCP server for one Plex Media Server.',
 );
@@ -344,3 +449,5 @@ export type ServiceSpec = z.output<typeof ServiceSpecSchema>;
 export type SchedulingSpec = z.output<typeof SchedulingSpecSchema>;
 export type ResourceRequirementsSpec = NonNullable<PlexMcpServerSpec['resources']>;
 export type LogLevel = (typeof LogLevels)[number];
+export type AuthSpec = z.output<typeof AuthSpecSchema>;
+export type AuthMode = (typeof AuthModes)[number];

@@ -40,9 +40,15 @@ export const PlexMcpServerStatusSchema = describe(
       z.string().max(2048),
       'In-cluster MCP endpoint: http://<name>.<namespace>.svc.cluster.local:<port>/mcp.',
     ).optional(),
+    publicEndpoint: describe(
+      z.string().max(2048),
+      'Public MCP endpoint, when known: spec.auth.publicURL, or the URL spec.gateway or spec.ingress gives. ' +
+        'With OAuth it is the resource identifier tokens are issued for.',
+    ).optional(),
     authSecretName: describe(
       z.string().max(253),
-      'Secret (key AUTH_TOKEN) holding the bearer token clients send as "Authorization: Bearer <token>".',
+      'Secret (key AUTH_TOKEN) holding the bearer token clients send as "Authorization: Bearer <token>". ' +
+        'Only with auth.mode Bearer or BearerAndOAuth.',
     ).optional(),
     authTokenRotation: describe(
       z.string().max(1024),

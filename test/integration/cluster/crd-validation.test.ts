@@ -85,6 +85,8 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
       'Ready',
       'Reason',
       'Endpoint',
+      'Auth',
+      'Public',
       'Replicas',
       'Age',
     ]);
@@ -154,6 +156,7 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
       cache: { enabled: true },
       redis: { mode: 'Managed' },
       service: { type: 'ClusterIP', port: 8080 },
+      auth: { mode: 'Bearer' },
       networkPolicy: { enabled: true },
     });
     const parsed = parsePlexMcpServer(resource('minimal', { plex }));
@@ -357,4 +360,65 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
     expect(table).toMatch(/NAME\s+READY\s+ENDPOINT\s+REPLICAS\s+AGE/);
     expect(table).toMatch(new RegExp(`columns\\s+True\\s+${endpoint.replaceAll('.', '\\.')}\\s+1\\s+`));
   });
+
+  it('refuses auth settings the server could not run with, each with its own message', async () => {
+    const oauth = { issuer: 'https://auth.example.com/realms/home' };
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { mode: 'OAuth', publicURL: 'https://x.example.com/mcp' },
+        'auth.oauth.issuer is required when auth.mode is OAuth',
+      ],
+      [{ mode: 'Bearer', oauth }, 'auth.oauth may only be set when auth.mode is OAuth or BearerAndOAuth'],
+      [
+        {
+          mode: 'OAuth',
+          oauth: { issuer: 'http://auth.example.com' },
+          publicURL: 'https://x.example.com/mcp',
+        },
+        'auth.oauth.issuer must be an absolute https:// URL',
+      ],
+      [
+        { mode: 'OAuth', oauth },
+        'auth.publicURL (or spec.gateway, or spec.ingress with tlsSecretName) is required',
+      ],
+    ];
+    for (const [i, [auth, expected]] of cases.entries()) {
+      const { code, message } = await refusal(create(resource(`auth-bad-${i}`, { plex, auth })));
+      expect(code, JSON.stringify(auth)).toBe(422);
+      expect(message).toContain(expected);
+      // The operator's parser refuses it with the same words.
+      const parsed = parsePlexMcpServer(resource(`auth-bad-${i}`, { plex, auth }));
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.errors.join('\n')).toContain(expected);
+    }
+  });
+
+  it.skipIf(!hasKubectl())(
+    'kubectl get pms -o wide shows the auth mode and the public endpoint',
+    async () => {
+      const publicURL = 'https://plex-mcp.example.com/mcp';
+      await create(
+        resource('wide', {
+          plex,
+          auth: { mode: 'OAuth', oauth: { issuer: 'https://auth.example.com/realms/home' }, publicURL },
+        }),
+      );
+      await custom.patchNamespacedCustomObjectStatus(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: PLURAL,
+          name: 'wide',
+          body: { status: { publicEndpoint: publicURL } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      const narrow = kubectl(['-n', namespace, 'get', 'pms', 'wide']);
+      expect(narrow).not.toMatch(/AUTH/);
+      const wide = kubectl(['-n', namespace, 'get', 'pms', 'wide', '-o', 'wide']);
+      expect(wide).toMatch(/NAME\s+READY\s+REASON\s+ENDPOINT\s+AUTH\s+PUBLIC\s+REPLICAS\s+AGE/);
+      expect(wide).toMatch(/wide\s+.*\sOAuth\s+https:\/\/plex-mcp\.example\.com\/mcp\s/);
+    },
+  );
 });

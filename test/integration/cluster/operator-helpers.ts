@@ -54,6 +54,7 @@ export interface PlexMcpServerObject extends KubernetesObject {
     observedGeneration?: number;
     conditions?: Condition[];
     endpoint?: string;
+    publicEndpoint?: string;
     authSecretName?: string;
     authTokenRotation?: string;
     replicas?: number;

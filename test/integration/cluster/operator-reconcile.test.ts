@@ -358,6 +358,66 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
     await waitForReady(client, nsB, 'beta');
   });
 
+  it('with auth.mode OAuth: the OAuth settings, no bearer Secret (pruned), the public URL in status; back to Bearer re-creates it', async () => {
+    const publicURL = 'https://beta.example.com/mcp';
+    const spec = (auth: Record<string, unknown>) => ({
+      redis: { mode: 'Disabled' },
+      service: { port: 9090 },
+      auth,
+    });
+    expect(await get('Secret', nsB, 'beta-auth')).toBeDefined();
+    await applyPlexMcpServer(
+      client,
+      nsB,
+      'beta',
+      spec({ mode: 'OAuth', oauth: { issuer: 'https://auth.example.com/realms/home' }, publicURL }),
+    );
+    await waitFor(async () => (await get('Secret', nsB, 'beta-auth')) === undefined, {
+      timeoutMs: 30_000,
+      description: 'Secret beta-auth pruned',
+    });
+    // The Secret goes before the children are applied: wait for the Deployment too.
+    type EnvDeployment = KubernetesObject & {
+      spec: { template: { spec: { containers: { env: { name: string }[] }[] } } };
+    };
+    const envNames = async () =>
+      (await get<EnvDeployment>('Deployment', nsB, 'beta'))?.spec.template.spec.containers[0]?.env.map(
+        (e) => e.name,
+      ) ?? [];
+    await waitFor(async () => !(await envNames()).includes('AUTH_TOKEN'), {
+      timeoutMs: 30_000,
+      description: 'AUTH_TOKEN env gone from the Deployment',
+    });
+    expect(await envNames()).toContain('PLEX_TOKEN');
+    const config = await get<KubernetesObject & { data: Record<string, string> }>(
+      'ConfigMap',
+      nsB,
+      'beta-config',
+    );
+    expect(config?.data).toMatchObject({
+      AUTH_MODE: 'oauth',
+      MCP_PUBLIC_URL: publicURL,
+      OAUTH_ISSUER: 'https://auth.example.com/realms/home',
+    });
+    await waitFor(async () => (await getPms(nsB, 'beta'))?.status?.publicEndpoint === publicURL, {
+      timeoutMs: 30_000,
+      description: 'status.publicEndpoint',
+    });
+    expect((await getPms(nsB, 'beta'))?.status?.authSecretName).toBeUndefined();
+    await waitForReady(client, nsB, 'beta');
+
+    await applyPlexMcpServer(client, nsB, 'beta', spec({ mode: 'Bearer' }));
+    await waitFor(async () => (await get('Secret', nsB, 'beta-auth')) !== undefined, {
+      timeoutMs: 30_000,
+      description: 'Secret beta-auth re-created',
+    });
+    await waitFor(async () => (await getPms(nsB, 'beta'))?.status?.publicEndpoint === undefined, {
+      timeoutMs: 30_000,
+      description: 'status.publicEndpoint cleared',
+    });
+    await waitForReady(client, nsB, 'beta');
+  });
+
   it('makes zero writes when restarted over unchanged resources', async () => {
     await waitForReady(client, nsA, 'alpha');
     await waitForReady(client, nsB, 'beta');

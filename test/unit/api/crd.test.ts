@@ -98,6 +98,8 @@ describe('PlexMcpServer CRD', () => {
       'Ready',
       'Reason',
       'Endpoint',
+      'Auth',
+      'Public',
       'Replicas',
       'Age',
     ]);

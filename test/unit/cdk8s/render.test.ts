@@ -282,6 +282,7 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
 
   it('carries the non-secret env with the names the server reads, and nothing unset', () => {
     expect(data({})).toEqual({
+      AUTH_MODE: 'bearer',
       CACHE_ENABLED: 'true',
       LOG_LEVEL: 'info',
       NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=16',

@@ -407,4 +407,63 @@ describe('PlexMcpServerReconciler', () => {
     expect(appliedChecksum()).toBe(whileStale);
     expect(rotations()).toEqual([]);
   });
+
+  it('with auth.mode OAuth: no bearer Secret, no AUTH_TOKEN env, the OAuth settings, and a bearer Secret of ours pruned', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    // Left from when the resource was in Bearer mode: ours (controller owner reference with our uid).
+    (children.Secret as MapStore<KubernetesObject>).put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'pms-auth',
+        namespace: 'media',
+        uid: 'auth-secret-uid',
+        ownerReferences: [
+          {
+            apiVersion: 'plexmcp.dev/v1alpha1',
+            kind: 'PlexMcpServer',
+            name: 'pms',
+            uid: 'uid-1',
+            controller: true,
+          },
+        ],
+      },
+    } as KubernetesObject);
+    plexMcpServers.put(
+      resource({
+        plex,
+        redis: { mode: 'Disabled' },
+        auth: {
+          mode: 'OAuth',
+          oauth: { issuer: 'https://auth.example.com/realms/home', scopes: { library: 'media:write' } },
+          publicURL: 'https://plex-mcp.example.com/mcp',
+        },
+      }),
+    );
+    await reconciler.reconcile('media/pms');
+    const writes = client.writes();
+    expect(writes.some((r) => r.verb === 'POST' && r.path.endsWith('/secrets'))).toBe(false);
+    expect(writes.map((r) => `${r.verb} ${r.path}`)).toContain(
+      'DELETE /api/v1/namespaces/media/secrets/pms-auth',
+    );
+    const config = writes.find((r) => r.path.endsWith('/configmaps/pms-config'))?.body as {
+      data: Record<string, string>;
+    };
+    expect(config.data).toMatchObject({
+      AUTH_MODE: 'oauth',
+      MCP_PUBLIC_URL: 'https://plex-mcp.example.com/mcp',
+      OAUTH_ISSUER: 'https://auth.example.com/realms/home',
+      OAUTH_SCOPES: 'library=media:write',
+    });
+    const deployment = writes.find((r) => r.path.endsWith('/deployments/pms'))?.body as {
+      spec: { template: { spec: { containers: Array<{ env: Array<{ name: string }> }> } } };
+    };
+    const env = deployment.spec.template.spec.containers[0]?.env.map((e) => e.name) ?? [];
+    expect(env).toContain('PLEX_TOKEN');
+    expect(env).not.toContain('AUTH_TOKEN');
+    const status = statusPatch(client)?.status as Record<string, unknown>;
+    expect(status.publicEndpoint).toBe('https://plex-mcp.example.com/mcp');
+    expect(status.authSecretName).toBeNull();
+  });
 });
