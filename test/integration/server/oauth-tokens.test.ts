@@ -294,6 +294,42 @@ describe('scopes gate tool categories', () => {
     expect(h.sim.requestLog().some((r) => r.path.includes('/player/'))).toBe(false);
   });
 
+  it('every tool outside plex:read (playback, and the watch-state and playlist tools once they exist) is refused with its scope', async () => {
+    const token = await accessToken(
+      h.server.url,
+      clientCredentials(h.idp, IDP_CLIENTS.readOnly),
+      'plex:read',
+    );
+    sentTokens.push(token);
+    const gated = TOOLS.filter((t) => t.category !== 'read');
+    expect(gated.map((t) => t.name)).toContain('control_playback');
+    const scopeOf = { playback: 'plex:playback', library: 'plex:library' } as const;
+    for (const tool of gated) {
+      const response = await rawMcpCall(h.server.url, `Bearer ${token}`, {
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'tools/call',
+        params: { name: tool.name, arguments: {} },
+      });
+      const scope = scopeOf[tool.category as 'playback' | 'library'];
+      expect(response.status, tool.name).toBe(403);
+      expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+      expect(((await response.json()) as { error_description: string }).error_description).toBe(
+        `The ${scope} scope is required for ${tool.name}.`,
+      );
+    }
+    // A token with every scope runs them past the gate (the tool itself answers, here about its arguments).
+    const full = await accessToken(h.server.url, clientCredentials(h.idp, IDP_CLIENTS.full));
+    sentTokens.push(full);
+    const allowed = await rawMcpCall(h.server.url, `Bearer ${full}`, {
+      jsonrpc: '2.0',
+      id: 5,
+      method: 'tools/call',
+      params: { name: 'control_playback', arguments: {} },
+    });
+    expect(allowed.status).toBe(200);
+  });
+
   it('the refusals are counted in /metrics by outcome, never by caller', async () => {
     const text = await (await fetch(`${new URL(h.publicUrl).origin}/metrics`)).text();
     expect(text).toMatch(/plexmcp_auth_requests_total\{method="oauth",outcome="accepted"\} \d+/);
