@@ -1,6 +1,12 @@
 /** Why an identity-provider fetch failed, in words safe for logs and 401 descriptions (no URLs with secrets). */
 export class IssuerFetchError extends Error {
   override readonly name = 'IssuerFetchError';
+  /** The HTTP status when the endpoint answered with an error (callers tell 401/404 from outages by it). */
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
 }
 
 export interface FetchJsonOptions {
@@ -33,7 +39,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new IssuerFetchError(`${new URL(url).origin}: HTTP ${response.status}`);
+    throw new IssuerFetchError(`${new URL(url).origin}: HTTP ${response.status}`, response.status);
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > options.maxBytes) {
