@@ -140,24 +140,14 @@ export function buildBundle(out: string): { file: string; bytes: number } {
   const staging = path.join(repoRoot, 'dist/bundle/plex-mcp');
   rmSync(staging, { recursive: true, force: true });
   const buildDir = path.join(staging, 'server/dist');
-  log('compiling the server (tsc -p tsconfig.build.json)');
-  execFileSync(
-    process.execPath,
-    [
-      path.join(repoRoot, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      buildDir,
-    ],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    },
-  );
-  // Only the server goes in; the build also emits the operator and cdk8s, which the bundle never runs.
-  for (const entry of readdirSync(buildDir))
-    if (entry !== 'server') rmSync(path.join(buildDir, entry), { recursive: true });
+  // The project's own build (tsc plus the assets it copies, e.g. the MCP Apps views), then only the server goes in:
+  // the build also emits the operator and cdk8s, which the bundle never runs.
+  log('building (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  cpSync(path.join(repoRoot, 'dist/server'), path.join(buildDir, 'server'), { recursive: true });
 
   const needed = importedPackages(path.join(buildDir, 'server'));
   const missing = needed.filter((name) => !pkg.dependencies[name]);

@@ -15,7 +15,7 @@
 //   node test/container/smoke.ts          (as root, with podman, runc and mmdebstrap: npm test installs them)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
@@ -25,7 +25,7 @@ import { parsePlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { SERVER_VERSION } from '../../server/version.ts';
 import { ensureBaseImages } from './base-images.ts';
 import { lookupIn, type PodmanContainerPlan, planContainer } from './pod-spec-to-podman.ts';
-import { createPodman, pidAlive } from './podman.ts';
+import { createPodman, pidAlive, removeCgroupTree } from './podman.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const PREFIX = 'plex-mcp-smoke-';
@@ -56,7 +56,7 @@ for (const tool of ['podman', 'runc', 'mmdebstrap']) {
 }
 
 const stateDir = path.join(tmpdir(), run);
-const podman = createPodman(stateDir);
+const podman = createPodman(stateDir, run);
 const pod = `${run}-pod`;
 const images = { server: `localhost/plex-mcp-smoke:${run}`, sim: `localhost/plex-mcp-smoke-sim:${run}` };
 
@@ -77,6 +77,24 @@ function removeLeftovers(): void {
     `name=^${PREFIX}`,
   ]).stdout;
   for (const name of containers.split('\n').filter((n) => n && dead(n))) podman.tryRun(['rm', '-f', name]);
+  // Cgroup leaves of dead runs under ours (a run killed with -9 cannot remove its own).
+  for (const mount of [
+    'memory',
+    'cpu',
+    'pids',
+    'devices',
+    'freezer',
+    'blkio',
+    'cpuset',
+    'cpuacct',
+    'systemd',
+    'unified',
+  ]) {
+    const base = path.join('/sys/fs/cgroup', mount, path.dirname(podman.cgroupParent));
+    if (!existsSync(base)) continue;
+    for (const entry of readdirSync(base))
+      if (entry.startsWith(PREFIX) && dead(entry)) removeCgroupTree(path.join(base, entry));
+  }
   const tags = podman.tryRun(['images', '--format', '{{.Repository}}:{{.Tag}}']).stdout;
   for (const tag of tags
     .split('\n')
@@ -106,6 +124,7 @@ function cleanUp(): void {
   // The build stages this run left behind (a cold build makes new ones every time), so runs do not pile up gigabytes.
   for (const id of danglingImages()) if (!danglingBefore.has(id)) podman.tryRun(['rmi', id]);
   rmSync(stateDir, { recursive: true, force: true });
+  podman.releaseCgroups();
 }
 process.on('exit', cleanUp);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -400,6 +419,15 @@ function client(args: string[], authToken: string): Record<string, unknown> {
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
+/** Our own memory cgroup's limit: the run must leave it exactly as it found it. */
+const ownLimitFile = path.join(
+  '/sys/fs/cgroup/memory',
+  path.dirname(podman.cgroupParent),
+  'memory.limit_in_bytes',
+);
+const readOwnLimit = () => (existsSync(ownLimitFile) ? readFileSync(ownLimitFile, 'utf8').trim() : 'n/a');
+const ownLimitBefore = readOwnLimit();
+
 removeLeftovers();
 say(`run ${run}; containers under cgroup ${podman.cgroupParent}`);
 const baseImages = ensureBaseImages(podman);
@@ -599,6 +627,7 @@ try {
   check('smoke run', false, error instanceof Error ? error.message : String(error));
 }
 
+check('our own cgroup left as it was', readOwnLimit() === ownLimitBefore, `memory limit ${readOwnLimit()}`);
 process.stdout.write(`${JSON.stringify(report)}\n`);
 if (failures.length > 0) {
   say(`FAILED checks: ${failures.join('; ')}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test on a real kind cluster (needs a Docker engine; not part of `npm test`):
+# End-to-end test on a real kind cluster (needs kind and a container engine, Docker or podman; not part of `npm test`):
 #   1. create a kind cluster            5. apply a PlexMcpServer pointing at the simulator
 #   2. build the image (+ plex-sim)     6. wait for Ready, read the endpoint and the auth token
 #   3. load both into kind              7. port-forward, call every MCP tool and check the answers
@@ -8,7 +8,8 @@
 # ships only dist/, so the simulator's sources get an image of their own that is never published).
 #
 # Usage: bash test/e2e/kind-e2e.sh
-# Env:   KIND_CLUSTER_NAME (plex-mcp-e2e), KEEP_CLUSTER (0), REDIS_MODE (Managed | Disabled),
+# Env:   KIND_PROVIDER (docker | podman; default: docker when its engine answers, else podman),
+#        KIND_CLUSTER_NAME (plex-mcp-e2e), KEEP_CLUSTER (0), REDIS_MODE (Managed | Disabled),
 #        LOCAL_PORT (18080), HELM_BIN (else charts/build-helm.sh), READY_TIMEOUT (300s)
 # Exit:  0 all tools answered as expected; 1 a step failed; 2 a prerequisite is missing (checked first,
 #        before anything is created).
@@ -33,11 +34,28 @@ missing() {
 }
 
 # ---- prerequisites: fail fast, create nothing --------------------------------------------------------
-command -v docker >/dev/null 2>&1 || missing "docker is not installed (the kind e2e test needs a Docker engine; on machines without one, run the local equivalent: npx vitest run --project cluster test/integration/cluster/e2e-local)"
+# The engine builds the images and runs kind's nodes: Docker, or podman through kind's podman provider.
+engine="${KIND_PROVIDER:-}"
+if [ -z "$engine" ]; then
+  if command -v docker >/dev/null 2>&1; then
+    engine=docker
+  elif command -v podman >/dev/null 2>&1; then
+    engine=podman
+  else
+    missing "docker is not installed, nor podman (the kind e2e test needs a container engine; on machines without one, run the local equivalent: npx vitest run --project cluster test/integration/cluster/e2e-local)"
+  fi
+fi
+[ "$engine" = docker ] || [ "$engine" = podman ] || missing "KIND_PROVIDER must be docker or podman"
+command -v "$engine" >/dev/null 2>&1 || missing "$engine is not installed (KIND_PROVIDER=$engine)"
 command -v kind >/dev/null 2>&1 || missing "kind is not installed (go install sigs.k8s.io/kind@latest, or see https://kind.sigs.k8s.io)"
 command -v kubectl >/dev/null 2>&1 || missing "kubectl is not installed"
 command -v node >/dev/null 2>&1 || missing "node is not installed (Node >= 22.19; source .ci/node.sh)"
-docker info >/dev/null 2>&1 || missing "the Docker engine is not reachable ('docker info' failed): start Docker, or check DOCKER_HOST and your permissions"
+if [ "$engine" = docker ]; then
+  docker info >/dev/null 2>&1 || missing "the Docker engine is not reachable ('docker info' failed): start Docker, or check DOCKER_HOST and your permissions"
+else
+  podman info >/dev/null 2>&1 || missing "podman is not usable ('podman info' failed); kind's podman provider needs rootful podman or a cgroup v2 rootless set-up"
+  export KIND_EXPERIMENTAL_PROVIDER=podman
+fi
 if [ -n "${HELM_BIN:-}" ]; then
   helm_bin="$HELM_BIN"
 else
@@ -75,9 +93,20 @@ fi
 kubectl config use-context "kind-$cluster" >/dev/null
 
 log "building $image and $sim_image"
-docker build --tag "$image" --build-arg REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" .
-docker build --tag "$sim_image" --target plex-sim .
-kind load docker-image --name "$cluster" "$image" "$sim_image"
+"$engine" build --tag "$image" --build-arg REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" .
+"$engine" build --tag "$sim_image" --target plex-sim .
+if [ "$engine" = docker ]; then
+  kind load docker-image --name "$cluster" "$image" "$sim_image"
+else
+  # kind takes podman's images from an archive. podman stores plex-mcp:e2e as localhost/plex-mcp:e2e, but the
+  # nodes' containerd resolves the pods' plex-mcp:e2e to docker.io/library/plex-mcp:e2e: save them under that name.
+  archive="$(mktemp "${TMPDIR:-/tmp}/kind-e2e-images.XXXXXX.tar")"
+  podman tag "$image" "docker.io/library/$image"
+  podman tag "$sim_image" "docker.io/library/$sim_image"
+  podman save --multi-image-archive --output "$archive" "docker.io/library/$image" "docker.io/library/$sim_image"
+  kind load image-archive --name "$cluster" "$archive"
+  rm -f "$archive"
+fi
 
 # ---- 4: the chart ------------------------------------------------------------------------------------
 log "installing the chart"

@@ -2,7 +2,7 @@
 // accepts its manifest, and the unpacked bundle's entry point, started the way the manifest's mcp_config says with
 // ${__dirname} and ${user_config.*} filled in as Claude Desktop fills them, answers an MCP client over stdio.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
@@ -59,6 +59,16 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
       },
     );
     expect(result).toMatch(/validation passes/i);
+  });
+
+  it('carries every file of the built server (code and assets such as the MCP Apps views)', () => {
+    const list = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        // mcpb pack leaves source maps out by default; everything the server loads must be there.
+        .filter((e) => e.isFile() && !e.name.endsWith('.map'))
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort();
+    expect(list(path.join(unpacked, 'server/dist/server'))).toEqual(list(path.join(repoRoot, 'dist/server')));
   });
 
   it("lists the server registry's tools, asks for the token as a secret, and has an icon", () => {

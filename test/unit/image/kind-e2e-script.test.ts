@@ -63,11 +63,11 @@ describe('kind-e2e.sh', () => {
     },
   );
 
-  it('stops at once with exit 2 and names docker when docker is not on PATH', () => {
+  it('stops at once with exit 2 and names both engines when neither docker nor podman is on PATH', () => {
     const bin = fakeBin('no-docker', { kind: 0, kubectl: 0, node: 0 });
     const result = runScript(bin);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/cannot run: docker is not installed/);
+    expect(result.stderr).toMatch(/cannot run: docker is not installed, nor podman/);
     expect(result.stderr).toMatch(/e2e-local/); // it points at the test that runs without Docker
     expect(result.calls).toEqual([]); // nothing was run, so nothing was created
     expect(result.seconds).toBeLessThan(5);
@@ -79,6 +79,27 @@ describe('kind-e2e.sh', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/cannot run: kind is not installed/);
     expect(result.calls).toEqual([]);
+  });
+
+  it("uses podman through kind's podman provider when docker is absent, and checks that podman works", () => {
+    const bin = fakeBin('podman-only', { podman: 1, kind: 0, kubectl: 0, node: 0 });
+    const result = runScript(bin);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/podman is not usable \('podman info' failed\)/);
+    expect(result.calls).toEqual(['podman info']);
+  });
+
+  it('refuses an unknown KIND_PROVIDER before running anything', () => {
+    const bin = fakeBin('provider', { docker: 0, podman: 0, kind: 0, kubectl: 0, node: 0 });
+    rmSync(callLog, { force: true });
+    const result = spawnSync(bash, [script], {
+      env: { PATH: bin, HOME: dir, KIND_PROVIDER: 'lxc' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/KIND_PROVIDER must be docker or podman/);
+    expect(existsSync(callLog)).toBe(false);
   });
 
   it('checks that the Docker engine answers, not just that the docker client exists', () => {
