@@ -2,7 +2,7 @@
 // production dependencies only, runs plex-mcp-server over stdio and HTTP; `npx -y <tarball> --stdio` works with an MCP
 // client. Prints the package's size and the install time.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
@@ -88,9 +88,15 @@ describe('the npm package', () => {
     expect(existsSync(path.join(pkgDir, 'dist/server/main.js'))).toBe(true);
     expect(existsSync(path.join(pkgDir, 'server'))).toBe(false);
     expect(existsSync(path.join(pkgDir, 'test'))).toBe(false);
-    for (const dev of ['vitest', 'typescript', '@biomejs/biome', '@modelcontextprotocol/client']) {
-      expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
-    }
+    // Every direct devDependency that the lock file marks dev-only (not also needed at run time).
+    const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devDependencies?: Record<string, string> }>;
+    };
+    const devOnly = Object.keys(lock.packages['']?.devDependencies ?? {}).filter(
+      (name) => lock.packages[`node_modules/${name}`]?.dev === true,
+    );
+    expect(devOnly).toEqual(expect.arrayContaining(['vitest', 'typescript', '@anthropic-ai/mcpb']));
+    for (const dev of devOnly) expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
     expect(readdirSync(path.join(app, 'node_modules/.bin'))).toEqual(
       expect.arrayContaining(['plex-mcp', 'plex-mcp-server', 'plex-mcp-operator']),
     );

@@ -25,7 +25,7 @@ function run(entry: string, args: string[]) {
 
 let npmCiError: string | undefined;
 
-describe('production install (what the runtime image holds)', () => {
+describe('production install (what the runtime image holds)', { timeout: 30_000 }, () => {
   beforeAll(() => {
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(repoRoot, file), join(app, file));
     cpSync(join(repoRoot, 'crds'), join(app, 'crds'), { recursive: true });
