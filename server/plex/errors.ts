@@ -1,5 +1,5 @@
 /**
- * Typed errors of a Plex request attempt. Per the shared contract each carries `retryable` (network, timeout, 5xx:
+ * Typed errors of a Plex request attempt. Each carries `retryable` (network, timeout, 5xx:
  * worth another try; 4xx and unparseable bodies: not) and the HTTP `status` when there was one. Messages never
  * contain the token: requests send it in a header, and nothing here echoes headers or bodies.
  */
@@ -27,10 +27,10 @@ export class PlexNotFoundError extends PlexError {
   readonly retryable = false;
 }
 
-/** Network failure, timeout or 5xx: Plex is down, restarting or overloaded. */
+/** Network failure, timeout or 5xx: Plex is down, restarting or overloaded. Subclasses may refuse retries. */
 export class PlexUnavailableError extends PlexError {
-  override readonly name = 'PlexUnavailableError';
-  readonly retryable = true;
+  override readonly name: string = 'PlexUnavailableError';
+  readonly retryable: boolean = true;
 }
 
 /** A 2xx whose body is not the JSON we expect, or another 4xx (bad request). Not retried; served stale if possible. */
@@ -39,16 +39,13 @@ export class PlexBadResponseError extends PlexError {
   readonly retryable = false;
 }
 
-/** Error names of the resilience library (cockatiel) that mean "Plex is not answering" without being a PlexError. */
-const UNAVAILABLE_ERROR_NAMES = new Set(['BrokenCircuitError', 'IsolatedCircuitError', 'TaskCancelledError']);
-
 /**
- * True when the failure means Plex cannot answer right now (network, timeout, 5xx, garbage body, open circuit).
+ * True when the failure means Plex cannot answer right now (network, timeout, 5xx, garbage body, open circuit: the
+ * resilience layer's own errors subclass PlexUnavailableError, and it wraps cockatiel's where they are thrown).
  * Tools map these to `plex_unavailable`, and the cache serves a stale entry for them (`shouldServeStale`).
  */
 export function isPlexUnavailable(error: unknown): boolean {
-  if (error instanceof PlexUnavailableError || error instanceof PlexBadResponseError) return true;
-  return error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name);
+  return error instanceof PlexUnavailableError || error instanceof PlexBadResponseError;
 }
 
 /** The predicate the ToolCache is constructed with: stale answers only when Plex itself is the problem. */

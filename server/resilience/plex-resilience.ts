@@ -28,8 +28,10 @@ import {
   ExponentialBackoff,
   handleWhen,
   type IPolicy,
+  IsolatedCircuitError,
   noJitterGenerator,
   retry,
+  TaskCancelledError,
   wrap,
 } from 'cockatiel';
 import type { Logger } from 'pino';
@@ -173,12 +175,15 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
     try {
       return await policy.execute(({ signal: s }) => runAttempt(s), signal);
     } catch (error) {
-      if (error instanceof BrokenCircuitError && !(error instanceof PlexCircuitOpenError)) {
+      // cockatiel's own errors are wrapped here, where they surface, into the Plex error vocabulary.
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         // The circuit opened during this call's retries: the real cause (e.g. ECONNREFUSED) says more.
         if (lastFailure) throw lastFailure.error;
         options.events?.shortCircuited(endpoint);
-        throw new PlexCircuitOpenError(endpoint, halfOpenAfterMs);
+        throw new PlexCircuitOpenError(endpoint, halfOpenAfterMs, { cause: error });
       }
+      if (error instanceof TaskCancelledError)
+        throw new PlexTimeoutError(endpoint, deadlineMs, { cause: error });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -198,12 +203,7 @@ export function createPlexResilience(options: PlexResilienceOptions): PlexResili
 /** A low-cardinality label for a failed attempt: the HTTP status when Plex answered, else the kind of failure. */
 function attemptOutcome(error: unknown): string {
   if (error instanceof PlexTimeoutError) return 'timeout';
-  const { status, retryable, name } = (error ?? {}) as {
-    status?: unknown;
-    retryable?: unknown;
-    name?: unknown;
-  };
+  const { status, retryable } = (error ?? {}) as { status?: unknown; retryable?: unknown };
   if (typeof status === 'number') return String(status);
-  if (name === 'PlexTimeoutError' || name === 'TaskCancelledError') return 'timeout';
   return retryable === false ? 'bad_response' : 'network';
 }

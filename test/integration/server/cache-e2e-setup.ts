@@ -56,7 +56,10 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     const resilienceMetrics = createResilienceMetrics(metrics.registry);
     const resilience = createPlexResilience({
       deadlineMs: options.timeoutMs ?? config.plex.timeoutMs,
-      ...(options.halfOpenAfterMs !== undefined ? { halfOpenAfterMs: options.halfOpenAfterMs } : {}),
+      // A test that names an open period gets exactly that period (no growth from a shorter first one).
+      ...(options.halfOpenAfterMs !== undefined
+        ? { halfOpenAfterMs: options.halfOpenAfterMs, halfOpenInitialMs: options.halfOpenAfterMs }
+        : {}),
       failureThreshold: options.failureThreshold ?? 5,
       retryInitialDelayMs: 10,
       retryMaxDelayMs: 50,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
-import { isPlexUnavailable } from '../../../server/plex/errors.ts';
+import { isPlexUnavailable, PlexUnavailableError } from '../../../server/plex/errors.ts';
 import { PlexCircuitOpenError, PlexTimeoutError } from '../../../server/resilience/plex-failure.ts';
 import {
   createPlexResilience,
@@ -265,5 +265,26 @@ describe('Plex resilience policy', () => {
     const pending = policy().execute(attempt, { ...read, signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toThrow();
+  });
+
+  it('speaks the Plex error vocabulary: its errors are PlexUnavailableErrors, recognised by class, not by name', async () => {
+    const p = policy({ failureThreshold: 1 });
+    await expect(p.execute(async () => Promise.reject(unavailable()), command)).rejects.toThrow();
+    const open = await p.execute(async () => 'never', read).catch((e: unknown) => e);
+    expect(open).toBeInstanceOf(PlexCircuitOpenError);
+    expect(open).toBeInstanceOf(PlexUnavailableError);
+    expect((open as PlexCircuitOpenError).cause).toBeDefined(); // cockatiel's error, wrapped
+    const timedOut = await policy({ deadlineMs: 10, maxAttempts: 1 })
+      .execute(
+        (signal) =>
+          new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('x')))),
+        read,
+      )
+      .catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(PlexTimeoutError);
+    expect(timedOut).toBeInstanceOf(PlexUnavailableError);
+    // A foreign error that merely carries cockatiel's class names is not mistaken for an outage.
+    for (const name of ['BrokenCircuitError', 'IsolatedCircuitError', 'TaskCancelledError'])
+      expect(isPlexUnavailable(Object.assign(new Error('x'), { name }))).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '../../../server/plex/errors.ts';
 import { toMediaDetails, toMediaItem, toPlaybackSession } from '../../../server/plex/mappers.ts';
 import { HubsContainer, MetadataContainer } from '../../../server/plex/response-schemas.ts';
+import { PlexCircuitOpenError, PlexTimeoutError } from '../../../server/resilience/plex-failure.ts';
 import { toToolError } from '../../../server/tools/tool-error.ts';
 
 describe('lenient Plex response schemas', () => {
@@ -155,7 +156,10 @@ describe('error classification', () => {
       [new PlexNotFoundError('x', { status: 404 }), 'not_found', false],
       [new PlexUnavailableError('x', { status: 503 }), 'plex_unavailable', true],
       [new PlexBadResponseError('x'), 'plex_unavailable', true],
-      [Object.assign(new Error('open'), { name: 'BrokenCircuitError' }), 'plex_unavailable', true],
+      [new PlexCircuitOpenError('/library/sections', 1_500), 'plex_unavailable', true],
+      [new PlexTimeoutError('/library/sections', 30_000), 'plex_unavailable', true],
+      // Recognised by class only: an error that merely carries cockatiel's class name is a bug, not an outage.
+      [Object.assign(new Error('open'), { name: 'BrokenCircuitError' }), 'internal_error', false],
       [new TypeError('bug'), 'internal_error', false],
     ];
     for (const [error, code, stale] of cases) {
