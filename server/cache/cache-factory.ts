@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { CacheConfig } from './cache-config.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
 import type { CacheStore } from './cache-store.ts';
-import type { Clock } from './clock.ts';
+import type { WallClock } from './clock.ts';
 import { createDisabledCache } from './disabled-cache.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { RedisStoreOptions } from './redis-store.ts';
@@ -22,7 +22,7 @@ export interface ToolCacheDependencies {
   shouldServeStale(error: unknown): boolean;
   logger: Logger;
   metrics?: CacheMetrics | undefined;
-  clock?: Clock;
+  clock?: WallClock;
   /** Redis reconnect delay cap in ms (tests lower it). */
   redisMaxReconnectDelayMs?: number;
 }

@@ -4,11 +4,11 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './cache-store.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { systemClock, type WallClock } from './clock.ts';
 
 export interface MemoryStoreOptions {
   maxBytes: number;
-  clock?: Clock;
+  clock?: WallClock;
 }
 
 /** Approximate bytes one entry holds: the UTF-8 text plus the key (V8 may use less for Latin-1, never much more). */

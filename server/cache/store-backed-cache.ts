@@ -8,7 +8,7 @@ import { type CacheEntry, parseEntry, serialiseEntry } from './cache-entry.ts';
 import { cacheKey, kindPrefix, plexServerId } from './cache-key.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
 import type { CacheStore } from './cache-store.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { systemClock, type WallClock } from './clock.ts';
 import type { CacheableKind, CacheLookup, CacheStatus, ToolCache } from './tool-cache.ts';
 
 export interface StoreBackedCacheOptions {
@@ -20,7 +20,7 @@ export interface StoreBackedCacheOptions {
   shouldServeStale(error: unknown): boolean;
   logger: Logger;
   metrics?: CacheMetrics | undefined;
-  clock?: Clock;
+  clock?: WallClock;
 }
 
 export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCache {

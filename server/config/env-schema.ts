@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TOOL_CATEGORIES, type ToolCategory } from '../tools/tool-category.ts';
 
 /**
- * The server's environment variables, as the shared contract names them. Every value arrives as a string (or is
+ * The server's environment variables (README "Server configuration" lists them). Every value arrives as a string (or is
  * absent), so each field parses from a string; defaults live here and nowhere else.
  * Secret variables (AUTH_TOKEN, PLEX_TOKEN, REDIS_PASSWORD, REDIS_URL which may embed a password) are validated
  * without ever echoing their value: the issue messages below are fixed sentences.

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Kinds of item our tools talk about (Plex type names; see REFERENCE.md §2 for their numbers). */
+/**
+ * Kinds of item our tools talk about, by Plex's type names. Their `type=` numbers: movie 1, show 2, season 3,
+ * episode 4, artist 8, album 9, track 10, photo 13 (not the 5-9 the OpenAPI MediaType enum claims for music/photos).
+ */
 export const MEDIA_TYPES = [
   'movie',
   'show',

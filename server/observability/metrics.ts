@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { ToolCallObserver } from '../tools/tool-deps.ts';
+import type { ToolCallObserver } from './tool-call-observer.ts';
 
 /** The Prometheus registry served on /metrics, plus the tool-call observer that feeds it. */
 export interface ServerMetrics {

@@ -8,7 +8,7 @@ import { PLAYLIST_TYPES, type Playlist } from '../domain/playlist.ts';
 import { PLAYER_STATES, type PlaybackSession } from '../domain/session.ts';
 import type { ClientsContainer, PlexDirectorySection, PlexMetadata } from './response-schemas.ts';
 
-/** Plex `*At` timestamps are Unix seconds (REFERENCE.md §1); we hand out ISO strings. */
+/** Plex `*At` timestamps are Unix seconds; we hand out ISO strings. */
 export function unixSecondsToIso(seconds: number | undefined): string | undefined {
   if (seconds === undefined || seconds <= 0) return undefined;
   return new Date(seconds * 1000).toISOString();

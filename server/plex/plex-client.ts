@@ -137,10 +137,10 @@ export interface PlexClient {
   close(): Promise<void>;
 }
 
-/** Plex Media Server over HTTP; endpoint choices follow REFERENCE.md §3. */
+/** Plex Media Server over HTTP: one method per endpoint, JSON answers (`Accept: application/json`). */
 export class HttpPlexClient implements PlexClient {
   readonly #http: PlexHttp;
-  /** Plex players expect an increasing commandID per controller (REFERENCE.md §3.8). */
+  /** Plex players expect a commandID that increases by one per command for each controller (starting at 0). */
   #commandId = 0;
   #machineId: Promise<string> | undefined;
 
@@ -187,7 +187,7 @@ export class HttpPlexClient implements PlexClient {
       query: { query, limit: options.limitPerHub, sectionId: options.sectionId, includeCollections: 0 },
     });
     const hubs = parse(HubsContainer, body, endpoint).MediaContainer.Hub;
-    // Item hubs carry Metadata[]; tag hubs (actor, genre...) carry Directory[] and are skipped (REFERENCE.md §9.4).
+    // Item hubs carry Metadata[]; tag hubs (actor, genre...) carry Directory[] and are skipped.
     return hubs.flatMap((hub) => hub.Metadata.map((m) => toMediaItem({ ...m, type: m.type ?? hub.type })));
   }
 

@@ -3,8 +3,7 @@ import type { PlaybackSession } from '../domain/session.ts';
 import { PlexNotFoundError } from '../plex/errors.ts';
 import type { PlaybackCommand } from '../plex/plex-client.ts';
 import { defineTool } from './define-tool.ts';
-import { describeItem, formatDuration } from './format-text.ts';
-import { describeSession } from './get-playback-status.ts';
+import { describeItem, describeSession, formatDuration } from './format-text.ts';
 import { ToolError } from './tool-error.ts';
 
 const ACTIONS = ['play', 'pause', 'stop', 'seek'] as const;

@@ -1,4 +1,5 @@
 import { displayTitle, type MediaItem } from '../domain/media.ts';
+import type { PlaybackSession } from '../domain/session.ts';
 
 /** Human-readable one-liners for tool texts; assistants quote these, so they name the id to use next. */
 export function describeItem(item: MediaItem): string {
@@ -47,4 +48,10 @@ export function formatAgo(iso: string, nowMs: number = Date.now()): string {
 /** `2026-01-31 (3 days ago)`. */
 export function formatDate(iso: string, nowMs: number = Date.now()): string {
   return `${iso.slice(0, 10)} (${formatAgo(iso, nowMs)})`;
+}
+
+/** One playback session in a line, naming the session_id control_playback needs. */
+export function describeSession(s: PlaybackSession): string {
+  const position = `${formatDuration(s.position_ms)} / ${formatDuration(s.duration_ms)}`;
+  return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position} (session_id ${s.session_id})`;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { freshnessFields } from '../domain/freshness.ts';
-import { type PlaybackSession, PlaybackSessionSchema } from '../domain/session.ts';
+import { PlaybackSessionSchema } from '../domain/session.ts';
 import { looseName, nameMatchScore, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
-import { describeItem, formatDuration, withWarning } from './format-text.ts';
+import { describeItem, describeSession, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
 import { withinAllowedLibraries } from './library-resolver.ts';
 import { isNameOf, type Person, resolvePerson } from './people.ts';
@@ -22,11 +22,6 @@ async function findPerson(name: string, deps: ToolDeps): Promise<Person | undefi
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
 const CACHED_SESSIONS = z.array(PlaybackSessionSchema);
-
-export function describeSession(s: PlaybackSession): string {
-  const position = `${formatDuration(s.position_ms)} / ${formatDuration(s.duration_ms)}`;
-  return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position} (session_id ${s.session_id})`;
-}
 
 /** A player named, forgivingly, by `wanted` (case, spaces, hyphens, partial words) or by its id. */
 export function playerMatches(

@@ -1,20 +1,10 @@
 import type { CallerIdentity } from '../auth/caller.ts';
-import type { CacheLookup, ToolCache } from '../cache/tool-cache.ts';
+import type { ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { ToolCallObserver } from '../observability/tool-call-observer.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
 import type { ToolAccess } from './tool-access.ts';
-
-/** Observes each tool call (the metrics module implements it; optional so tests can omit it). */
-export interface ToolCallObserver {
-  toolCalled(
-    tool: string,
-    outcome: 'success' | 'error',
-    errorCode: string | undefined,
-    seconds: number,
-    source?: CacheLookup<unknown>['source'],
-  ): void;
-}
 
 /** What every tool handler gets. Built once per process by `createServerDeps`; shared by all requests. */
 export interface ToolDeps {

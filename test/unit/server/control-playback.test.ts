@@ -3,8 +3,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { createDisabledCache } from '../../../server/cache/disabled-cache.ts';
 import type { PlaybackSession } from '../../../server/domain/session.ts';
-import { createPassthroughCache } from '../../../server/mcp/passthrough-cache.ts';
 import { silentLogger } from '../../../server/observability/logger.ts';
 import { PlexNotFoundError } from '../../../server/plex/errors.ts';
 import type { PlexClient } from '../../../server/plex/plex-client.ts';
@@ -36,7 +36,7 @@ function fakePlex(sessions: PlaybackSession[], commands: unknown[], fail?: Error
 
 const deps = (plex: PlexClient) => ({
   plex,
-  cache: createPassthroughCache(),
+  cache: createDisabledCache(),
   logger: silentLogger(),
   access: toolAccessOf({ writeAccess: 'library', libraries: [], confirmKey: undefined }),
 });
