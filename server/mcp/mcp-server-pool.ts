@@ -1,3 +1,9 @@
+/**
+ * SDK adapter: re-verify on every SDK upgrade. Reusing McpServer instances depends on how the SDK connects and tears
+ * down its per-request transport (see the reasoning below). Pinned by
+ * test/integration/server/sdk-adapter-pins.test.ts ("SDK pins for mcp-server-pool.ts") and, through the HTTP
+ * handler, test/integration/server/mcp-server-pool.test.ts.
+ */
 import type { McpRequestContext, McpServer } from '@modelcontextprotocol/server';
 
 export interface McpServerPoolOptions {

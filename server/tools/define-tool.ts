@@ -1,3 +1,9 @@
+/**
+ * SDK adapter: re-verify on every SDK upgrade. This file wraps our zod schemas as Standard Schemas for the MCP SDK
+ * (memoised JSON Schema, an input validate that accepts anything so our handler answers invalid_request itself, an
+ * output validate delegated to zod) and relies on how the SDK uses them. Those behaviours are pinned by
+ * test/integration/server/sdk-adapter-pins.test.ts ("SDK pins for define-tool.ts").
+ */
 import type {
   ImageContent,
   McpServer,
