@@ -5,14 +5,26 @@ export { hashSecretData } from './checksum.ts';
 export { buildChildren, type RenderInputs } from './children.ts';
 export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './construct.ts';
 export * from './defaults.ts';
+export {
+  type DesiredState,
+  type DesiredStateOptions,
+  desiredState,
+  type GeneratedSecretSpec,
+  type SecretValues,
+} from './desired-state.ts';
 export { redisMaxMemoryBytes } from './managed-redis.ts';
 export {
   allChildRefs,
+  CHILD_KINDS,
+  type ChildKind,
   type ChildNames,
   type ChildRef,
   type Component,
   childLabels,
   childNames,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_SELECTOR,
+  MANAGED_BY_VALUE,
   mcpEndpoint,
   ownerReferences,
   selectorLabels,

@@ -5,6 +5,16 @@ import { usesBearerToken } from './auth-mode.ts';
 
 export type Component = 'server' | 'redis';
 
+/** The kinds a PlexMcpServer's children are: what the operator caches, applies and prunes. */
+export const CHILD_KINDS = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'NetworkPolicy'] as const;
+export type ChildKind = (typeof CHILD_KINDS)[number];
+
+/** The label every child carries, and the only place it is spelled: the operator's informers select on it. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'plex-mcp-operator';
+/** The label selector for "our children", as informers and kubectl take it. */
+export const MANAGED_BY_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
 export interface ChildNames {
   configMap: string;
   authSecret: string;
@@ -47,7 +57,7 @@ export function childLabels(
   resource: Pick<PlexMcpServer, 'metadata'>,
   component: Component,
 ): Record<string, string> {
-  return { ...selectorLabels(resource, component), 'app.kubernetes.io/managed-by': 'plex-mcp-operator' };
+  return { ...selectorLabels(resource, component), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
 }
 
 /**
@@ -88,7 +98,7 @@ export function childMetadata(resource: Pick<PlexMcpServer, 'metadata'>, name: s
 
 export interface ChildRef {
   apiVersion: string;
-  kind: string;
+  kind: ChildKind;
   name: string;
   component: Component;
   /** Created once by the controller (random data), not part of renderPlexMcpServer's output. */

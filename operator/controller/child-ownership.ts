@@ -6,9 +6,10 @@
 // has nothing, the live object is read (GET) before anything is written. A child counts as ours only when its
 // controller owner reference carries this resource's uid.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ChildKind } from '../../cdk8s/plex-mcp-server/index.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
 import { isNotFound, type KubeClient } from '../runtime/kube-client.ts';
-import { type ChildKind, KINDS, resourcePath } from '../runtime/resource-paths.ts';
+import { KINDS, resourcePath } from '../runtime/resource-paths.ts';
 
 export interface ChildName {
   kind: ChildKind;

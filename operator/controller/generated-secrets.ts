@@ -8,15 +8,7 @@
 // nothing is kept in memory: a new leader, or a reconcile whose cache still shows the Secret from before our own
 // write, reads the answer from the API server instead of rotating a second time.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import {
-  AUTH_TOKEN_KEY,
-  childNames,
-  generateSecretValue,
-  REDIS_PASSWORD_KEY,
-  renderAuthSecret,
-  renderRedisSecret,
-  usesBearerToken,
-} from '../../cdk8s/plex-mcp-server/index.ts';
+import type { DesiredState, GeneratedSecretSpec } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   AUTH_TOKEN_ROTATION_ANNOTATION,
   type PlexMcpServer,
@@ -73,98 +65,76 @@ export class GeneratedSecrets {
    */
   async reconcile(
     resource: PlexMcpServer,
+    desired: Pick<DesiredState, 'generatedSecrets' | 'unwantedGeneratedSecrets'>,
     legacyRotation: string | undefined,
     note: (note: GeneratedSecretsNote) => void,
   ): Promise<GeneratedSecretValues> {
-    const names = childNames(resource);
     const { namespace, uid } = resource.metadata;
-    const values = usesBearerToken(resource)
-      ? await this.reconcileAuthSecret(resource, legacyRotation, note)
-      : await this.pruneAuthSecret(resource, note);
-
-    if (resource.spec.redis.mode === 'Managed') {
-      const redis = await this.ensure(
-        renderRedisSecret(resource, generateSecretValue()),
-        REDIS_PASSWORD_KEY,
-        uid,
-      );
+    const { auth: authSpec, redis: redisSpec } = desired.generatedSecrets;
+    let values: GeneratedSecretValues = {};
+    if (authSpec) values = await this.reconcileAuthSecret(resource, authSpec, legacyRotation, note);
+    if (redisSpec) {
+      const redis = await this.ensure(namespace, redisSpec, uid);
       if (redis.created)
         note({
           reason: 'RedisSecretCreated',
-          message: `Created Secret ${names.redisSecret} with a new Redis password.`,
+          message: `Created Secret ${redisSpec.name} with a new Redis password.`,
         });
-      return { ...values, redisPassword: decode(redis.secret as V1Secret, REDIS_PASSWORD_KEY) ?? '' };
+      values = { ...values, redisPassword: decode(redis.secret as V1Secret, redisSpec.key) ?? '' };
     }
-    if (await this.deleteOwned(namespace, names.redisSecret, uid))
-      note({
-        reason: 'Deleted',
-        message: `Deleted Secret ${names.redisSecret} (no longer needed by the spec).`,
-      });
+    // E.g. the Redis password after leaving Managed, the bearer token with auth.mode OAuth.
+    for (const name of desired.unwantedGeneratedSecrets) {
+      if (await this.deleteOwned(namespace, name, uid))
+        note({ reason: 'Deleted', message: `Deleted Secret ${name} (no longer needed by the spec).` });
+    }
     return values;
   }
 
-  /** auth.mode OAuth: the bearer Secret of ours, if one is left from a bearer mode, goes. */
-  private async pruneAuthSecret(
-    resource: PlexMcpServer,
-    note: (note: GeneratedSecretsNote) => void,
-  ): Promise<GeneratedSecretValues> {
-    const name = childNames(resource).authSecret;
-    if (await this.deleteOwned(resource.metadata.namespace, name, resource.metadata.uid))
-      note({ reason: 'Deleted', message: `Deleted Secret ${name} (auth.mode OAuth uses no static token).` });
-    return {};
-  }
-
-  /** Creates, repairs and rotates `<name>-auth`. */
+  /** Creates, repairs and rotates the bearer token Secret. */
   private async reconcileAuthSecret(
     resource: PlexMcpServer,
+    authSpec: GeneratedSecretSpec,
     legacyRotation: string | undefined,
     note: (note: GeneratedSecretsNote) => void,
   ): Promise<GeneratedSecretValues> {
-    const names = childNames(resource);
     const { namespace, uid } = resource.metadata;
     const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
-
-    const ensured = await this.ensure(
-      renderAuthSecret(resource, generateSecretValue(), requested),
-      AUTH_TOKEN_KEY,
-      uid,
-    );
+    const ensured = await this.ensure(namespace, authSpec, uid, requested);
     if (ensured.created)
       note({
         reason: 'AuthSecretCreated',
-        message: `Created Secret ${names.authSecret} with a new auth token.`,
+        message: `Created Secret ${authSpec.name} with a new auth token.`,
       });
     let auth = ensured.secret;
     if (requested !== undefined && requested !== (rotationOf(auth) ?? legacyRotation)) {
-      const rotation = await this.rotate(namespace, names.authSecret, uid, requested);
+      const rotation = await this.rotate(namespace, authSpec, uid, requested);
       auth = rotation.secret;
       if (rotation.rotated)
         note({
           reason: 'AuthTokenRotated',
-          message: `Rotated the auth token in Secret ${names.authSecret}; the server pods roll to pick it up.`,
+          message: `Rotated the auth token in Secret ${authSpec.name}; the server pods roll to pick it up.`,
         });
     }
-    const authToken = decode(auth as V1Secret, AUTH_TOKEN_KEY) ?? '';
     const authTokenRotation = rotationOf(auth) ?? legacyRotation;
     return {
-      authToken,
+      authToken: decode(auth as V1Secret, authSpec.key) ?? '',
       ...(authTokenRotation !== undefined ? { authTokenRotation } : {}),
     };
   }
 
   /**
-   * The Secret `desired` names, created from `desired` (rendered with a fresh value) when it does not exist, or
-   * with a fresh value under `key` when that key was emptied by hand.
+   * The Secret `spec` names, created (with a fresh value) when it does not exist, or given a fresh value under its
+   * key when that key was emptied by hand.
    */
   private async ensure(
-    desired: V1Secret,
-    key: string,
+    namespace: string,
+    spec: GeneratedSecretSpec,
     uid: string | undefined,
+    rotation?: string,
   ): Promise<{ secret: KubernetesObject; created: boolean }> {
-    const namespace = desired.metadata?.namespace ?? '';
-    const name = desired.metadata?.name ?? '';
-    let secret = this.secrets.get(name, namespace);
+    let secret = this.secrets.get(spec.name, namespace);
     if (!secret) {
+      const desired = spec.create(rotation);
       try {
         await this.client.request('POST', resourcePath(KINDS.Secret, namespace), {
           query: { fieldManager: this.fieldManager },
@@ -175,16 +145,16 @@ export class GeneratedSecrets {
         if (!isConflict(error)) throw error;
       }
       // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it.
-      secret = await this.readOwned(namespace, name, uid);
+      secret = await this.readOwned(namespace, spec.name, uid);
     }
-    if (decode(secret as V1Secret, key)) return { secret, created: false };
+    if (decode(secret as V1Secret, spec.key)) return { secret, created: false };
     // The Secret exists without our key (emptied by hand): put a fresh value in, keeping whatever else it holds.
     const repaired = await this.client.request<KubernetesObject>(
       'PATCH',
-      resourcePath(KINDS.Secret, namespace, name),
+      resourcePath(KINDS.Secret, namespace, spec.name),
       {
         query: { fieldManager: this.fieldManager },
-        body: { data: desired.data },
+        body: { data: spec.freshData() },
         contentType: 'application/merge-patch+json',
       },
     );
@@ -198,15 +168,15 @@ export class GeneratedSecrets {
    */
   private async rotate(
     namespace: string,
-    name: string,
+    spec: GeneratedSecretSpec,
     uid: string | undefined,
     requested: string,
   ): Promise<{ secret: KubernetesObject; rotated: boolean }> {
-    const live = await this.readOwned(namespace, name, uid);
+    const live = await this.readOwned(namespace, spec.name, uid);
     if (rotationOf(live) === requested) return { secret: live, rotated: false };
     const rotated = await this.client.request<KubernetesObject>(
       'PATCH',
-      resourcePath(KINDS.Secret, namespace, name),
+      resourcePath(KINDS.Secret, namespace, spec.name),
       {
         query: { fieldManager: this.fieldManager },
         body: {
@@ -214,7 +184,7 @@ export class GeneratedSecrets {
             resourceVersion: live.metadata?.resourceVersion,
             annotations: { [AUTH_TOKEN_ROTATION_ANNOTATION]: requested },
           },
-          data: { [AUTH_TOKEN_KEY]: Buffer.from(generateSecretValue(), 'utf8').toString('base64') },
+          data: spec.freshData(),
         },
         contentType: 'application/merge-patch+json',
       },

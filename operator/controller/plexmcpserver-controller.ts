@@ -1,6 +1,7 @@
 // Wires the PlexMcpServer controller together: informers (PlexMcpServers, their children, Secrets) feed keys into
 // the work queue; workers run the reconciler. Started only while this replica leads (see manager.ts).
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { type ChildKind, MANAGED_BY_SELECTOR } from '../../cdk8s/plex-mcp-server/index.ts';
 import { FIELD_MANAGER, GROUP, KIND, PLURAL, VERSION } from '../api/v1alpha1/index.ts';
 import { type Clock, sleep } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
@@ -8,14 +9,11 @@ import { InformerGroup } from '../runtime/informer.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { OperatorMetrics } from '../runtime/metrics.ts';
-import { type ChildKind, KINDS } from '../runtime/resource-paths.ts';
+import { KINDS } from '../runtime/resource-paths.ts';
 import { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import { runWorkers, WorkQueue } from '../runtime/work-queue.ts';
 import { PlexMcpServerReconciler, type RawPlexMcpServer } from './plexmcpserver-reconciler.ts';
 import { objectKey, SecretReferenceIndex } from './secret-reference-index.ts';
-
-/** Only our children: the informers for them select on this label instead of caching every object of the kind. */
-export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=plex-mcp-operator';
 
 export interface ControllerOptions {
   client: KubeClient;

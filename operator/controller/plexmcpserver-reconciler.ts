@@ -11,15 +11,10 @@
 // A second call with nothing changed makes no write at all.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import {
-  allChildRefs,
+  type ChildKind,
   type ChildRef,
-  childNames,
-  hashSecretData,
-  mcpEndpoint,
-  publicUrl,
-  renderPlexMcpServer,
-  usesBearerToken,
-  wantedChildRefs,
+  type DesiredState,
+  desiredState,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   API_VERSION,
@@ -39,7 +34,7 @@ import type { ObjectStore } from '../runtime/informer.ts';
 import { KubeApiError, type KubeClient } from '../runtime/kube-client.ts';
 import { canonicalJson } from '../runtime/live-matches-desired.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { type ChildKind, kindInfo, resourcePath } from '../runtime/resource-paths.ts';
+import { kindInfo, resourcePath } from '../runtime/resource-paths.ts';
 import type { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
 import { ChildOwnership, conflictMessage, controlledBy } from './child-ownership.ts';
@@ -128,17 +123,19 @@ export class PlexMcpServerReconciler {
     }
     const resource = parsed.value;
 
+    // The one question to the desired-state package; everything below applies its answer.
+    const desired = desiredState(resource, { defaultServerImage: this.deps.defaultServerImage });
+
     const secretsOrProblem = this.resolveReferencedSecrets(resource);
     if ('problem' in secretsOrProblem) {
-      await this.finish(raw, secretsOrProblem.problem, this.observedFields(resource));
+      await this.finish(raw, secretsOrProblem.problem, this.observedFields(resource, desired));
       return undefined;
     }
 
-    const wanted = wantedChildRefs(resource);
     const conflict = await this.ownership.firstConflict(
       resource.metadata.namespace,
       resource.metadata.uid,
-      wanted.map((ref) => ({ kind: ref.kind as ChildKind, name: ref.name })),
+      desired.wanted,
     );
     if (conflict) {
       const message = conflictMessage(conflict, resource.metadata.namespace, resource.metadata.name);
@@ -148,31 +145,31 @@ export class PlexMcpServerReconciler {
     }
 
     const target = this.eventTarget(raw);
-    const generated = await this.generatedSecrets.reconcile(resource, raw.status?.authTokenRotation, (note) =>
-      this.deps.events.record(
-        target,
-        'Normal',
-        note.reason,
-        note.message,
-        note.reason === 'Deleted' ? 'Delete' : undefined,
-      ),
+    const generated = await this.generatedSecrets.reconcile(
+      resource,
+      desired,
+      raw.status?.authTokenRotation,
+      (note) =>
+        this.deps.events.record(
+          target,
+          'Normal',
+          note.reason,
+          note.message,
+          note.reason === 'Deleted' ? 'Delete' : undefined,
+        ),
     );
-    const secretsChecksum = hashSecretData({
+
+    const children = desired.children({
       plexToken: secretsOrProblem.plexToken,
       externalRedisPassword: secretsOrProblem.externalRedisPassword,
       authToken: generated.authToken,
       redisPassword: generated.redisPassword,
     });
-
-    const children = renderPlexMcpServer(resource, {
-      defaultServerImage: this.deps.defaultServerImage,
-      secretsChecksum,
-    });
     const applyProblem = await this.applyChildren(resource, children);
-    await this.deleteUnwantedChildren(resource, wanted);
+    await this.deleteUnwantedChildren(resource, desired.unwanted);
 
     await this.finish(raw, applyProblem, {
-      ...this.observedFields(resource),
+      ...this.observedFields(resource, desired),
       ...(generated.authTokenRotation !== undefined
         ? { authTokenRotation: generated.authTokenRotation }
         : {}),
@@ -292,13 +289,13 @@ export class PlexMcpServerReconciler {
    * controlled by this resource, and only that very object: the uid precondition refuses the delete when the name
    * meanwhile belongs to another object.
    */
-  private async deleteUnwantedChildren(resource: PlexMcpServer, wanted: readonly ChildRef[]): Promise<void> {
+  private async deleteUnwantedChildren(
+    resource: PlexMcpServer,
+    unwanted: readonly ChildRef[],
+  ): Promise<void> {
     const { namespace, uid } = resource.metadata;
-    const keep = new Set(wanted.map((ref) => `${ref.kind}/${ref.name}`));
-    // Generated Secrets are pruned by their own component.
-    for (const ref of allChildRefs(resource)) {
-      if (ref.generated || keep.has(`${ref.kind}/${ref.name}`)) continue;
-      const live = this.deps.children[ref.kind as ChildKind].get(ref.name, namespace);
+    for (const ref of unwanted) {
+      const live = this.deps.children[ref.kind].get(ref.name, namespace);
       if (!controlledBy(live, uid)) continue;
       try {
         await this.deps.client.request('DELETE', resourcePath(kindInfo(ref.kind), namespace, ref.name), {
@@ -319,8 +316,11 @@ export class PlexMcpServerReconciler {
   }
 
   /** Status fields observed from the children: endpoint, auth Secret name, replica counts. */
-  private observedFields(resource: PlexMcpServer): Partial<StatusFields> & ObservedDeployments {
-    const names = childNames(resource);
+  private observedFields(
+    resource: PlexMcpServer,
+    desired: DesiredState,
+  ): Partial<StatusFields> & ObservedDeployments {
+    const { names } = desired;
     const deployment = this.deps.children.Deployment.get(names.deployment, resource.metadata.namespace) as
       | DeploymentView
       | undefined;
@@ -331,9 +331,9 @@ export class PlexMcpServerReconciler {
             | undefined)
         : undefined;
     return {
-      endpoint: mcpEndpoint(resource),
-      publicEndpoint: publicUrl(resource) ?? null,
-      authSecretName: usesBearerToken(resource) ? names.authSecret : null,
+      endpoint: desired.endpoint,
+      publicEndpoint: desired.publicEndpoint ?? null,
+      authSecretName: desired.authSecretName ?? null,
       ...(redisDeployment ? { redisDeployment } : {}),
       ...(deployment
         ? {

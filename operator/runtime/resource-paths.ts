@@ -1,4 +1,5 @@
-// REST paths of the kinds the operator reads and writes. A fixed table instead of API discovery: the operator
+// REST paths of the kinds the operator reads and writes (plain Kubernetes; which of them a PlexMcpServer's children
+// are is cdk8s/plex-mcp-server's business). A fixed table instead of API discovery: the operator
 // only ever touches these kinds, and discovery would cost requests and a failure mode at start.
 export interface KindInfo {
   apiVersion: string;
@@ -15,8 +16,6 @@ export const KINDS = {
   Lease: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases' },
   Event: { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events' },
 } as const satisfies Record<string, KindInfo>;
-
-export type ChildKind = 'ConfigMap' | 'Secret' | 'Service' | 'Deployment' | 'NetworkPolicy';
 
 export function kindInfo(kind: string): KindInfo {
   const info = (KINDS as Record<string, KindInfo>)[kind];
