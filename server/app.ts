@@ -169,7 +169,11 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
   // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe), one pool per
   // set of tool categories a caller may see: the static token sees all, an OAuth token those its scopes cover.
   const pools = new Map<string, McpServerPool>();
+  // The static token always yields the same Set object: remember its pool so the bearer hot path builds no key.
+  const poolBySet = new WeakMap<ReadonlySet<ToolCategory>, McpServerPool>();
   const poolFor = (categories: ReadonlySet<ToolCategory>): McpServerPool => {
+    const known = poolBySet.get(categories);
+    if (known !== undefined) return known;
     const key = categoriesKey(categories);
     let pool = pools.get(key);
     if (pool === undefined) {
@@ -179,6 +183,7 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
       });
       pools.set(key, pool);
     }
+    poolBySet.set(categories, pool);
     return pool;
   };
   const mcpServers: Pick<McpServerPool, 'idle' | 'created'> = {

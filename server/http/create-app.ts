@@ -87,14 +87,19 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
     // passes keeps its connection.
     res.setHeader('Connection', 'close');
     for (const guard of guards) if (!guard(req, res)) return;
-    const caller = await auth.authenticate(req, res);
+    const authenticated = auth.authenticate(req, res);
+    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     if (caller === undefined) return;
     res.removeHeader('Connection');
     if (req.method === 'POST') {
       const body = await readJsonBody(req, BODY_LIMIT_BYTES);
       switch (body.kind) {
         case 'json':
-          if (await auth.refuseOutOfScope(body.value, caller.authInfo, res)) return;
+          {
+            // Static token: a plain `false`, so the hot path awaits nothing.
+            const refused = auth.refuseOutOfScope(body.value, caller.authInfo, res);
+            if (refused !== false && (await refused)) return;
+          }
           return serveParsedBody(mcpHandler, req, res, body, logger, caller.authInfo);
         case 'not-json':
           break; // the SDK reads it and answers 415
