@@ -94,6 +94,11 @@ const resource = (spec: unknown, status?: RawPlexMcpServer['status']): RawPlexMc
 
 const plex = { url: 'http://plex:32400', tokenSecretRef: { name: 'plex-token' } };
 
+/** The controller owner reference a PlexMcpServer `name` with `uid` puts on its children. */
+const controllerRef = (name: string, uid: string) => [
+  { apiVersion: 'plexmcp.dev/v1alpha1', kind: 'PlexMcpServer', name, uid, controller: true },
+];
+
 function putTokenSecret(
   children: ChildCaches,
   labels: Record<string, string> = { 'plexmcp.dev/referable': 'true' },
@@ -267,15 +272,7 @@ describe('PlexMcpServerReconciler', () => {
         name: 'pms-redis',
         namespace: 'media',
         labels: { 'app.kubernetes.io/managed-by': 'plex-mcp-operator' },
-        ownerReferences: [
-          {
-            apiVersion: 'plexmcp.dev/v1alpha1',
-            kind: 'PlexMcpServer',
-            name: 'pms-redis',
-            uid: 'other',
-            controller: true,
-          },
-        ],
+        ownerReferences: controllerRef('pms-redis', 'other'),
       },
     });
     plexMcpServers.put(resource({ plex }));
@@ -320,9 +317,7 @@ describe('PlexMcpServerReconciler', () => {
         name,
         namespace: 'media',
         uid: `${name}-uid`,
-        ownerReferences: [
-          { apiVersion: 'plexmcp.dev/v1alpha1', kind: 'PlexMcpServer', name: 'pms', uid, controller: true },
-        ],
+        ownerReferences: controllerRef('pms', uid),
       },
     });
     (children.Service as MapStore<KubernetesObject>).put(owned('pms-redis', 'uid-1'));
@@ -341,15 +336,7 @@ describe('PlexMcpServerReconciler', () => {
   it('rotates with a resourceVersion precondition, and a stale cache reads the live Secret instead of rotating twice', async () => {
     const { client, plexMcpServers, children, reconciler } = setup();
     putTokenSecret(children);
-    const owner = [
-      {
-        apiVersion: 'plexmcp.dev/v1alpha1',
-        kind: 'PlexMcpServer',
-        name: 'pms',
-        uid: 'uid-1',
-        controller: true,
-      },
-    ];
+    const owner = controllerRef('pms', 'uid-1');
     const authSecret = (resourceVersion: string, annotations?: Record<string, string>) => ({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -419,15 +406,7 @@ describe('PlexMcpServerReconciler', () => {
         name: 'pms-auth',
         namespace: 'media',
         uid: 'auth-secret-uid',
-        ownerReferences: [
-          {
-            apiVersion: 'plexmcp.dev/v1alpha1',
-            kind: 'PlexMcpServer',
-            name: 'pms',
-            uid: 'uid-1',
-            controller: true,
-          },
-        ],
+        ownerReferences: controllerRef('pms', 'uid-1'),
       },
     } as KubernetesObject);
     plexMcpServers.put(
