@@ -59,16 +59,37 @@ export interface HistoryQuery {
   limit: number;
 }
 
-export interface BrowseQuery {
+/** A section query (`/library/sections/{id}/all` filters), also the rule of a smart playlist. */
+export interface SectionFilter {
   /** Plex type number (REFERENCE.md §2); the section's primary type when omitted. */
   type?: number | undefined;
   unwatched?: boolean | undefined;
   genreId?: string | undefined;
   yearFrom?: number | undefined;
   yearTo?: number | undefined;
+}
+
+export interface BrowseQuery extends SectionFilter {
   /** Plex sort, e.g. `addedAt:desc`. */
   sort?: string | undefined;
   limit: number;
+}
+
+/** The media-query parameters of a filter; `year>=1990` travels as the key `year>` and the value `=1990`. */
+function filterParams(filter: SectionFilter): Record<string, string | number | undefined> {
+  return {
+    type: filter.type,
+    unwatched: filter.unwatched ? 1 : undefined,
+    genre: filter.genreId,
+    'year>': filter.yearFrom === undefined ? undefined : `=${filter.yearFrom}`,
+    'year<': filter.yearTo === undefined ? undefined : `=${filter.yearTo}`,
+  };
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) out.set(key, String(value));
+  return out.toString();
 }
 
 export interface Account {
@@ -124,7 +145,7 @@ export interface PlexClient {
   createPlaylist(options: {
     title: string;
     type: PlaylistType;
-    source: { mediaIds: string[] } | { sectionId: string; query: string };
+    source: { mediaIds: string[] } | { sectionId: string; filter: SectionFilter };
   }): Promise<Playlist>;
   addToPlaylist(id: string, mediaIds: string[]): Promise<Playlist>;
   removePlaylistEntry(id: string, entryId: string): Promise<void>;
@@ -345,12 +366,7 @@ export class HttpPlexClient implements PlexClient {
       endpoint,
       idempotent: true,
       query: {
-        type: query.type,
-        unwatched: query.unwatched ? 1 : undefined,
-        genre: query.genreId,
-        // Media-query comparisons: `year>=1990` travels as the key `year>` and the value `=1990`.
-        'year>': query.yearFrom === undefined ? undefined : `=${query.yearFrom}`,
-        'year<': query.yearTo === undefined ? undefined : `=${query.yearTo}`,
+        ...filterParams(query),
         sort: query.sort,
         'X-Plex-Container-Start': 0,
         'X-Plex-Container-Size': query.limit,
@@ -452,13 +468,15 @@ export class HttpPlexClient implements PlexClient {
   async createPlaylist(options: {
     title: string;
     type: PlaylistType;
-    source: { mediaIds: string[] } | { sectionId: string; query: string };
+    source: { mediaIds: string[] } | { sectionId: string; filter: SectionFilter };
   }): Promise<Playlist> {
     const endpoint = '/playlists';
     const smart = 'sectionId' in options.source;
     const uri =
       'sectionId' in options.source
-        ? await this.#libraryUri(`library/sections/${options.source.sectionId}/all?${options.source.query}`)
+        ? await this.#libraryUri(
+            `library/sections/${options.source.sectionId}/all?${queryString(filterParams(options.source.filter))}`,
+          )
         : await this.#libraryUri(`library/metadata/${options.source.mediaIds.join(',')}`);
     // Not idempotent: a retried POST could create the playlist twice.
     const body = await this.#http.get({

@@ -12,14 +12,14 @@ export function libraryArg(description = 'Library name or id') {
     .describe(description);
 }
 
-export function limitArg(max: number, defaultValue: number, what = 'items') {
+/** How many to return; the schema's bounds and default say it all, so no description is spent on it. */
+export function limitArg(max: number, defaultValue: number) {
   return z
     .number()
     .int()
     .min(1, 'must be at least 1')
     .max(max, `must be at most ${max}`)
-    .default(defaultValue)
-    .describe(`Maximum number of ${what} (1-${max}, default ${defaultValue})`);
+    .default(defaultValue);
 }
 
 /** A person: account user name, display title or email, matched without regard to case. */
@@ -29,15 +29,15 @@ export function userArg(description = 'User name, title or email') {
 
 const MEDIA_ID = /^\d{1,12}$/;
 
-/** A Plex item id (ratingKey), as digits in a string or as a number. */
-export function mediaIdArg(description = 'Item id (Plex ratingKey), e.g. "1234"') {
-  return z
+/** A Plex item id (ratingKey), as digits in a string or as a number; described unless it is an array member. */
+export function mediaIdArg(description: string | null = 'Item id (ratingKey)') {
+  const id = z
     .union([
       z.string().trim().regex(MEDIA_ID, 'must be a Plex item id (digits), e.g. "1234"'),
       z.number().int().nonnegative().max(999_999_999_999),
     ])
-    .transform(String)
-    .describe(description);
+    .transform(String);
+  return description === null ? id : id.describe(description);
 }
 
 const DURATION = /^(\d{1,5})\s*(m|min|h|d|w)$/i;
@@ -51,7 +51,7 @@ export function sinceArg() {
     .refine((v) => DURATION.test(v) || !Number.isNaN(Date.parse(v)), {
       message: 'must be an ISO date (2026-01-31) or a duration such as 7d, 12h, 2w',
     })
-    .describe('ISO date or a duration back from now: 7d, 12h, 2w');
+    .describe('ISO date, or a duration back from now: 7d, 12h, 2w');
 }
 
 /** The Unix-seconds instant a valid `since` value names. */

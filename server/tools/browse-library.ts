@@ -26,7 +26,7 @@ const CACHED_PAGE = z.object({ items: z.array(MediaItemSchema), total: z.number(
 const YEAR = z.number().int().min(1800).max(2200);
 
 /** The genre id Plex filters by, from its name (any case) in this library; not_found lists the genres. */
-async function genreId(sectionId: string, name: string, deps: ToolDeps): Promise<string> {
+export async function genreId(sectionId: string, name: string, deps: ToolDeps): Promise<string> {
   const lookup = await deps.cache.getOrLoad(
     'browse',
     { genres: sectionId },

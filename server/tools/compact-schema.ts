@@ -23,6 +23,7 @@ function compactNode(node: unknown, kind: 'input' | 'output', root: boolean): un
     if (key === 'maximum' && value === SAFE) continue;
     if (kind === 'output' && !root && key === 'description' && typeof value === 'string') continue;
     if (kind === 'output' && key === 'additionalProperties' && value === false) continue;
+    if (kind === 'output' && (key === 'minimum' || key === 'maximum') && typeof value === 'number') continue;
     // `properties` maps names to schemas: compact the schemas, never drop a property named like a keyword.
     if (key === 'properties' && value !== null && typeof value === 'object') {
       out[key] = Object.fromEntries(
@@ -35,5 +36,40 @@ function compactNode(node: unknown, kind: 'input' | 'output', root: boolean): un
     }
     out[key] = compactNode(value, kind, false);
   }
-  return out;
+  return mergeTypeUnion(out);
+}
+
+/**
+ * `anyOf: [{type: string, pattern}, {type: integer, minimum}]` → `{type: [string, integer], pattern, minimum}`:
+ * the same schema (pattern and length apply only to strings, bounds only to numbers), written once.
+ */
+function mergeTypeUnion(node: Record<string, unknown>): Record<string, unknown> {
+  const options = node.anyOf;
+  if (!Array.isArray(options) || options.length < 2) return node;
+  const branches = options as Record<string, unknown>[];
+  const forString = new Set(['type', 'pattern', 'minLength', 'maxLength', 'format']);
+  const forNumber = new Set([
+    'type',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'multipleOf',
+  ]);
+  const types = branches.map((b) => b.type);
+  const simple = branches.every((b) => {
+    const allowed =
+      b.type === 'string' ? forString : b.type === 'integer' || b.type === 'number' ? forNumber : undefined;
+    return allowed !== undefined && Object.keys(b).every((k) => allowed.has(k));
+  });
+  if (
+    !simple ||
+    new Set(types).size !== types.length ||
+    (types.includes('integer') === types.includes('number') && types.includes('number'))
+  )
+    return node;
+  const { anyOf: _anyOf, ...rest } = node;
+  const merged: Record<string, unknown> = { ...rest, type: types };
+  for (const b of branches) for (const [k, v] of Object.entries(b)) if (k !== 'type') merged[k] = v;
+  return merged;
 }

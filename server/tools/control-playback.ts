@@ -4,7 +4,9 @@ import { PlexNotFoundError } from '../plex/errors.ts';
 import type { PlaybackCommand } from '../plex/plex-client.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, describeSession, formatDuration } from './format-text.ts';
+import { playerMatches } from './get-playback-status.ts';
 import { ToolError } from './tool-error.ts';
+import { mediaKindOf } from './write-support.ts';
 
 const ACTIONS = ['play', 'pause', 'stop', 'seek'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -33,7 +35,23 @@ function sessionChoice(s: PlaybackSession) {
 }
 
 /** The session a command targets: the given id (Session.id, sessionKey or player id), or the only one there is. */
-function chooseSession(sessions: PlaybackSession[], sessionId: string | undefined): PlaybackSession {
+function chooseSession(
+  all: PlaybackSession[],
+  sessionId: string | undefined,
+  player: string | undefined,
+): PlaybackSession {
+  let sessions = all;
+  if (player !== undefined) {
+    sessions = all.filter((s) => playerMatches(s.player, player));
+    if (sessions.length === 0) {
+      throw new ToolError(
+        'not_found',
+        `player: nothing is playing on "${player}". ` +
+          (all.length === 0 ? 'Nothing is playing.' : `Active: ${all.map(describeSession).join('; ')}`),
+        { field: 'player', sessions: all.map(sessionChoice) },
+      );
+    }
+  }
   if (sessionId !== undefined) {
     const found = sessions.find((s) => s.session_id === sessionId || s.player.id === sessionId);
     if (!found) {
@@ -64,19 +82,12 @@ function chooseSession(sessions: PlaybackSession[], sessionId: string | undefine
   return only;
 }
 
-function mediaKindOf(type: string): 'video' | 'music' | 'photo' {
-  if (type === 'track' || type === 'album' || type === 'artist') return 'music';
-  if (type === 'photo') return 'photo';
-  return 'video';
-}
-
 export const controlPlaybackTool = defineTool({
   name: 'control_playback',
   title: 'Control playback',
   description:
-    'Play (resume), pause, stop or seek an active Plex session; the command goes through the Plex server to the ' +
-    'player. seek needs position_ms (milliseconds from the start). When several sessions are active, pass ' +
-    'session_id from get_playback_status; with one session it is optional.',
+    'Play (resume), pause, stop or seek (position_ms from the start) an active session. With several sessions, ' +
+    'name one by session_id (get_playback_status) or player (a name, loosely matched).',
   input: z
     .strictObject({
       action: z.enum(ACTIONS).describe('play, pause, stop or seek'),
@@ -87,6 +98,7 @@ export const controlPlaybackTool = defineTool({
         .max(200)
         .optional()
         .describe('Session to control (from get_playback_status)'),
+      player: z.string().trim().min(1).max(200).optional().describe('Player name, e.g. "living room"'),
       position_ms: z
         .number()
         .int()
@@ -122,7 +134,19 @@ export const controlPlaybackTool = defineTool({
   async run(args, deps) {
     // Always current sessions: a command aimed at a session that ended a minute ago must fail, not guess.
     const sessions = await deps.plex.getSessions();
-    const session = chooseSession(sessions, args.session_id);
+    const session = chooseSession(sessions, args.session_id, args.player);
+    if (
+      args.action === 'seek' &&
+      session.duration_ms !== undefined &&
+      (args.position_ms ?? 0) > session.duration_ms
+    ) {
+      throw new ToolError(
+        'invalid_request',
+        `position_ms: ${formatDuration(args.position_ms)} is past the end of ${describeItem(session.media)}, which lasts ` +
+          `${formatDuration(session.duration_ms)} (${session.duration_ms} ms). Nothing was changed.`,
+        { field: 'position_ms', duration_ms: session.duration_ms },
+      );
+    }
     if (!session.player.id) {
       throw new ToolError(
         'invalid_request',

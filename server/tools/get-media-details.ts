@@ -31,18 +31,18 @@ function describeChild(c: ChildItem): string {
 
 export const getMediaDetailsTool = defineTool({
   name: 'get_media_details',
-  title: 'Get media details',
+  title: 'Media details',
   description:
-    'Full details of one Plex item by id (from search_media, get_recently_added, get_on_deck or a playback session): ' +
-    'summary, genres, directors, writers, cast with roles, chapters, file versions and resolution.',
+    'One item by id: summary, genres, people, cast, chapters, files (resolution, codecs), watch state; with ' +
+    'include_children its seasons, episodes or tracks.',
   input: z.strictObject({
     media_id: mediaIdArg(),
-    include_cast: z.boolean().default(true).describe('Include the cast with character names (default true)'),
-    include_chapters: z.boolean().default(false).describe('Include chapter titles and times (default false)'),
+    include_cast: z.boolean().default(true).describe('Cast with character names'),
+    include_chapters: z.boolean().default(false).describe('Chapter titles and times'),
     include_children: z
       .boolean()
       .default(false)
-      .describe("A show's seasons, a season's episodes, an album's tracks (default false)"),
+      .describe("A show's seasons, a season's episodes, an album's tracks"),
   }),
   output: z.object({
     item: MediaDetailsSchema,

@@ -19,13 +19,12 @@ type OnDeck = z.infer<typeof CachedOnDeckSchema>;
 
 export const getOnDeckTool = defineTool({
   name: 'get_on_deck',
-  title: 'Get On Deck (continue watching)',
+  title: 'On Deck',
   description:
-    'The On Deck / Continue Watching list: partly watched items with their resume position and the next episodes ' +
-    'of shows in progress. It is the list of the Plex account whose token the server uses; `user` may name that ' +
-    "account (other users' lists are not available through this token).",
+    'Continue watching: partly watched items with resume positions, and next episodes of shows in progress. ' +
+    "Only the token owner's list (user may name the owner).",
   input: z.strictObject({
-    user: userArg("The token owner's user name, title or email (optional check)").optional(),
+    user: userArg('The token owner (optional check)').optional(),
     limit: limitArg(25, 10),
   }),
   output: z.object({

@@ -37,20 +37,13 @@ export function playerMatches(
 
 export const getPlaybackStatusTool = defineTool({
   name: 'get_playback_status',
-  title: 'Get playback status',
+  title: 'Playback status',
   description:
-    'What is playing on Plex right now: each active session with user, player, item, state (playing/paused), ' +
-    'position and whether it transcodes. Filter by user name or client (player name, product or id). ' +
-    'Use a session_id from here with control_playback.',
+    'What is playing now: user, player, item, state, position, transcoding, bandwidth, LAN/WAN. Filter by user ' +
+    'or client (player name, loosely matched). session_id goes to control_playback.',
   input: z.strictObject({
-    user: userArg('Only sessions of this user (name, title or email)').optional(),
-    client: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('Only sessions on this player (name, product or id)'),
+    user: userArg().optional(),
+    client: z.string().trim().min(1).max(200).optional().describe('Player name, product or id'),
   }),
   output: z.object({
     count: z.number().int().nonnegative(),

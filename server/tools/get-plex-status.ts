@@ -5,10 +5,10 @@ import { defineTool } from './define-tool.ts';
 
 export const getPlexStatusTool = defineTool({
   name: 'get_plex_status',
-  title: 'Get Plex server status',
+  title: 'Plex status',
   description:
-    'Whether the Plex Media Server is reachable, and its name, version, platform, machine id, owner account and ' +
-    'number of active streams. Call it first when other tools report plex_unavailable.',
+    'Whether Plex is reachable, with its name, version, platform, owner and active streams. Call it when other ' +
+    'tools report plex_unavailable.',
   input: z.strictObject({}),
   output: PlexServerStatusSchema,
   category: 'read',

@@ -12,12 +12,12 @@ const CACHED_ITEMS = z.array(MediaItemSchema);
 
 export const getRecentlyAddedTool = defineTool({
   name: 'get_recently_added',
-  title: 'Get recently added media',
+  title: 'Recently added',
   description:
     'The newest items added to Plex, newest first, optionally from one library (name like "TV Shows" or id) ' +
     'and since a date or duration (7d). Use it to answer "what is new?".',
   input: z.strictObject({
-    library: libraryArg('Library name or id; all libraries when omitted').optional(),
+    library: libraryArg().optional(),
     since: sinceArg().optional(),
     limit: limitArg(50, 10),
   }),

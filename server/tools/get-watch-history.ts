@@ -17,15 +17,15 @@ const CACHED_HISTORY = z.object({
 
 export const getWatchHistoryTool = defineTool({
   name: 'get_watch_history',
-  title: 'Get watch history',
+  title: 'Watch history',
   description:
     'What was watched, newest first: who, when and on which player. Answers "what have I watched this week?".',
   input: z.strictObject({
-    user: userArg('Only this user (name, title or email)').optional(),
+    user: userArg().optional(),
     since: sinceArg().optional(),
     library: libraryArg().optional(),
     media_type: z.enum(MEDIA_TYPES).optional().describe('Only this type, e.g. episode'),
-    limit: limitArg(100, 20, 'entries'),
+    limit: limitArg(100, 20),
   }),
   output: z.object({
     count: z.number().int().nonnegative(),

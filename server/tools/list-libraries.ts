@@ -8,10 +8,10 @@ import { loadLibraries } from './library-resolver.ts';
 
 export const listLibrariesTool = defineTool({
   name: 'list_libraries',
-  title: 'List Plex libraries',
+  title: 'Libraries',
   description:
-    'List the libraries (sections) of the Plex server with their ids, names and types (movie, show, artist = music, ' +
-    'photo). Other tools accept a library by name or id.',
+    'The libraries with ids, names and types (movie, show, artist = music, photo). Other tools take a library by ' +
+    'name or id.',
   input: z.strictObject({}),
   output: z.object({
     count: z.number().int().nonnegative(),

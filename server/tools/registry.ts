@@ -1,9 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { withApp } from '../apps/with-app.ts';
 import { DETAILS_POSTER, LIST_POSTERS, SESSION_POSTERS, withPosters } from '../images/with-posters.ts';
+import { addToPlaylistTool } from './add-to-playlist.ts';
 import { browseLibraryTool } from './browse-library.ts';
 import { controlPlaybackTool } from './control-playback.ts';
+import { createPlaylistTool } from './create-playlist.ts';
 import { type AnyToolDefinition, registerTool } from './define-tool.ts';
+import { deletePlaylistTool } from './delete-playlist.ts';
 import { getMediaDetailsTool } from './get-media-details.ts';
 import { getOnDeckTool } from './get-on-deck.ts';
 import { getPlaybackStatusTool } from './get-playback-status.ts';
@@ -14,10 +17,14 @@ import { getWatchHistoryTool } from './get-watch-history.ts';
 import { listLibrariesTool } from './list-libraries.ts';
 import { listPlayersTool } from './list-players.ts';
 import { listPlaylistsTool } from './list-playlists.ts';
+import { playMediaTool } from './play-media.ts';
+import { rateMediaTool } from './rate-media.ts';
+import { removeFromPlaylistTool } from './remove-from-playlist.ts';
 import { searchMediaTool } from './search-media.ts';
 import { isToolAllowed } from './tool-access.ts';
 import type { ToolCategory } from './tool-category.ts';
 import type { ToolDeps } from './tool-deps.ts';
+import { markUnwatchedTool, markWatchedTool } from './watch-state-tool.ts';
 
 /** Every tool, in the order tools/list shows them (deterministic, as 2026-07-28 asks). */
 export const TOOLS: readonly AnyToolDefinition[] = [
@@ -34,6 +41,14 @@ export const TOOLS: readonly AnyToolDefinition[] = [
   listPlaylistsTool,
   getPlaylistTool,
   listPlayersTool,
+  markWatchedTool,
+  markUnwatchedTool,
+  rateMediaTool,
+  createPlaylistTool,
+  addToPlaylistTool,
+  removeFromPlaylistTool,
+  deletePlaylistTool,
+  playMediaTool,
 ].map(withApp);
 
 const TOOLS_BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));

@@ -12,11 +12,10 @@ const CACHED_ITEMS = z.array(MediaItemSchema);
 
 export const searchMediaTool = defineTool({
   name: 'search_media',
-  title: 'Search Plex media',
+  title: 'Search media',
   description:
-    'Search the Plex libraries by title or keyword (movies, shows, episodes, music, photos). Returns matching items ' +
-    'with their ids; pass an id to get_media_details for cast, chapters and files. Narrow with media_type ' +
-    '(e.g. "movie", "episode") or library (a library name like "Movies" or its id).',
+    'Search titles in every library (movies, shows, episodes, music, photos); items come with ids for ' +
+    'get_media_details. Narrow with media_type or library.',
   input: z.strictObject({
     query: z
       .string()
@@ -24,9 +23,9 @@ export const searchMediaTool = defineTool({
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
       .describe('Words to search for'),
-    media_type: z.enum(MEDIA_TYPES).optional().describe('Only return items of this type'),
-    library: libraryArg('Library name (e.g. "Movies") or id to search in').optional(),
-    limit: limitArg(100, 10, 'results'),
+    media_type: z.enum(MEDIA_TYPES).optional().describe('Only this type'),
+    library: libraryArg().optional(),
+    limit: limitArg(100, 10),
   }),
   output: z.object({
     query: z.string(),

@@ -30,6 +30,14 @@ export const TOOL_NAMES = [
   'list_playlists',
   'get_playlist',
   'list_players',
+  'mark_watched',
+  'mark_unwatched',
+  'rate_media',
+  'create_playlist',
+  'add_to_playlist',
+  'remove_from_playlist',
+  'delete_playlist',
+  'play_media',
 ] as const;
 
 export interface CallEveryToolOptions {
@@ -179,6 +187,41 @@ export async function callEveryTool(options: CallEveryToolOptions): Promise<Tool
     );
     // Leave the simulator as we found it, so the script can run twice against one deployment.
     await call('control_playback', { action: 'play', session_id: playing.session_id });
+
+    // Writes, each undone (or without lasting effect), so the script can still run twice.
+    const fresh = catalog.movies.find(
+      (m) => !m.viewCount && !m.viewOffset && m.ratingKey !== playing.media.id,
+    );
+    assert.ok(fresh, 'the catalog has an unwatched movie');
+    assert.equal((await call('mark_watched', { media_id: fresh.ratingKey })).watched, true);
+    assert.equal((await call('mark_unwatched', { media_id: fresh.ratingKey })).watched, false);
+    assert.equal((await call('rate_media', { media_id: fresh.ratingKey, stars: 4 })).rating, 8);
+    const track = catalog.tracks[0];
+    assert.ok(track, 'the catalog has tracks');
+    const created = await call('create_playlist', { title: 'e2e playlist', media_ids: [track.ratingKey] });
+    const added = await call('add_to_playlist', {
+      playlist_id: created.playlist.id,
+      media_ids: [track.ratingKey],
+    });
+    assert.equal(added.added, 1, 'add_to_playlist added the track again');
+    const removal = { playlist_id: created.playlist.id, items: [track.ratingKey] };
+    const preview = await call('remove_from_playlist', removal);
+    assert.equal(preview.status, 'confirmation_required');
+    assert.equal(
+      (await call('remove_from_playlist', { ...removal, confirm: preview.confirm })).status,
+      'done',
+    );
+    const deletion = await call('delete_playlist', { playlist_id: created.playlist.id });
+    assert.equal(
+      (await call('delete_playlist', { playlist_id: created.playlist.id, confirm: deletion.confirm })).status,
+      'done',
+    );
+    const roku = catalog.players[2];
+    assert.ok(roku, 'the catalog has a third player');
+    const started = await call('play_media', { media_id: fresh.ratingKey, player: roku.name });
+    assert.equal(started.player.id, roku.machineIdentifier);
+    // Stopped at 0 ms it leaves no resume point and no history entry.
+    await call('control_playback', { action: 'stop', player: roku.name });
 
     const called = new Set(checks.map((c) => c.tool));
     assert.deepEqual(

@@ -55,6 +55,28 @@ describe.each(ERAS)('stdio transport (%s era)', (era) => {
       expect(history.isError).toBeFalsy();
       expect((history.structuredContent as { count: number }).count).toBeGreaterThan(0);
 
+      const unwatched = sim.catalog.movies.find((m) => !m.viewCount && !m.viewOffset);
+      const marked = await client.callTool({
+        name: 'mark_watched',
+        arguments: { media_id: unwatched?.ratingKey },
+      });
+      expect((marked.structuredContent as { watched: boolean }).watched).toBe(true);
+      expect(unwatched?.viewCount).toBe(1);
+      await client.callTool({ name: 'mark_unwatched', arguments: { media_id: unwatched?.ratingKey } });
+      const playlist = sim.playlists()[0]?.ratingKey;
+      const preview = await client.callTool({
+        name: 'delete_playlist',
+        arguments: { playlist_id: playlist },
+      });
+      const token = (preview.structuredContent as { confirm: string }).confirm;
+      expect(token.length).toBeGreaterThan(10);
+      const deleted = await client.callTool({
+        name: 'delete_playlist',
+        arguments: { playlist_id: playlist, confirm: token },
+      });
+      expect((deleted.structuredContent as { status: string }).status).toBe('done');
+      sim.reset();
+
       const invalid = await client.callTool({ name: 'search_media', arguments: { query: 'x', limit: 1000 } });
       expect(errorCodeOf(invalid)).toBe('invalid_request');
     } finally {
