@@ -41,9 +41,13 @@ export class PlaylistStore {
   #nextKey = FIRST_PLAYLIST_KEY;
   #nextItemId = 1;
 
-  constructor(catalog: SimCatalog, clock: () => number) {
+  readonly #seeded: boolean;
+
+  /** `seeded: false` starts (and resets to) no playlists: a person other than the owner has none of the owner's. */
+  constructor(catalog: SimCatalog, clock: () => number, options: { seeded?: boolean } = {}) {
     this.#catalog = catalog;
     this.#clock = clock;
+    this.#seeded = options.seeded ?? true;
     this.reset();
   }
 
@@ -53,6 +57,7 @@ export class PlaylistStore {
     this.#playlists = [];
     this.#nextKey = FIRST_PLAYLIST_KEY;
     this.#nextItemId = 1;
+    if (!this.#seeded) return;
     const created = c.now - 30 * DAY;
     this.#insert('Movie Night', 'video', c.movies.slice(0, 3), created);
     this.#insert('Road Trip', 'audio', c.tracks.slice(0, 5), created + DAY);

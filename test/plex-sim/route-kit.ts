@@ -30,6 +30,10 @@ export interface RouteContext {
   watch: WatchStore;
   history: HistoryStore;
   playlists: PlaylistStore;
+  /** Set for a token other than the owner's: that person sees only their own history. */
+  viewerAccountID?: number;
+  /** The watch state (and catalog) of an account with a token of its own; undefined for the others. */
+  watchOf(accountID: number): { watch: WatchStore; catalog: SimCatalog } | undefined;
   /** The simulator's clock (ms), for timestamps of what requests change. */
   now(): number;
   method: string;

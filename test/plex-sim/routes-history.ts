@@ -27,7 +27,8 @@ function bound(ctx: RouteContext, op: '>' | '<'): { value: number; exclusive: bo
 function filterOf(ctx: RouteContext): HistoryFilter {
   const exact = integer(ctx.query.get('viewedAt'), 'viewedAt');
   return {
-    accountID: integer(ctx.query.get('accountID'), 'accountID'),
+    // Only the owner's token reads everyone's history (EVENTS-AND-ACCOUNTS.md); anyone else gets their own.
+    accountID: ctx.viewerAccountID ?? integer(ctx.query.get('accountID'), 'accountID'),
     librarySectionID: integer(ctx.query.get('librarySectionID'), 'librarySectionID'),
     metadataItemID: ctx.query.get('metadataItemID') ?? undefined,
     viewedAtMin: bound(ctx, '>') ?? (exact === undefined ? undefined : { value: exact, exclusive: false }),
@@ -47,7 +48,10 @@ const historyAll: Handler = (ctx) => {
   if (!/^viewedAt(:(asc|desc))?$/.test(sort.split(',')[0] ?? ''))
     throw new BadRequestError(`unsupported sort ${sort}`);
   const ascending = !sort.split(',')[0]?.endsWith(':desc');
-  const entries = ctx.history.list(filterOf(ctx), ascending);
+  // Entries of sections not shared with this token are not theirs to see, and not counted either.
+  const entries = ctx.history
+    .list(filterOf(ctx), ascending)
+    .filter((e) => ctx.catalog.byRatingKey.has(e.ratingKey));
   const { page, fields, headers } = paged(ctx, entries);
   const body: Record<string, unknown> = { ...fields };
   if (page.length > 0) body.Metadata = render(ctx, page);
@@ -56,7 +60,11 @@ const historyAll: Handler = (ctx) => {
 
 const historyOne: Handler = (ctx, [id = '']) => {
   const entry = ctx.history.get(Number(id));
-  if (!entry) throw new HttpError(404, `no history entry ${id}`);
+  const visible =
+    entry !== undefined &&
+    (ctx.viewerAccountID === undefined || entry.accountID === ctx.viewerAccountID) &&
+    ctx.catalog.byRatingKey.has(entry.ratingKey);
+  if (!entry || !visible) throw new HttpError(404, `no history entry ${id}`);
   if (ctx.method === 'DELETE') {
     ctx.history.remove(entry.historyId);
     return {};

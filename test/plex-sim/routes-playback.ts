@@ -24,12 +24,13 @@ function targetPlayer(ctx: RouteContext) {
   return player;
 }
 
-/** A stopped session: a view (history + watched) from the threshold on, else a resume point for the owner. */
+/** A stopped session: a view (history + watched) from the threshold on, else a resume point, in the watcher's own state. */
 function recordStop(ctx: RouteContext, session: SimSession): void {
   const item = ctx.sessions.item(session);
   const duration = item.duration ?? 0;
-  const owner = ctx.catalog.accounts[0];
-  const isOwner = owner !== undefined && session.userId === owner.id;
+  // The watch state of whoever was watching, when they have a token (and so a state) of their own.
+  const watcher = ctx.watchOf(session.userId);
+  const own = watcher?.catalog.byRatingKey.get(item.ratingKey);
   if (duration > 0 && session.viewOffset >= duration * WATCHED_THRESHOLD) {
     const device = ctx.catalog.players.indexOf(session.player) + 1;
     ctx.history.add({
@@ -38,9 +39,9 @@ function recordStop(ctx: RouteContext, session: SimSession): void {
       deviceID: device,
       viewedAt: Math.floor(ctx.now() / 1000),
     });
-    if (isOwner) ctx.watch.scrobble(item);
-  } else if (isOwner && session.viewOffset > 0) {
-    ctx.watch.progress(item, session.viewOffset);
+    if (watcher && own) watcher.watch.scrobble(own);
+  } else if (watcher && own && session.viewOffset > 0) {
+    watcher.watch.progress(own, session.viewOffset);
   }
 }
 

@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { generateCatalog, type SimCatalog } from './catalog.ts';
 import { HistoryStore, type SimHistoryEntry } from './history.ts';
+import { personViewer, type SimPersonOptions, type SimViewer } from './people.ts';
 import { PlaylistStore, type SimPlaylist } from './playlists.ts';
 import { HttpError, ROUTES, type RouteContext, UNAUTHENTICATED_PATHS } from './plex-routes.ts';
 import { BadRequestError } from './queries.ts';
@@ -18,6 +19,7 @@ import { toXml } from './xml.ts';
 
 export type { SimCatalog, SimItem } from './catalog.ts';
 export type { SimHistoryEntry } from './history.ts';
+export type { SimPersonOptions } from './people.ts';
 export type { SimPlaylist } from './playlists.ts';
 export type { SimSession } from './sessions.ts';
 
@@ -45,6 +47,11 @@ export interface PlexSimulatorOptions {
   startedAt?: number;
   /** Clock for what requests change (history entries, ratings, playlists); default Date.now. */
   clock?: () => number;
+  /**
+   * People other than the owner, each with their own token, watch state, ratings, playlists and shared sections
+   * (people.ts). Their history and `/status/sessions/history` answers hold only their own entries.
+   */
+  people?: SimPersonOptions[];
 }
 
 /** One handled Plex request, for tests that check what a client sent. Never holds the token value. */
@@ -76,8 +83,10 @@ export interface PlexSimulator {
   sessions(): SimSession[];
   /** Every history entry (copies), newest first. */
   history(): SimHistoryEntry[];
-  /** The current playlists (copies). */
-  playlists(): SimPlaylist[];
+  /** The current playlists (copies) of the owner, or of the person with this accountID. */
+  playlists(accountID?: number): SimPlaylist[];
+  /** The catalog as the person with this accountID sees it (their watch state, their sections). */
+  catalogOf(accountID: number): SimCatalog;
 }
 
 const REQUEST_LOG_LIMIT = 1000;
@@ -108,6 +117,32 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
   const watch = new WatchStore(catalog, clock);
   const history = new HistoryStore(catalog);
   const playlists = new PlaylistStore(catalog, clock);
+  const ownerAccount = catalog.accounts[0]?.id ?? 1;
+  const viewers = new Map<string, SimViewer>([
+    [token, { accountID: ownerAccount, owner: true, catalog, watch, playlists }],
+  ]);
+  for (const person of options.people ?? []) {
+    if (viewers.has(person.token)) throw new Error('startPlexSimulator: every person needs their own token');
+    viewers.set(
+      person.token,
+      personViewer({ items: options.items, seed: options.seed, now: catalog.now }, person, clock),
+    );
+    if (!catalog.accounts.some((a) => a.id === person.accountID)) {
+      const template = catalog.accounts[catalog.accounts.length - 1];
+      if (template)
+        catalog.accounts.push({
+          ...template,
+          id: person.accountID,
+          key: `/accounts/${person.accountID}`,
+          name: person.name,
+        });
+    }
+  }
+  const viewerOf = (accountID: number): SimViewer => {
+    const found = [...viewers.values()].find((v) => v.accountID === accountID);
+    if (!found) throw new Error(`plex-sim: no person with accountID ${accountID}`);
+    return found;
+  };
   const counts = new Map<string, number>();
   let log: SimRequestRecord[] = [];
   let fault: SimFault = { mode: 'none' };
@@ -199,18 +234,22 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       return res.end(body);
     }
 
-    if (!UNAUTHENTICATED_PATHS.has(path) && presentedToken !== token) return sendError(res, 401);
+    const viewer = presentedToken === undefined ? undefined : viewers.get(presentedToken);
+    if (!UNAUTHENTICATED_PATHS.has(path) && !viewer) return sendError(res, 401);
+    const as = viewer ?? (viewers.get(token) as SimViewer);
 
     const route = ROUTES.find((r) => r.pattern.test(path));
     if (!route) return sendError(res, 404);
     if (!route.methods.includes(req.method ?? 'GET')) return sendError(res, 405);
     const params = (route.pattern.exec(path) ?? []).slice(1);
     const ctx: RouteContext = {
-      catalog,
+      catalog: as.catalog,
       sessions,
-      watch,
+      watch: as.watch,
       history,
-      playlists,
+      playlists: as.playlists,
+      ...(as.owner ? {} : { viewerAccountID: as.accountID }),
+      watchOf: (accountID) => [...viewers.values()].find((v) => v.accountID === accountID),
       now: clock,
       method: req.method ?? 'GET',
       query: url.searchParams,
@@ -287,9 +326,11 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     },
     reset() {
       sessions.reset();
-      watch.reset();
       history.reset();
-      playlists.reset();
+      for (const v of viewers.values()) {
+        v.watch.reset();
+        v.playlists.reset();
+      }
       counts.clear();
       log = [];
       fault = { mode: 'none' };
@@ -297,7 +338,11 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     requestLog: () => log.map((r) => ({ ...r })),
     sessions: () => sessions.list().map((session) => ({ ...session })),
     history: () => history.list({}).map((entry) => ({ ...entry })),
-    playlists: () => playlists.list({}).map((p) => ({ ...p, items: p.items.map((i) => ({ ...i })) })),
+    playlists: (accountID = ownerAccount) =>
+      viewerOf(accountID)
+        .playlists.list({})
+        .map((p) => ({ ...p, items: p.items.map((i) => ({ ...i })) })),
+    catalogOf: (accountID) => viewerOf(accountID).catalog,
   };
   return api;
 }

@@ -1,8 +1,8 @@
 // Watch state (viewed, resume point, rating) of the account the simulator's token belongs to, and how
 // /:/scrobble, /:/unscrobble, /:/rate and finished playback change it. The catalog items carry that account's
 // state (as PMS renders it for the requesting account); this store changes them in place and can put back
-// the generated state on reset. Only the owner's token exists in the simulator, so the other accounts' state is
-// visible only through their history entries.
+// the generated state on reset. Every person with a token of their own has their own catalog and store
+// (people.ts); accounts without one are visible only through their history entries.
 
 import { leavesOf, type SimCatalog, type SimItem } from './catalog.ts';
 import { forgetDerived } from './queries.ts';
@@ -11,7 +11,7 @@ type WatchFields = Pick<
   SimItem,
   'viewCount' | 'viewOffset' | 'lastViewedAt' | 'viewedLeafCount' | 'userRating' | 'lastRatedAt'
 >;
-const WATCH_FIELDS = [
+export const WATCH_FIELDS = [
   'viewCount',
   'viewOffset',
   'lastViewedAt',
