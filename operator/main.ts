@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   kubeConfig.loadFromDefault();
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && !process.env.KUBECONFIG;
   const leaderElect = flags.leaderElect ?? inCluster;
+  // Verifying means reaching the pods' addresses: in a cluster, yes; from a laptop, not (the status then says so).
+  const verifyServers = flags.verifyServers ?? inCluster;
   const leaseNamespace =
     flags.leaderElectionNamespace ??
     kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ??
@@ -40,12 +42,20 @@ async function main(): Promise<void> {
     metricsPort: flags.metricsPort,
     healthPort: flags.healthPort,
     processMetrics: true,
+    verification: verifyServers
+      ? {
+          intervalMs: flags.verifyIntervalSeconds * 1000,
+          concurrency: flags.verifyConcurrency,
+          timeoutMs: flags.verifyTimeoutSeconds * 1000,
+        }
+      : false,
   });
   logger.info(
     {
       identity: operator.identity,
       namespaces: flags.namespaces.length > 0 ? flags.namespaces : 'all',
       leaderElection: leaderElect,
+      verifyServers,
       metricsPort: operator.metricsPort,
       healthPort: operator.healthPort,
       server: kubeConfig.getCurrentCluster()?.server,

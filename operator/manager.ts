@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { SERVER_VERSION } from '../server/version.ts';
 import { PlexMcpServerController } from './controller/plexmcpserver-controller.ts';
 import { type Clock, systemClock } from './runtime/clock.ts';
 import { EventRecorder } from './runtime/event-recorder.ts';
@@ -11,6 +12,7 @@ import { KubeClient } from './runtime/kube-client.ts';
 import { KubeLeaseStore, LeaderElector } from './runtime/leader-election.ts';
 import type { Logger } from './runtime/logger.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
+import type { VerificationOptions } from './verification/server-verifier.ts';
 
 export const DEFAULT_LEASE_NAME = 'plex-mcp-operator-leader';
 
@@ -48,6 +50,11 @@ export interface OperatorOptions {
   clock?: Clock;
   /** Hears every finished reconcile by resource key (tests, benchmarks). */
   onReconciled?: (key: string, result: 'success' | 'requeue' | 'error') => void;
+  /**
+   * Verify each server through its Service (MCP handshake + readiness detail). Default false (off, and the status
+   * says so): only an operator that can reach the pod network (in the cluster) can verify.
+   */
+  verification?: VerificationOptions | false;
 }
 
 export interface RunningOperator {
@@ -101,6 +108,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       events,
       clock,
       onReconciled: options.onReconciled,
+      verification: options.verification ?? false,
+      operatorVersion: SERVER_VERSION,
     });
   const startController = () => {
     controller = makeController();

@@ -17,6 +17,8 @@ export const reconcileRules: V1PolicyRule[] = [
   { apiGroups: [''], resources: ['configmaps', 'secrets', 'services'], verbs: WRITE_CHILDREN },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: WRITE_CHILDREN },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: WRITE_CHILDREN },
+  // Verification reads which pods back each server's Service (operator/verification/server-verifier.ts).
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
   // Events about what it did to each resource (client libraries differ in which API they use).
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },

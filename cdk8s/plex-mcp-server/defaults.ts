@@ -4,6 +4,8 @@ import { memoryBytes } from './quantity.ts';
 
 /** The port the server listens on inside the pod (the Service maps spec.service.port to it). */
 export const SERVER_CONTAINER_PORT = 8080;
+/** Name of that port on the container and the Service (and so on the EndpointSlices the operator verifies by). */
+export const SERVER_PORT_NAME = 'http';
 export const REDIS_PORT = 6379;
 
 /** uid/gid of the image's `plexmcp` user (Dockerfile). */

@@ -6,6 +6,7 @@ import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { usesBearerToken } from './auth-mode.ts';
 import { hashSecretData } from './checksum.ts';
+import { SERVER_PORT_NAME } from './defaults.ts';
 import {
   allChildRefs,
   type ChildNames,
@@ -47,6 +48,8 @@ export interface DesiredState {
   names: ChildNames;
   /** The in-cluster MCP URL (status.endpoint). */
   endpoint: string;
+  /** Name of the Service port MCP is on (and of its EndpointSlice port, which the operator verifies by). */
+  servicePortName: string;
   /** The URL clients outside the cluster use (status.publicEndpoint); undefined when none is known. */
   publicEndpoint?: string;
   /** The bearer token Secret clients read (status.authSecretName); undefined with auth.mode OAuth. */
@@ -87,6 +90,7 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
   return {
     names,
     endpoint: mcpEndpoint(resource),
+    servicePortName: SERVER_PORT_NAME,
     ...(publicEndpoint !== undefined ? { publicEndpoint } : {}),
     ...(bearer ? { authSecretName: names.authSecret } : {}),
     wanted,

@@ -3,7 +3,7 @@ import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec, V1Service } from '
 import { CONFIG_CHECKSUM_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { usesBearerToken } from './auth-mode.ts';
 import { configChecksum } from './checksum.ts';
-import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_UID } from './defaults.ts';
+import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_PORT_NAME, SERVER_UID } from './defaults.ts';
 import { childLabels, childMetadata, childNames, selectorLabels } from './names.ts';
 import { containerResources } from './resources.ts';
 import { AUTH_TOKEN_KEY, REDIS_PASSWORD_KEY } from './secrets.ts';
@@ -62,7 +62,7 @@ function serverContainer(resource: PlexMcpServer, inputs: ServerWorkloadInputs):
     ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}),
     // The image's entrypoint dispatches by program name; say which one explicitly (see Dockerfile).
     command: ['plex-mcp-server'],
-    ports: [{ name: 'http', containerPort: SERVER_CONTAINER_PORT, protocol: 'TCP' }],
+    ports: [{ name: SERVER_PORT_NAME, containerPort: SERVER_CONTAINER_PORT, protocol: 'TCP' }],
     envFrom: [{ configMapRef: { name: childNames(resource).configMap } }],
     env: secretEnv(resource),
     // Startup allows a slow first Plex contact (up to 60 s) before liveness may restart the pod.
@@ -145,7 +145,14 @@ export function renderServerService(resource: PlexMcpServer): V1Service {
     spec: {
       type: resource.spec.service.type,
       selector: selectorLabels(resource, 'server'),
-      ports: [{ name: 'http', port: resource.spec.service.port, targetPort: 'http', protocol: 'TCP' }],
+      ports: [
+        {
+          name: SERVER_PORT_NAME,
+          port: resource.spec.service.port,
+          targetPort: SERVER_PORT_NAME,
+          protocol: 'TCP',
+        },
+      ],
     },
   };
 }

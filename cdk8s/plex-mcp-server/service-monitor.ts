@@ -2,6 +2,7 @@
 // serves /metrics on its http port without auth (server/http/create-app.ts), next to /mcp.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { SERVER_PORT_NAME } from './defaults.ts';
 import { childMetadata, selectorLabels } from './names.ts';
 import { PLATFORM_KINDS, platformChildName } from './platform-names.ts';
 
@@ -26,7 +27,9 @@ export function renderServiceMonitor(resource: PlexMcpServer): ServiceMonitorMan
       // The server Service carries these labels (its selector's too); the Redis Service does not match them.
       selector: { matchLabels: selectorLabels(resource, 'server') },
       namespaceSelector: { matchNames: [resource.metadata.namespace] },
-      endpoints: [{ port: 'http', path: '/metrics', interval: monitoring.interval, scheme: 'http' }],
+      endpoints: [
+        { port: SERVER_PORT_NAME, path: '/metrics', interval: monitoring.interval, scheme: 'http' },
+      ],
     },
   };
 }

@@ -16,6 +16,12 @@ Uses the in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cl
                                  (default: plex-mcp:<this version>, the image the release builds)
   --log-level info               trace|debug|info|warn|error                       env LOG_LEVEL
   --workers 4                    concurrent reconciles
+  --verify-servers[=true|false]  verify each server through its Service: MCP handshake + readiness
+                                 (Verified, PlexReachable; Ready needs them). Default: true in a cluster
+                                 (outside one the pod network is out of reach; the status then says so)
+  --verify-interval-seconds 60   period between verifications of one server (jittered)
+  --verify-concurrency 4         verifications at once across all servers (at most 2 start per second)
+  --verify-timeout-seconds 5     budget of one verification
   -h, --help                     print this and exit
 `;
 
@@ -62,6 +68,10 @@ export const OperatorFlagsSchema = z.object({
     .default(DEFAULT_SERVER_IMAGE),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   workers: z.coerce.number().int().min(1).max(64).default(4),
+  verifyServers: booleanText.optional(),
+  verifyIntervalSeconds: z.coerce.number().int().min(5).max(86_400).default(60),
+  verifyConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+  verifyTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(5),
 });
 
 export type OperatorFlags = z.output<typeof OperatorFlagsSchema>;
@@ -72,7 +82,9 @@ export function parseOperatorFlags(argv: readonly string[], env: NodeJS.ProcessE
   let values: Record<string, string | undefined>;
   try {
     // `--leader-elect` alone means true; parseArgs wants a value for string options, so give it one.
-    const normalized = argv.map((arg) => (arg === '--leader-elect' ? '--leader-elect=true' : arg));
+    const normalized = argv.map((arg) =>
+      arg === '--leader-elect' || arg === '--verify-servers' ? `${arg}=true` : arg,
+    );
     ({ values } = parseArgs({
       args: normalized,
       options: {
@@ -84,6 +96,10 @@ export function parseOperatorFlags(argv: readonly string[], env: NodeJS.ProcessE
         'server-image': { type: 'string' },
         'log-level': { type: 'string' },
         workers: { type: 'string' },
+        'verify-servers': { type: 'string' },
+        'verify-interval-seconds': { type: 'string' },
+        'verify-concurrency': { type: 'string' },
+        'verify-timeout-seconds': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -100,6 +116,10 @@ export function parseOperatorFlags(argv: readonly string[], env: NodeJS.ProcessE
     serverImage: values['server-image'] ?? (env.PLEX_MCP_SERVER_IMAGE || undefined),
     logLevel: values['log-level'] ?? (env.LOG_LEVEL || undefined),
     workers: values.workers,
+    verifyServers: values['verify-servers'],
+    verifyIntervalSeconds: values['verify-interval-seconds'],
+    verifyConcurrency: values['verify-concurrency'],
+    verifyTimeoutSeconds: values['verify-timeout-seconds'],
   });
   if (result.success) return { ok: true, flags: result.data };
   const flagName = (path: PropertyKey[]) =>

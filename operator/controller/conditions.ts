@@ -3,7 +3,7 @@
 // wait on with `kubectl wait --for=condition=Ready`. Pure functions, unit tested.
 import type { Condition } from '../api/v1alpha1/index.ts';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Degraded';
+export type ConditionType = 'Ready' | 'Progressing' | 'Degraded' | 'Verified' | 'PlexReachable';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 /** A condition without its timestamp: what the calculator decides. */

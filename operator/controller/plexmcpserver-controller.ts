@@ -12,6 +12,12 @@ import type { OperatorMetrics } from '../runtime/metrics.ts';
 import { KINDS } from '../runtime/resource-paths.ts';
 import { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import { runWorkers, WorkQueue } from '../runtime/work-queue.ts';
+import {
+  ENDPOINT_SLICE_KIND,
+  SERVICE_NAME_LABEL,
+  ServerVerifier,
+  type VerificationOptions,
+} from '../verification/server-verifier.ts';
 import { PlexMcpServerReconciler, type RawPlexMcpServer } from './plexmcpserver-reconciler.ts';
 import { objectKey, SecretReferenceIndex } from './secret-reference-index.ts';
 
@@ -28,6 +34,10 @@ export interface ControllerOptions {
   clock: Clock;
   /** Hears every finished reconcile (tests count per-resource reconciles with it). */
   onReconciled?: (key: string, result: 'success' | 'requeue' | 'error') => void;
+  /** Verify each server through its Service (operator/verification); false: not verified, said in the status. */
+  verification: VerificationOptions | false;
+  /** Reported to servers as the verifying client's version. */
+  operatorVersion: string;
 }
 
 export class PlexMcpServerController {
@@ -40,6 +50,9 @@ export class PlexMcpServerController {
   private readonly stopSignal = new AbortController();
   private workersDone: Promise<void> | undefined;
   private resyncLoop: Promise<void> | undefined;
+  /** Only with verification on: the EndpointSlices of our Services, and the verifier reading them. */
+  private readonly endpointSlices: InformerGroup<KubernetesObject> | undefined;
+  private readonly verifier: ServerVerifier | undefined;
 
   constructor(options: ControllerOptions) {
     this.options = options;
@@ -74,6 +87,21 @@ export class PlexMcpServerController {
       // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
       Secret: new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces),
     };
+    if (options.verification) {
+      this.endpointSlices = new InformerGroup<KubernetesObject>(
+        { ...base, kind: ENDPOINT_SLICE_KIND, labelSelector: MANAGED_BY_SELECTOR },
+        namespaces,
+      );
+      this.verifier = new ServerVerifier({
+        ...options.verification,
+        clock: options.clock,
+        endpointSlices: this.endpointSlices,
+        secrets: this.children.Secret,
+        enqueue: (key) => this.queue.add(key),
+        clientVersion: options.operatorVersion,
+        onVerify: () => metrics.serverVerifications.inc(),
+      });
+    }
     this.reconciler = new PlexMcpServerReconciler({
       client,
       plexMcpServers: this.plexMcpServers,
@@ -89,21 +117,19 @@ export class PlexMcpServerController {
       clock: options.clock,
       defaultServerImage: options.defaultServerImage,
       childConflictRecheckMs: options.childConflictRecheckMs,
+      verification: this.verifier ?? 'disabled',
     });
     this.registerHandlers();
   }
 
   hasSynced(): boolean {
-    return (
-      this.plexMcpServers.hasSynced() &&
-      Object.values(this.children).every((informer) => informer.hasSynced())
-    );
+    return this.informers().every((informer) => informer.hasSynced());
   }
 
   /** Starts the informers, waits until their caches are filled, then starts the workers and the resync loop. */
   async start(): Promise<void> {
     const { logger } = this.options;
-    await Promise.all([this.plexMcpServers.start(), ...Object.values(this.children).map((i) => i.start())]);
+    await Promise.all(this.informers().map((i) => i.start()));
     while (!this.hasSynced() && !this.stopSignal.signal.aborted)
       await sleep(this.options.clock, 50, this.stopSignal.signal);
     if (this.stopSignal.signal.aborted) return;
@@ -124,7 +150,16 @@ export class PlexMcpServerController {
     this.queue.shutDown();
     await this.workersDone;
     await this.resyncLoop;
-    await Promise.all([this.plexMcpServers.stop(), ...Object.values(this.children).map((i) => i.stop())]);
+    this.verifier?.stop();
+    await Promise.all(this.informers().map((i) => i.stop()));
+  }
+
+  private informers(): InformerGroup<KubernetesObject>[] {
+    return [
+      this.plexMcpServers as unknown as InformerGroup<KubernetesObject>,
+      ...Object.values(this.children),
+      ...(this.endpointSlices ? [this.endpointSlices] : []),
+    ];
   }
 
   private async reconcileWithMetrics(key: string) {
@@ -177,7 +212,19 @@ export class PlexMcpServerController {
     };
     this.plexMcpServers.on('add', onResource);
     this.plexMcpServers.on('update', onResource);
-    this.plexMcpServers.on('delete', (resource) => this.index.remove(resource));
+    this.plexMcpServers.on('delete', (resource) => {
+      this.index.remove(resource);
+      const { name, namespace } = resource.metadata ?? {};
+      if (name && namespace) this.verifier?.forget(namespace, name);
+    });
+    // A Service's endpoints changed (pods came, went, turned ready): its resource is verified again.
+    for (const event of ['add', 'update', 'delete'] as const) {
+      this.endpointSlices?.on(event, (slice) => {
+        const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+        const namespace = slice.metadata?.namespace;
+        if (service && namespace) this.queue.add(objectKey(namespace, service));
+      });
+    }
 
     for (const kind of ['ConfigMap', 'Service', 'Deployment', 'NetworkPolicy'] as const) {
       for (const event of ['add', 'update', 'delete'] as const) {

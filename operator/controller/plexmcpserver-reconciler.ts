@@ -37,6 +37,9 @@ import type { Logger } from '../runtime/logger.ts';
 import { kindInfo, resourcePath } from '../runtime/resource-paths.ts';
 import type { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';
+import type { ServerIdentity } from '../verification/mcp-handshake.ts';
+import { gateOnVerification, verificationDisabledConditions } from '../verification/ready-gate.ts';
+import type { ServerVerifier, VerificationStatus } from '../verification/server-verifier.ts';
 import { ChildOwnership, conflictMessage, controlledBy } from './child-ownership.ts';
 import {
   type BlockingProblem,
@@ -69,6 +72,11 @@ export interface ReconcilerDeps {
   defaultServerImage: string;
   /** How long a ChildConflict waits before the next look; default CHILD_CONFLICT_RECHECK_MS. */
   childConflictRecheckMs?: number;
+  /**
+   * Verification of each server (operator/verification): a ServerVerifier, or 'disabled' (--verify-servers=false,
+   * said so in the status). Unset only in unit tests of the rest of the reconciler: no verification conditions.
+   */
+  verification?: ServerVerifier | 'disabled';
 }
 
 /** How long a resource blocked by a ChildConflict waits before the operator looks at the foreign object again. */
@@ -77,6 +85,7 @@ export const CHILD_CONFLICT_RECHECK_MS = 60_000;
 interface ObservedDeployments {
   deployment?: DeploymentView;
   redisDeployment?: DeploymentView;
+  verification?: VerificationStatus;
 }
 
 interface StatusFields {
@@ -89,6 +98,8 @@ interface StatusFields {
   authTokenRotation?: string;
   replicas?: number;
   readyReplicas?: number;
+  /** null removes a server block a former verification wrote (merge patch). */
+  server?: ServerIdentity | null;
 }
 
 export class PlexMcpServerReconciler {
@@ -168,13 +179,58 @@ export class PlexMcpServerReconciler {
     const applyProblem = await this.applyChildren(resource, children);
     await this.deleteUnwantedChildren(resource, desired.unwanted);
 
+    const observed = this.observedFields(resource, desired);
+    const verification = this.verificationOf(resource, desired, observed.deployment);
     await this.finish(raw, applyProblem, {
-      ...this.observedFields(resource, desired),
+      ...observed,
+      ...(verification ? { verification } : {}),
       ...(generated.authTokenRotation !== undefined
         ? { authTokenRotation: generated.authTokenRotation }
         : {}),
     });
     return undefined;
+  }
+
+  /** The verification verdict to report; (re)tracks the server so a change of what runs verifies it again. */
+  private verificationOf(
+    resource: PlexMcpServer,
+    desired: DesiredState,
+    deployment: DeploymentView | undefined,
+  ): VerificationStatus | undefined {
+    const verification = this.deps.verification;
+    if (verification === undefined) return undefined;
+    if (verification === 'disabled') return { conditions: verificationDisabledConditions() };
+    const auth = desired.generatedSecrets.auth;
+    // OAuth only: the operator holds no credential the server accepts, so it cannot make the handshake.
+    if (!auth) {
+      return {
+        conditions: verificationDisabledConditions(
+          'spec.auth.mode is OAuth: the operator holds no token the server accepts, so it does not verify it.',
+        ),
+      };
+    }
+    const { namespace, name, generation } = resource.metadata;
+    const fingerprint = [
+      generation,
+      deployment?.metadata?.generation,
+      deployment?.status?.updatedReplicas,
+      deployment?.status?.readyReplicas,
+    ].join('|');
+    return verification.observe(
+      {
+        namespace,
+        name,
+        serviceName: desired.names.service,
+        portName: desired.servicePortName,
+        authSecret: { name: auth.name, key: auth.key },
+        context: {
+          plexUrl: resource.spec.plex.url,
+          tokenSecret: resource.spec.plex.tokenSecretRef,
+          authSecretName: auth.name,
+        },
+      },
+      fingerprint,
+    );
   }
 
   /**
@@ -351,19 +407,22 @@ export class PlexMcpServerReconciler {
     problem: BlockingProblem | undefined,
     observed: Partial<StatusFields> & ObservedDeployments,
   ): Promise<void> {
-    const { deployment, redisDeployment, ...fields } = observed;
+    const { deployment, redisDeployment, verification, ...fields } = observed;
     const previous = raw.status?.conditions;
     const wasReady = previous?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-    const cores = computeConditions({
+    const rollout = computeConditions({
       problem,
       deployment,
       redisDeployment,
       deploymentName: raw.metadata?.name ?? '',
       wasReady,
     });
+    const cores = verification ? gateOnVerification(rollout, verification.conditions) : rollout;
     const generation = raw.metadata?.generation;
+    const server = verification?.server ?? (raw.status?.server !== undefined ? null : undefined);
     const status: StatusFields = {
       ...fields,
+      ...(server !== undefined ? { server } : {}),
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
       conditions: withTransitionTimes(
         previous,

@@ -11,6 +11,7 @@ export class OperatorMetrics {
   readonly kubeRequests: Counter<'verb' | 'resource' | 'code'>;
   readonly informerRestarts: Counter<'kind'>;
   readonly isLeader: Gauge;
+  readonly serverVerifications: Counter;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -51,6 +52,11 @@ export class OperatorMetrics {
     this.isLeader = new Gauge({
       name: 'leader_election_master_status',
       help: '1 while this replica holds the leader Lease (or runs without leader election), else 0.',
+      registers,
+    });
+    this.serverVerifications = new Counter({
+      name: 'server_verifications_total',
+      help: 'Verifications of PlexMcpServers (an MCP handshake plus /health/ready, about 3 HTTP requests each).',
       registers,
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });

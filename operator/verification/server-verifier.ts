@@ -17,6 +17,27 @@ import {
 import { VerificationScheduler, type VerificationSchedulerOptions } from './verification-scheduler.ts';
 import { type VerificationResult, verifyServer } from './verify-server.ts';
 
+/** The EndpointSlices the verifier reads (they carry the Service's labels, so the operator's label selects them). */
+export const ENDPOINT_SLICE_KIND = {
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  plural: 'endpointslices',
+} as const;
+
+/** Defaults of the operator flags --verify-interval-seconds, --verify-concurrency and --verify-timeout-seconds. */
+export const VERIFY_DEFAULTS = {
+  intervalMs: 60_000,
+  concurrency: 4,
+  maxPerSecond: 2,
+  timeoutMs: 5_000,
+} as const;
+
+/** How the operator verifies servers; `false` in OperatorOptions turns it off (said so in the status). */
+export type VerificationOptions = Pick<
+  ServerVerifierOptions,
+  'intervalMs' | 'concurrency' | 'maxPerSecond' | 'timeoutMs' | 'endpointOverride'
+>;
+
 /** The label the EndpointSlice controller puts on every slice of a Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

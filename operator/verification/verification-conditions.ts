@@ -1,19 +1,25 @@
 // From a verification result to what a person reads: the Verified and PlexReachable conditions (with the fix in the
 // message) and the status `server` block. Pure, unit tested. `Ready` requires both conditions True.
+import type { CONDITION_REASONS } from '../api/v1alpha1/constants.ts';
 import type { ServerIdentity } from './mcp-handshake.ts';
+
+type ConditionReason = (typeof CONDITION_REASONS)[number];
+
 import type { VerificationResult } from './verify-server.ts';
 
 export type VerificationConditionType = 'Verified' | 'PlexReachable';
 
-export const VERIFICATION_REASONS = [
-  'Verified',
-  'HandshakeFailed',
-  'NotVerified',
-  'PlexReachable',
-  'PlexUnreachable',
-  'PlexTokenRejected',
-] as const;
-export type VerificationReason = (typeof VERIFICATION_REASONS)[number];
+/** Reasons of Verified and PlexReachable (listed with every other reason in api/v1alpha1 CONDITION_REASONS). */
+export type VerificationReason = Extract<
+  ConditionReason,
+  | 'Verified'
+  | 'HandshakeFailed'
+  | 'NotVerified'
+  | 'VerificationDisabled'
+  | 'PlexReachable'
+  | 'PlexUnreachable'
+  | 'PlexTokenRejected'
+>;
 
 export interface VerificationCondition {
   type: VerificationConditionType;

@@ -81,6 +81,10 @@ or by one Role per watched namespace, so both scopes grant exactly the same verb
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Verification reads which pods back each server's Service (the operator's --verify-servers).
+- apiGroups: ["discovery.k8s.io"]
+  resources: ["endpointslices"]
+  verbs: ["get", "list", "watch"]
 # Events about what it did to each PlexMcpServer (both APIs: client libraries differ in which they use).
 - apiGroups: [""]
   resources: ["events"]

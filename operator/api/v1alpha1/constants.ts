@@ -49,7 +49,7 @@ export const AUTH_TOKEN_ROTATION_ANNOTATION = `${GROUP}/auth-token-rotation`;
 export const CONFIG_CHECKSUM_ANNOTATION = `${GROUP}/config-checksum`;
 
 /** Condition types the operator reports in status.conditions. */
-export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded'] as const;
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Verified', 'PlexReachable'] as const;
 
 /** Condition reasons, as a person reads them in `kubectl describe` (see the README's troubleshooting table). */
 export const CONDITION_REASONS = [
@@ -63,6 +63,14 @@ export const CONDITION_REASONS = [
   'RolloutInProgress',
   'ReplicasUnavailable',
   'InvalidSpec',
+  // Verification (operator/verification/verification-conditions.ts): Verified and PlexReachable, and Ready with them.
+  'Verified',
+  'HandshakeFailed',
+  'NotVerified',
+  'VerificationDisabled',
+  'PlexReachable',
+  'PlexUnreachable',
+  'PlexTokenRejected',
 ] as const;
 
 /** Bounds shared by the schema and its CEL messages. */

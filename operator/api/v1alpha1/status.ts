@@ -5,7 +5,10 @@ import { describe } from './schema-helpers.ts';
 /** metav1.Condition, as every Kubernetes API reports conditions (`kubectl wait --for=condition=Ready`). */
 export const ConditionSchema = describe(
   z.object({
-    type: describe(z.string().min(1).max(316), 'Condition type: Ready, Progressing or Degraded.'),
+    type: describe(
+      z.string().min(1).max(316),
+      'Condition type: Ready, Progressing, Degraded, Verified (the server answers MCP) or PlexReachable.',
+    ),
     status: describe(z.enum(['True', 'False', 'Unknown']), 'True, False or Unknown.'),
     reason: describe(
       z.string().min(1).max(1024),
@@ -32,10 +35,14 @@ export const PlexMcpServerStatusSchema = describe(
       z.int().min(0),
       'metadata.generation the operator last reconciled; older than metadata.generation while it catches up.',
     ).optional(),
-    conditions: describe(z.array(ConditionSchema).max(16), 'Ready, Progressing and Degraded, with reasons.', {
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['type'],
-    }).optional(),
+    conditions: describe(
+      z.array(ConditionSchema).max(16),
+      'Ready, Progressing, Degraded, Verified and PlexReachable, with reasons.',
+      {
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      },
+    ).optional(),
     endpoint: describe(
       z.string().max(2048),
       'In-cluster MCP endpoint: http://<name>.<namespace>.svc.cluster.local:<port>/mcp.',
@@ -56,6 +63,20 @@ export const PlexMcpServerStatusSchema = describe(
     ).optional(),
     replicas: describe(z.int().min(0), 'Server pods that exist (Deployment status.replicas).').optional(),
     readyReplicas: describe(z.int().min(0), 'Server pods that are ready to serve.').optional(),
+    server: describe(
+      z.object({
+        name: describe(z.string().max(256), 'The name the server gives itself in the MCP handshake.'),
+        version: describe(z.string().max(256), 'The version the server reports in the MCP handshake.'),
+        protocolVersions: describe(
+          z.array(describe(z.string().max(64), 'An MCP protocol version, e.g. 2026-07-28.')).max(16),
+          'MCP protocol versions the server offers (server/discover), or the one it negotiated (initialize).',
+        ),
+        toolCount: describe(z.int().min(0), 'Tools the server lists (tools/list).'),
+        authMode: describe(z.enum(['bearer']), 'How the operator authenticated: the generated bearer token.'),
+      }),
+      'What the server answered when the operator last verified it through its Service (see the Verified ' +
+        'condition); absent while it is not verified.',
+    ).optional(),
   }),
   'Observed state, written by the operator.',
 );

@@ -58,7 +58,37 @@ describe('parseOperatorFlags', () => {
         serverImage: DEFAULT_SERVER_IMAGE,
         logLevel: 'info',
         workers: 4,
+        verifyServers: undefined,
+        verifyIntervalSeconds: 60,
+        verifyConcurrency: 4,
+        verifyTimeoutSeconds: 5,
       },
+    });
+  });
+
+  it('reads the verification flags (a bare --verify-servers means true)', () => {
+    const result = parseOperatorFlags(
+      [
+        '--verify-servers',
+        '--verify-interval-seconds=120',
+        '--verify-concurrency',
+        '8',
+        '--verify-timeout-seconds=3',
+      ],
+      {},
+    );
+    expect(result.ok && result.flags).toMatchObject({
+      verifyServers: true,
+      verifyIntervalSeconds: 120,
+      verifyConcurrency: 8,
+      verifyTimeoutSeconds: 3,
+    });
+    expect(parseOperatorFlags(['--verify-servers=false'], {})).toMatchObject({
+      flags: { verifyServers: false },
+    });
+    expect(parseOperatorFlags(['--verify-interval-seconds=1'], {})).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('--verify-interval-seconds')],
     });
   });
 
@@ -124,6 +154,10 @@ describe('plex-mcp-operator --help', () => {
       '--health-port',
       '--server-image',
       '--workers',
+      '--verify-servers',
+      '--verify-interval-seconds',
+      '--verify-concurrency',
+      '--verify-timeout-seconds',
     ])
       expect(run.stdout).toContain(flag);
   });
