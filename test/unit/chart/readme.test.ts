@@ -10,10 +10,9 @@ const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
 describe('README', () => {
   it('maps every condition reason the operator reports to a fix', () => {
-    const section = readme.slice(
-      readme.indexOf('## Troubleshooting'),
-      readme.indexOf('## Server configuration'),
-    );
+    // The section ends at the next heading, whatever comes after it (the tools table has rows starting the same way).
+    const start = readme.indexOf('## Troubleshooting');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const rows = section.split('\n').filter((l) => l.startsWith('| `'));
     const documented = rows.map((l) => /^\| `([A-Za-z]+)`/.exec(l)?.[1]);
     expect([...documented].sort()).toEqual([...CONDITION_REASONS].sort());
