@@ -2,6 +2,7 @@
 import { createServerDeps, secretsOf, startHttpServer } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { createLogger } from './observability/logger.ts';
+import { probePlexAtStart } from './plex/startup-probe.ts';
 import { startStdio } from './stdio.ts';
 import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
     { transport, version: SERVER_VERSION, plexUrl: config.plex.url, cache: deps.cache.status().mode },
     'starting',
   );
+  void probePlexAtStart(deps.plex, config.plex.url, logger);
 
   let shutdown: (signal: string) => Promise<void>;
   if (transport === 'stdio') {

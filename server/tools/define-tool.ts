@@ -184,7 +184,9 @@ function logFailure(deps: ToolDeps, tool: string, error: ToolError, thrown: unkn
   if (error.code === 'internal_error') {
     deps.logger.error({ tool, err: thrown }, 'tool call failed unexpectedly');
   } else if (error.code === 'plex_unavailable' || error.code === 'unauthorized') {
-    deps.logger.warn({ tool, code: error.code, err: thrown }, 'tool call failed: Plex');
+    // Expected conditions (Plex down, token refused): the reason, never a stack trace.
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    deps.logger.warn({ tool, code: error.code, reason }, 'tool call failed: Plex');
   } else {
     deps.logger.debug({ tool, code: error.code, msg: error.message }, 'tool call refused');
   }

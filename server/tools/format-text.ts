@@ -53,5 +53,11 @@ export function formatDate(iso: string, nowMs: number = Date.now()): string {
 /** One playback session in a line, naming the session_id control_playback needs. */
 export function describeSession(s: PlaybackSession): string {
   const position = `${formatDuration(s.position_ms)} / ${formatDuration(s.duration_ms)}`;
-  return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position} (session_id ${s.session_id})`;
+  // Some clients pass only the text to the model: it carries the stream facts the structured result has.
+  const stream = [
+    s.transcoding ? 'transcoding' : 'direct',
+    s.bandwidth_kbps === undefined ? undefined : `${s.bandwidth_kbps} kbps`,
+    s.location?.toUpperCase(),
+  ].filter(Boolean);
+  return `${s.user} is ${s.state} ${describeItem(s.media)} on ${s.player.name} at ${position}, ${stream.join(', ')} (session_id ${s.session_id})`;
 }

@@ -209,6 +209,20 @@ describe.each(ERAS)('library read tools over HTTP (%s era)', (era) => {
     );
     expect(t.lastText()).toContain(tv);
   });
+
+  it('get_playback_status text carries transcoding, bandwidth and LAN/WAN as the structured result does', async () => {
+    const out = await t.call('get_playback_status');
+    for (const s of out.sessions) {
+      const line =
+        t
+          .lastText()
+          .split('\n')
+          .find((l) => l.includes(s.session_id)) ?? '';
+      expect(line).toContain(s.transcoding ? 'transcoding' : 'direct');
+      expect(line).toContain(`${s.bandwidth_kbps} kbps`);
+      expect(line).toContain(String(s.location).toUpperCase());
+    }
+  });
 });
 
 describe('PLEX_LIBRARIES keeps the tools out of other libraries', () => {
