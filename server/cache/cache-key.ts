@@ -1,5 +1,8 @@
 /**
- * Cache keys: `plexmcp:v1:<server-id>:<kind>:<sha256 of canonical JSON of the normalised args>`.
+ * Cache keys: `plexmcp:v1:<server-id>:<kind>:[<person scope>:]<sha256 of canonical JSON of the normalised args>`.
+ *
+ * - The person scope is there when the call runs as a signed-in person (server/plex/plex-identity.ts): their
+ *   answers differ (watch state, shared libraries), so they never share entries with anyone else.
  *
  * - server-id is a hash of the normalised Plex URL, so several Plex servers can share one Redis without collisions,
  *   and the key never contains the URL's credentials or the Plex token.
@@ -60,6 +63,10 @@ export function cacheKey(
   serverId: string,
   kind: CacheableKind,
   args: Readonly<Record<string, unknown>>,
+  scope?: string,
 ): string {
-  return kindPrefix(serverId, kind) + sha256Hex(canonicalArgs(args));
+  // A person's entries sit under the kind's prefix too, so invalidating a kind drops everyone's.
+  return (
+    kindPrefix(serverId, kind) + (scope === undefined ? '' : `${scope}:`) + sha256Hex(canonicalArgs(args))
+  );
 }

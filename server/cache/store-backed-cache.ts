@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { currentCacheScope } from '../plex/plex-identity.ts';
 import { type CacheEntry, parseEntry, serialiseEntry } from './cache-entry.ts';
 import { cacheKey, kindPrefix, plexServerId } from './cache-key.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
@@ -142,7 +143,7 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
       load: () => Promise<T>,
       schema?: z.ZodType<T>,
     ) {
-      const key = cacheKey(serverId, kind, args);
+      const key = cacheKey(serverId, kind, args, currentCacheScope());
       const early = join<T>(kind, key);
       if (early) return early;
 

@@ -8,11 +8,15 @@ import {
   PlexUnauthorizedError,
   PlexUnavailableError,
 } from './errors.ts';
+import { callerTokenSource, type PlexTokenSource } from './plex-identity.ts';
 import type { PlexRequestPolicy } from './request-policy.ts';
 
 export interface PlexHttpOptions {
   baseUrl: string;
+  /** The configured (owner's) token: used when a call does not run as a signed-in person. */
   token: string;
+  /** Per-request token choice; default: the caller's (plex-identity.ts), else `token`. */
+  tokens?: PlexTokenSource;
   clientIdentifier: string;
   maxConnections: number;
   /** Socket-level ceiling; the per-request timeout itself comes from the policy's AbortSignal. */
@@ -67,6 +71,7 @@ export class PlexHttp {
   readonly #origin: URL;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
+  readonly #tokens: PlexTokenSource;
   readonly #policy: PlexRequestPolicy;
   readonly #logger: Logger | undefined;
   /** Socket inactivity ceiling while a request is in flight (the policy's AbortSignal normally fires first). */
@@ -85,9 +90,9 @@ export class PlexHttp {
     this.#maxResponseBytes = options.maxResponseBytes;
     this.#policy = options.policy;
     this.#logger = options.logger;
+    this.#tokens = options.tokens ?? callerTokenSource(options.token);
     this.#headers = {
       accept: 'application/json',
-      'x-plex-token': options.token,
       'x-plex-client-identifier': options.clientIdentifier,
       'x-plex-product': options.product,
       'x-plex-version': options.version,
@@ -183,7 +188,7 @@ export class PlexHttp {
       response = await this.#send(
         request.method ?? 'GET',
         path,
-        { ...this.#headers, ...request.headers },
+        { ...this.#headers, 'x-plex-token': this.#tokens.tokenForThisCall(), ...request.headers },
         signal,
       );
     } catch (error) {
@@ -234,7 +239,12 @@ export class PlexHttp {
       response = await this.#send(
         'GET',
         path,
-        { ...this.#headers, accept: 'image/jpeg, image/png', ...request.headers },
+        {
+          ...this.#headers,
+          'x-plex-token': this.#tokens.tokenForThisCall(),
+          accept: 'image/jpeg, image/png',
+          ...request.headers,
+        },
         signal,
       );
     } catch (error) {
