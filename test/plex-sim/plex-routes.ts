@@ -28,6 +28,7 @@ import {
   type Route,
 } from './route-kit.ts';
 import { HISTORY_ROUTES } from './routes-history.ts';
+import { LIVE_ROUTES } from './routes-live.ts';
 import { PLAYBACK_ROUTES } from './routes-playback.ts';
 import { PLAYLIST_ROUTES } from './routes-playlists.ts';
 import { WATCH_ROUTES } from './routes-watch.ts';
@@ -434,7 +435,8 @@ const searchHubs: Handler = (ctx) => {
 // ---- sessions and players ---------------------------------------------------------------------------------
 
 const statusSessions: Handler = (ctx) => {
-  const list = ctx.sessions.list();
+  // reported(), not list(): in the lagging mode a stopped stream stays here for a while, as on real PMS.
+  const list = ctx.sessions.reported();
   const body: Json = { size: list.length };
   if (list.length > 0) body.Metadata = list.map((s) => sessionMetadata(s, ctx.sessions.item(s)));
   return container(body);
@@ -476,6 +478,7 @@ export const ROUTES: readonly Route[] = [
   ...WATCH_ROUTES,
   ...PLAYLIST_ROUTES,
   ...PLAYBACK_ROUTES,
+  ...LIVE_ROUTES,
 ];
 
 /** Paths PMS serves without a token. /identity is widely used as an unauthenticated health check. */

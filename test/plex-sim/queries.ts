@@ -177,6 +177,12 @@ export function forgetDerived(catalog: SimCatalog): void {
   derived.delete(catalog);
 }
 
+/** Drops everything derived from a catalog whose items changed (added or removed): lists and the search index. */
+export function forgetItems(catalog: SimCatalog): void {
+  derived.delete(catalog);
+  searchIndexes.delete(catalog);
+}
+
 function memoized(catalog: SimCatalog, key: string, compute: () => SimItem[]): SimItem[] {
   let perCatalog = derived.get(catalog);
   if (!perCatalog) {

@@ -2,6 +2,7 @@
 // envelope. Route tables (plex-routes.ts for the read endpoints, routes-*.ts for the others) build on it.
 
 import type { SimCatalog, SimItem, SimSection } from './catalog.ts';
+import type { EventHub } from './events.ts';
 import type { HistoryStore } from './history.ts';
 import type { PlaylistStore } from './playlists.ts';
 import { BadRequestError } from './queries.ts';
@@ -12,6 +13,7 @@ import {
   MEDIA_TAG_PREFIX,
   MEDIA_TAG_VERSION,
 } from './render.ts';
+import type { ScanRunner } from './scans.ts';
 import type { SessionStore } from './sessions.ts';
 import type { WatchStore } from './watch-state.ts';
 
@@ -30,6 +32,9 @@ export interface RouteContext {
   watch: WatchStore;
   history: HistoryStore;
   playlists: PlaylistStore;
+  /** The event stream: routes that change state publish what changed. */
+  events: EventHub;
+  scans: ScanRunner;
   /** Set for a token other than the owner's: that person sees only their own history. */
   viewerAccountID?: number;
   /** The watch state (and catalog) of an account with a token of its own; undefined for the others. */

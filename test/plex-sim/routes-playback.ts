@@ -2,6 +2,7 @@
 // player named by X-Plex-Target-Client-Identifier, and playMedia, which starts an item there. Playback that stops
 // at 90% or later is a view: it adds a history entry and marks the item watched; earlier, it leaves a resume point.
 
+import { playingNotification } from './events.ts';
 import { BadRequestError } from './queries.ts';
 import {
   COMMAND,
@@ -45,6 +46,11 @@ function recordStop(ctx: RouteContext, session: SimSession): void {
   }
 }
 
+/** PMS tells event-stream listeners about every state change of a session, `stopped` included. */
+function publishState(ctx: RouteContext, session: SimSession, state: SimSession['state'] | 'stopped'): void {
+  ctx.events.publish('playing', playingNotification(session, state, ctx.catalog.server.machineIdentifier));
+}
+
 const playerCommand: Handler = (ctx, [command = '']) => {
   const player = targetPlayer(ctx);
   let offset: number | undefined;
@@ -54,6 +60,7 @@ const playerCommand: Handler = (ctx, [command = '']) => {
   }
   const effect = ctx.sessions.apply(player.machineIdentifier, command as PlayerCommand, offset);
   if (effect.stopped && effect.session) recordStop(ctx, effect.session);
+  if (effect.session) publishState(ctx, effect.session, effect.stopped ? 'stopped' : effect.session.state);
   return { body: { Response: { code: 200, status: 'OK' } } };
 };
 
@@ -72,7 +79,9 @@ const playMedia: Handler = (ctx) => {
   const owner = ctx.catalog.accounts[0];
   if (!owner) throw new Error('catalog has no accounts');
   const offset = parseNonNegativeInt(ctx.query.get('offset') ?? undefined, 'offset') ?? 0;
-  ctx.sessions.start(player, item, offset, owner);
+  const { session, replaced } = ctx.sessions.start(player, item, offset, owner);
+  for (const old of replaced) publishState(ctx, old, 'stopped');
+  publishState(ctx, session, 'playing');
   return { body: { Response: { code: 200, status: 'OK' } } };
 };
 

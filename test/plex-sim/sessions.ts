@@ -34,13 +34,36 @@ export interface CommandEffect {
 
 export class SessionStore {
   private readonly catalog: SimCatalog;
+  private readonly now: () => number;
   private sessions: SimSession[] = [];
   /** Sessions started by playMedia get keys after the two initial ones. */
   private nextKey = 43;
+  /**
+   * The "lagging session list" mode (setLag): real PMS sometimes keeps listing a stopped stream in
+   * /status/sessions for minutes. Stopped sessions stay in `reported()` until their time is up; the event stream
+   * said `stopped` at once.
+   */
+  private lagMs = 0;
+  private ghosts: { session: SimSession; until: number }[] = [];
 
-  constructor(catalog: SimCatalog) {
+  constructor(catalog: SimCatalog, now: () => number = Date.now) {
     this.catalog = catalog;
+    this.now = now;
     this.reset();
+  }
+
+  /** How long /status/sessions keeps listing a stopped session (0 = not at all, as it should be). */
+  setLag(ms: number): void {
+    this.lagMs = ms;
+    if (ms === 0) this.ghosts = [];
+  }
+
+  /** What /status/sessions reports: the live sessions plus, in lagging mode, recently stopped ones. */
+  reported(): readonly SimSession[] {
+    if (this.ghosts.length === 0) return this.sessions;
+    const now = this.now();
+    this.ghosts = this.ghosts.filter((g) => g.until > now);
+    return [...this.sessions, ...this.ghosts.map((g) => g.session)];
   }
 
   /**
@@ -50,6 +73,8 @@ export class SessionStore {
   reset(): void {
     const c = this.catalog;
     this.nextKey = 43;
+    this.lagMs = 0;
+    this.ghosts = [];
     const movie = c.movies[0];
     const episode = c.episodes.at(-1);
     const [admin, alice] = c.accounts;
@@ -119,6 +144,7 @@ export class SessionStore {
         break;
       case 'stop':
         this.sessions.splice(index, 1);
+        if (this.lagMs > 0) this.ghosts.push({ session: { ...session }, until: this.now() + this.lagMs });
         break;
       case 'seekTo': {
         const duration = this.item(session).duration ?? Number.MAX_SAFE_INTEGER;
@@ -138,7 +164,8 @@ export class SessionStore {
     item: SimItem,
     offsetMs: number,
     account: SimCatalog['accounts'][number],
-  ): SimSession {
+  ): { session: SimSession; replaced: SimSession[] } {
+    const replaced = this.sessions.filter((s) => s.player.machineIdentifier === player.machineIdentifier);
     this.sessions = this.sessions.filter((s) => s.player.machineIdentifier !== player.machineIdentifier);
     const key = this.nextKey++;
     const session: SimSession = {
@@ -159,6 +186,6 @@ export class SessionStore {
       transcoding: false,
     };
     this.sessions.push(session);
-    return session;
+    return { session, replaced };
   }
 }

@@ -7,17 +7,28 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { generateCatalog, type SimCatalog } from './catalog.ts';
+import { generateCatalog, type SimCatalog, type SimItem } from './catalog.ts';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  EventHub,
+  type SimStreamFault,
+  StreamFaultSchema,
+  TIMELINE_STATE,
+  timelineNotification,
+} from './events.ts';
 import { HistoryStore, type SimHistoryEntry } from './history.ts';
+import { type AddItemOptions, LibraryChanges } from './library-changes.ts';
 import { personViewer, type SimPersonOptions, type SimViewer } from './people.ts';
 import { PlaylistStore, type SimPlaylist } from './playlists.ts';
 import { HttpError, ROUTES, type RouteContext, UNAUTHENTICATED_PATHS } from './plex-routes.ts';
 import { BadRequestError } from './queries.ts';
+import { DEFAULT_SCAN_STEP_MS, ScanRunner } from './scans.ts';
 import { SessionStore, type SimSession } from './sessions.ts';
 import { WatchStore } from './watch-state.ts';
 import { toXml } from './xml.ts';
 
 export type { SimCatalog, SimItem } from './catalog.ts';
+export type { SimStreamFault } from './events.ts';
 export type { SimHistoryEntry } from './history.ts';
 export type { SimPersonOptions } from './people.ts';
 export type { SimPlaylist } from './playlists.ts';
@@ -52,6 +63,10 @@ export interface PlexSimulatorOptions {
    * (people.ts). Their history and `/status/sessions/history` answers hold only their own entries.
    */
   people?: SimPersonOptions[];
+  /** How often open event streams get a `ping` (default 10 s). */
+  heartbeatMs?: number;
+  /** Time between a scan's progress steps (default 150 ms). */
+  scanStepMs?: number;
 }
 
 /** One handled Plex request, for tests that check what a client sent. Never holds the token value. */
@@ -87,6 +102,20 @@ export interface PlexSimulator {
   playlists(accountID?: number): SimPlaylist[];
   /** The catalog as the person with this accountID sees it (their watch state, their sections). */
   catalogOf(accountID: number): SimCatalog;
+  /** Event-stream faults (refuse, drop, stall); reset() clears them. */
+  setStreamFault(fault: SimStreamFault): void;
+  /** Open event-stream connections. */
+  streamConnections(): number;
+  /** Every event published since the last reset (copies, oldest first, pings left out). */
+  publishedEvents(): Record<string, unknown>[];
+  /** The lagging session list: /status/sessions keeps a stopped stream this long (0 = off). */
+  setSessionListLag(ms: number): void;
+  /** A new movie appears in the library (timeline events: created, then finished); the owner's copy. */
+  addItem(options?: AddItemOptions): SimItem;
+  /** A movie disappears from the library (timeline event: deleted). */
+  removeItem(ratingKey: string): void;
+  /** Scans that have ended since the last reset. */
+  scansFinished(): number;
 }
 
 const REQUEST_LOG_LIMIT = 1000;
@@ -113,7 +142,14 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     seed: options.seed,
     now: Math.floor(startedAt / 1000),
   });
-  const sessions = new SessionStore(catalog);
+  const sessions = new SessionStore(catalog, clock);
+  const events = new EventHub(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  const scans = new ScanRunner({
+    catalog,
+    events,
+    stepMs: options.scanStepMs ?? DEFAULT_SCAN_STEP_MS,
+    now: clock,
+  });
   const watch = new WatchStore(catalog, clock);
   const history = new HistoryStore(catalog);
   const playlists = new PlaylistStore(catalog, clock);
@@ -138,6 +174,7 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
         });
     }
   }
+  const library = new LibraryChanges(() => [...new Set([...viewers.values()].map((v) => v.catalog))], clock);
   const viewerOf = (accountID: number): SimViewer => {
     const found = [...viewers.values()].find((v) => v.accountID === accountID);
     if (!found) throw new Error(`plex-sim: no person with accountID ${accountID}`);
@@ -186,6 +223,14 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       fault = result.data;
       return sendJson(res, 200, { ok: true, fault });
     }
+    if (req.method === 'POST' && path === '/__sim/stream-faults') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const result = StreamFaultSchema.safeParse(safeJson(Buffer.concat(chunks).toString('utf8')));
+      if (!result.success) return sendJson(res, 400, { error: z.prettifyError(result.error) });
+      events.setFault(result.data);
+      return sendJson(res, 200, { ok: true, fault: result.data });
+    }
     return sendJson(res, 404, { error: `unknown hook ${req.method} ${path}` });
   };
 
@@ -228,6 +273,17 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       }
     }
     if (current.mode === 'error') return sendError(res, 500);
+    if (path === EVENT_STREAM_PATH) {
+      if (current.mode === 'garbage') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        return res.end('event: playing\ndata: {"NotificationContainer": <html>\n\n');
+      }
+      const streamViewer = presentedToken === undefined ? undefined : viewers.get(presentedToken);
+      if (!streamViewer) return sendError(res, 401);
+      if (req.method !== 'GET') return sendError(res, 405);
+      if (!events.open(res, url.searchParams.get('filters'))) return sendError(res, 404);
+      return;
+    }
     if (current.mode === 'garbage') {
       const body = '{"MediaContainer": {"size": 3, "Metadata": [ <html>oops';
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
@@ -248,6 +304,8 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       watch: as.watch,
       history,
       playlists: as.playlists,
+      events,
+      scans,
       ...(as.owner ? {} : { viewerAccountID: as.accountID }),
       watchOf: (accountID) => [...viewers.values()].find((v) => v.accountID === accountID),
       now: clock,
@@ -312,6 +370,8 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
     catalog,
     async close() {
       closing.abort();
+      events.stop();
+      scans.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -325,6 +385,9 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       fault = FaultSchema.parse(next);
     },
     reset() {
+      scans.stop();
+      library.reset();
+      events.reset();
       sessions.reset();
       history.reset();
       for (const v of viewers.values()) {
@@ -343,8 +406,38 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
         .playlists.list({})
         .map((p) => ({ ...p, items: p.items.map((i) => ({ ...i })) })),
     catalogOf: (accountID) => viewerOf(accountID).catalog,
+    setStreamFault: (next) => events.setFault(next),
+    streamConnections: () => events.connections(),
+    publishedEvents: () => events.history(),
+    setSessionListLag: (ms) => sessions.setLag(ms),
+    addItem(addOptions) {
+      const item = library.addMovie(addOptions);
+      // PMS announces a new item as created, then again once its metadata is in (finished).
+      events.publish('timeline', timelineNotification(item, TIMELINE_STATE.created, item.addedAt));
+      events.publish('timeline', timelineNotification(item, TIMELINE_STATE.finished, item.updatedAt));
+      return item;
+    },
+    removeItem(ratingKey) {
+      const item = library.removeMovie(ratingKey);
+      events.publish(
+        'timeline',
+        timelineNotification(item, TIMELINE_STATE.deleted, Math.floor(clock() / 1000)),
+      );
+    },
+    scansFinished: () => scans.finished(),
   };
   return api;
+}
+
+/** Plex's Server-Sent Events endpoint (events.ts). */
+export const EVENT_STREAM_PATH = '/:/eventsource/notifications';
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The query string with any token value replaced, so logs and records never carry it. */

@@ -13,6 +13,7 @@ import {
   type SpecValidator,
 } from '../../plex-sim/openapi-validator.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
+import { openSse } from '../../support/sse-reader.ts';
 
 const TOKEN = 'openapi-test-token-0123456789';
 let sim: PlexSimulator;
@@ -377,6 +378,43 @@ describe('simulator responses match the legacy Plex OpenAPI spec (v0.0.3) where 
         await getJson(`/library/metadata/${item?.ratingKey}/children`),
         `${item?.type} children`,
       );
+    }
+  });
+});
+
+describe('scans and the event stream match the current Plex OpenAPI spec (v1.1.1)', () => {
+  it('GET /activities during a scan, and the Activity every activity event carries (listActivities)', async () => {
+    const validate = current.responseValidator('/activities');
+    const reader = await openSse(`${sim.url}/:/eventsource/notifications?filters=activity`, {
+      'X-Plex-Token': TOKEN,
+    });
+    try {
+      const refresh = await fetch(`${sim.url}/library/sections/2/refresh`, {
+        method: 'POST',
+        headers: { 'X-Plex-Token': TOKEN },
+      });
+      expect(refresh.status).toBe(200);
+      const during = await getJson('/activities');
+      expectValid(validate, during, '/activities during a scan');
+      expect((during.MediaContainer as { size: number }).size).toBe(1);
+      expectInvalid(
+        validate,
+        broken(during, ['MediaContainer', 'Activity', 0, 'progress'], 250),
+        'progress above 100',
+      );
+      const events = await reader.waitFor(1, (m) => m.data.includes('"ended"'), 10_000);
+      const all = reader.messages.filter((m) => m.event === 'activity');
+      expect(events.length).toBe(1);
+      for (const message of all) {
+        const body = JSON.parse(message.data) as {
+          NotificationContainer: { ActivityNotification: { Activity: unknown }[] };
+        };
+        const activities = body.NotificationContainer.ActivityNotification.map((a) => a.Activity);
+        expectValid(validate, { MediaContainer: { Activity: activities } }, `activity event ${message.data}`);
+      }
+      expectValid(validate, await getJson('/activities'), '/activities when idle');
+    } finally {
+      reader.close();
     }
   });
 });
