@@ -28,8 +28,8 @@ export function withPosters<I extends ObjectSchema, O extends ObjectSchema>(
   option: PosterOption<z.input<O>>,
 ): ToolDefinition<ObjectSchema, ObjectSchema> {
   const described = option.defaultOn
-    ? 'Attach the poster as a small image (default true)'
-    : 'Attach each item’s poster as a small image (default false; costs tokens)';
+    ? 'Attach a small poster image'
+    : 'Attach small poster images (costs tokens)';
   const input = tool.input.extend({
     [option.param]: z.boolean().default(option.defaultOn).describe(described),
   });

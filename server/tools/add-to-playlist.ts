@@ -12,7 +12,7 @@ export const addToPlaylistTool = defineTool({
   description: 'Append items to a playlist (shows and albums add all their episodes or tracks).',
   input: z.strictObject({
     playlist_id: playlistIdArg(),
-    media_ids: z.array(mediaIdArg(null)).min(1).max(500),
+    media_ids: z.array(mediaIdArg()).min(1).max(500),
   }),
   output: z.object({ playlist: PlaylistSchema, added: z.number().int(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -29,15 +29,18 @@ export function userArg(description = 'User name, title or email') {
 
 const MEDIA_ID = /^\d{1,12}$/;
 
-/** A Plex item id (ratingKey), as digits in a string or as a number; described unless it is an array member. */
-export function mediaIdArg(description: string | null = 'Item id (ratingKey)') {
+/**
+ * A Plex item id (ratingKey), as digits in a string or as a number. Undescribed by default: `media_id`,
+ * `playlist_id` and `media_ids` say what they are, and tools/list is paid for in every conversation.
+ */
+export function mediaIdArg(description?: string) {
   const id = z
     .union([
       z.string().trim().regex(MEDIA_ID, 'must be a Plex item id (digits), e.g. "1234"'),
       z.number().int().nonnegative().max(999_999_999_999),
     ])
     .transform(String);
-  return description === null ? id : id.describe(description);
+  return description === undefined ? id : id.describe(description);
 }
 
 const DURATION = /^(\d{1,5})\s*(m|min|h|d|w)$/i;

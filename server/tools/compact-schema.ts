@@ -1,16 +1,24 @@
 /**
  * tools/list is paid for in every conversation's context, so the JSON Schemas it carries drop what zod emits but
  * no client needs: `$schema` (MCP's default dialect is 2020-12), the ±2^53-1 bounds of every `int()`, and in
- * output schemas descriptions and `additionalProperties: false` (results are data, described by the tool's text;
- * a closed output schema would also make clients reject any field added later).
+ * output schemas descriptions, `additionalProperties: false` (results are data, described by the tool's text;
+ * a closed output schema would also make clients reject any field added later) and a `type` another keyword
+ * already implies: beside a string `enum`, `object` beside `properties` and `array` beside `items` below the root
+ * (the results are checked against the zod schema before they are sent; the root keeps `type: object`, which MCP
+ * requires). An object shape repeated inside one output schema (a details item and its children
+ * share the media item's fields) is written once under `$defs` (server/tools/shared-shapes.ts).
+ * Input schemas keep `type` everywhere: several model APIs reject a property without one.
  */
+import { factorSharedShapes } from './shared-shapes.ts';
+
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 export function compactJsonSchema(
   schema: Record<string, unknown>,
   kind: 'input' | 'output',
 ): Record<string, unknown> {
-  return compactNode(schema, kind, true) as Record<string, unknown>;
+  const compact = compactNode(schema, kind, true) as Record<string, unknown>;
+  return kind === 'output' ? factorSharedShapes(compact) : compact;
 }
 
 function compactNode(node: unknown, kind: 'input' | 'output', root: boolean): unknown {
@@ -36,7 +44,23 @@ function compactNode(node: unknown, kind: 'input' | 'output', root: boolean): un
     }
     out[key] = compactNode(value, kind, false);
   }
+  if (kind === 'output' && !root && typeImplied(out)) delete out.type;
   return mergeTypeUnion(out);
+}
+
+function typeImplied(node: Record<string, unknown>): boolean {
+  if (node.type === 'object') return node.properties !== null && typeof node.properties === 'object';
+  if (node.type === 'array') return node.items !== null && typeof node.items === 'object';
+  return isStringEnum(node);
+}
+
+function isStringEnum(node: Record<string, unknown>): boolean {
+  return (
+    node.type === 'string' &&
+    Array.isArray(node.enum) &&
+    node.enum.length > 0 &&
+    node.enum.every((v) => typeof v === 'string')
+  );
 }
 
 /**

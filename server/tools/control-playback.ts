@@ -90,7 +90,7 @@ export const controlPlaybackTool = defineTool({
     'name one by session_id (get_playback_status) or player (a name, loosely matched).',
   input: z
     .strictObject({
-      action: z.enum(ACTIONS).describe('play, pause, stop or seek'),
+      action: z.enum(ACTIONS),
       session_id: z
         .string()
         .trim()
@@ -105,7 +105,7 @@ export const controlPlaybackTool = defineTool({
         .min(0)
         .max(7 * 24 * 3_600_000)
         .optional()
-        .describe('Target position for seek, in milliseconds'),
+        .describe('Seek target'),
     })
     .superRefine((args, ctx) => {
       if (args.action === 'seek' && args.position_ms === undefined) {

@@ -24,7 +24,7 @@ export const createPlaylistTool = defineTool({
     'Plex has no empty playlists.',
   input: z.strictObject({
     title: z.string().trim().min(1).max(200),
-    media_ids: z.array(mediaIdArg(null)).min(1).max(500).optional(),
+    media_ids: z.array(mediaIdArg()).min(1).max(500).optional(),
     smart: z
       .strictObject({
         library: libraryArg(),

@@ -3,7 +3,7 @@ import { mediaIdArg } from './arguments.ts';
 import { formatDuration } from './format-text.ts';
 
 /** A playlist id (ratingKey), string or number. */
-export const playlistIdArg = () => mediaIdArg('Playlist id');
+export const playlistIdArg = () => mediaIdArg();
 
 export function describePlaylist(p: Playlist): string {
   const length = p.duration_ms ? `, ${formatDuration(p.duration_ms)}` : '';

@@ -12,7 +12,7 @@ export const rateMediaTool = defineTool({
   input: z
     .strictObject({
       media_id: mediaIdArg(),
-      rating: z.number().min(0).max(10).optional().describe('0-10'),
+      rating: z.number().min(0).max(10).optional(),
       stars: z.number().min(0).max(5).multipleOf(0.5).optional().describe('0-5 stars (= rating / 2)'),
     })
     .superRefine((a, ctx) => {

@@ -18,7 +18,7 @@ export const removeFromPlaylistTool = defineTool({
     'to ask the user with.',
   input: z.strictObject({
     playlist_id: playlistIdArg(),
-    items: z.array(mediaIdArg(null)).min(1).max(500).describe('Media ids to remove'),
+    items: z.array(mediaIdArg()).min(1).max(500).describe('Media ids to remove'),
     confirm: confirmArg(),
   }),
   output: z.object({
