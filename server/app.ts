@@ -11,6 +11,8 @@ import { type ConnectionLimits, limitConnections, slowClientOptions } from './ht
 import { createApp } from './http/create-app.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { plexReadinessCheck } from './http/plex-readiness.ts';
+import { createLiveMetrics } from './live/live-metrics.ts';
+import { createPlexLive, type PlexLive } from './live/plex-live.ts';
 import { createMcpServer } from './mcp/create-mcp-server.ts';
 import { createMcpServerPool, type McpServerPool } from './mcp/mcp-server-pool.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -42,6 +44,7 @@ export interface ServerDepsOverrides {
   cache?: ToolCache;
   policy?: PlexRequestPolicy;
   metrics?: ServerMetrics;
+  live?: PlexLive;
 }
 
 export function secretsOf(config: ServerConfig): string[] {
@@ -98,6 +101,15 @@ export async function createServerDeps(
       logger,
       metrics: createCacheMetrics(metrics.registry),
     });
+  const live =
+    overrides.live ??
+    createPlexLive({
+      enabled: config.plex.events.enabled,
+      plex,
+      logger,
+      metrics: createLiveMetrics(metrics.registry),
+      timings: { idleTimeoutMs: config.plex.events.idleTimeoutMs, recycleMs: config.plex.events.recycleMs },
+    });
   if (
     config.tools.confirmKey === undefined &&
     config.transport === 'http' &&
@@ -116,12 +128,15 @@ export async function createServerDeps(
     access: toolAccessOf(config.tools),
     observer: metrics.observer,
     posters: config.posters,
+    live,
     // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.
     readinessChecks: [
       plexReadinessCheck(plex, { critical: cache.status().mode === 'disabled' }),
       cacheReadinessCheck(cache),
+      liveReadinessCheck(live),
     ],
     async close() {
+      await live.close();
       await Promise.allSettled([cache.close(), plex.close()]);
     },
   };
@@ -135,6 +150,29 @@ function cacheReadinessCheck(cache: ToolCache): ReadinessCheck {
     async check() {
       const { mode, connected } = cache.status();
       return { status: mode === 'redis' && !connected ? 'degraded' : 'ok', mode, connected };
+    },
+  };
+}
+
+/**
+ * The event stream, reported on /health/ready but never critical: without it the server answers as it did before
+ * it existed (cache lifetimes). `degraded` while it is down or unsupported, so the fallback is visible.
+ */
+function liveReadinessCheck(live: PlexLive): ReadinessCheck {
+  return {
+    name: 'events',
+    critical: false,
+    async check() {
+      const { mode, stream } = live.status();
+      return {
+        // Connecting (at start, or right after a drop) is not yet a fallback worth flagging.
+        status: stream.state === 'disconnected' || stream.state === 'unsupported' ? 'degraded' : 'ok',
+        mode,
+        state: stream.state,
+        ...(stream.reason ? { reason: stream.reason } : {}),
+        since: stream.since,
+        reconnects: stream.reconnects,
+      };
     },
   };
 }

@@ -36,6 +36,15 @@ export interface ServerConfig {
     /** PLEX_MAX_RESPONSE_BYTES: larger answers are dropped (plex_unavailable) instead of read. */
     maxResponseBytes: number;
     clientIdentifier: string;
+    /** Plex's event stream (server/live/). */
+    events: {
+      /** PLEX_EVENTS. */
+      enabled: boolean;
+      /** PLEX_EVENTS_IDLE_TIMEOUT. */
+      idleTimeoutMs: number;
+      /** PLEX_EVENTS_RECYCLE. */
+      recycleMs: number;
+    };
   };
   redis: {
     url: string | undefined;
@@ -191,6 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         maxConnections: e.PLEX_MAX_CONNECTIONS,
         maxResponseBytes: e.PLEX_MAX_RESPONSE_BYTES,
         clientIdentifier: e.PLEX_CLIENT_IDENTIFIER ?? defaultClientIdentifier(plexUrl),
+        events: {
+          enabled: e.PLEX_EVENTS,
+          idleTimeoutMs: Math.round(e.PLEX_EVENTS_IDLE_TIMEOUT * 1000),
+          recycleMs: Math.round(e.PLEX_EVENTS_RECYCLE * 1000),
+        },
       },
       redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS },
       cache: {

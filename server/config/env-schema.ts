@@ -215,6 +215,12 @@ export const envSchema = z.object({
       message: 'must be 1-128 characters of letters, digits, ".", "_" or "-"',
     })
     .optional(),
+  /** Follow Plex's event stream (live sessions, cache invalidation, resource updates); false = TTLs only. */
+  PLEX_EVENTS: boolean.default(true),
+  /** An event stream silent this long (no event, no heartbeat) is reopened, seconds. */
+  PLEX_EVENTS_IDLE_TIMEOUT: positiveSeconds(3_600).default(120),
+  /** A healthy event stream is reopened (and sessions reconciled) this often anyway, seconds. */
+  PLEX_EVENTS_RECYCLE: positiveSeconds(7 * 86_400).default(21_600),
   REDIS_URL: redisUrl.optional(),
   REDIS_PASSWORD: z.string().min(1, 'must not be empty when set').optional(),
   REDIS_TLS: boolean.default(false),

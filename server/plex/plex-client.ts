@@ -114,6 +114,12 @@ export interface PlexClient {
     options: { includeCast: boolean; includeChapters: boolean },
   ): Promise<MediaDetails>;
   getSessions(): Promise<PlaybackSession[]>;
+  /** The sessions with Plex's sessionKey, the key the event stream names them by. */
+  getKeyedSessions(): Promise<KeyedSession[]>;
+  /** Opens Plex's event stream (`/:/eventsource/notifications`, SSE) with the configured token. */
+  openEventStream(filters: readonly string[], signal: AbortSignal): Promise<NodeJS.ReadableStream>;
+  /** Starts a scan of a library section (GET /library/sections/{id}/refresh). */
+  refreshSection(sectionId: string): Promise<void>;
   sendPlaybackCommand(
     playerId: string,
     command: PlaybackCommand,
@@ -159,6 +165,11 @@ export interface PlexClient {
 }
 
 /** Plex Media Server over HTTP: one method per endpoint, JSON answers (`Accept: application/json`). */
+export interface KeyedSession {
+  sessionKey: string;
+  session: PlaybackSession;
+}
+
 export class HttpPlexClient implements PlexClient {
   readonly #http: PlexHttp;
   /** Plex players expect a commandID that increases by one per command for each controller (starting at 0). */
@@ -233,9 +244,30 @@ export class HttpPlexClient implements PlexClient {
   }
 
   async getSessions(): Promise<PlaybackSession[]> {
+    return (await this.getKeyedSessions()).map((k) => k.session);
+  }
+
+  async getKeyedSessions(): Promise<KeyedSession[]> {
     const endpoint = '/status/sessions';
     const body = await this.#http.get({ path: endpoint, endpoint, idempotent: true });
-    return parse(MetadataContainer, body, endpoint).MediaContainer.Metadata.map(toPlaybackSession);
+    return parse(MetadataContainer, body, endpoint).MediaContainer.Metadata.map((m) => {
+      const session = toPlaybackSession(m);
+      return { sessionKey: m.sessionKey ?? session.session_id, session };
+    });
+  }
+
+  openEventStream(filters: readonly string[], signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    return this.#http.openStream('/:/eventsource/notifications', { filters: filters.join(',') }, signal);
+  }
+
+  async refreshSection(sectionId: string): Promise<void> {
+    const endpoint = '/library/sections/:id/refresh';
+    await this.#http.get({
+      path: `/library/sections/${encodeURIComponent(sectionId)}/refresh`,
+      endpoint,
+      idempotent: false,
+      expectBody: false,
+    });
   }
 
   async sendPlaybackCommand(

@@ -72,6 +72,8 @@ export class PlexHttp {
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
   readonly #tokens: PlexTokenSource;
+  /** The configured token: the event stream is the server's own, never a signed-in person's. */
+  readonly #ownerToken: string;
   readonly #policy: PlexRequestPolicy;
   readonly #logger: Logger | undefined;
   /** Socket inactivity ceiling while a request is in flight (the policy's AbortSignal normally fires first). */
@@ -91,6 +93,7 @@ export class PlexHttp {
     this.#policy = options.policy;
     this.#logger = options.logger;
     this.#tokens = options.tokens ?? callerTokenSource(options.token);
+    this.#ownerToken = options.token;
     this.#headers = {
       accept: 'application/json',
       'x-plex-client-identifier': options.clientIdentifier,
@@ -121,6 +124,56 @@ export class PlexHttp {
       (signal) => this.#traced(request, () => this.#attemptBytes(request, maxBytes, signal)),
       { idempotent: request.idempotent, endpoint: request.endpoint },
     );
+  }
+
+  /**
+   * Opens a long-lived streaming GET (Plex's event stream) with the configured token, outside the pool and the
+   * policy: it is not a request with a deadline, and must not hold one of PLEX_MAX_CONNECTIONS sockets. Resolves
+   * with the response once a 2xx status is in (the caller reads the body); rejects with the mapped PlexError
+   * otherwise. Aborting `signal` ends the stream.
+   */
+  async openStream(
+    path: string,
+    query: PlexRequest['query'],
+    signal: AbortSignal,
+    connectTimeoutMs = this.#socketTimeoutMs,
+  ): Promise<IncomingMessage> {
+    const endpoint = path;
+    const full = this.#basePath + path + toQueryString(query);
+    const headers = { ...this.#headers, accept: 'text/event-stream', 'x-plex-token': this.#ownerToken };
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = this.#request(
+        {
+          protocol: this.#origin.protocol,
+          hostname: this.#origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: this.#origin.port,
+          method: 'GET',
+          path: full,
+          headers,
+          agent: false,
+          signal,
+        },
+        (res) => {
+          clearTimeout(timer);
+          resolve(res);
+        },
+      );
+      const timer = setTimeout(
+        () => req.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+        connectTimeoutMs,
+      );
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        reject(toNetworkError(error, endpoint, signal));
+      });
+      req.end();
+    });
+    const statusCode = response.statusCode ?? 0;
+    if (statusCode < 200 || statusCode >= 300) {
+      discard(response);
+      throw statusError(statusCode, endpoint);
+    }
+    return response;
   }
 
   async close(): Promise<void> {

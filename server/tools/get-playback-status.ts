@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { CacheLookup } from '../cache/tool-cache.ts';
 import { freshnessFields } from '../domain/freshness.ts';
-import { PlaybackSessionSchema } from '../domain/session.ts';
+import { type PlaybackSession, PlaybackSessionSchema } from '../domain/session.ts';
+import { currentCacheScope } from '../plex/plex-identity.ts';
 import { looseName, nameMatchScore, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, describeSession, withWarning } from './format-text.ts';
@@ -22,6 +24,17 @@ async function findPerson(name: string, deps: ToolDeps): Promise<Person | undefi
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
 const CACHED_SESSIONS = z.array(PlaybackSessionSchema);
+
+/**
+ * The sessions now: from the live table while Plex's event stream is connected (exact within a second of Plex's
+ * event, no stopped stream lingering), else Plex's session list behind the cache, as without the stream. A call
+ * running as a signed-in person always asks Plex with their token: the table is the server's own view.
+ */
+export async function currentSessions(deps: ToolDeps): Promise<CacheLookup<PlaybackSession[]>> {
+  const live = currentCacheScope() === undefined ? await deps.live?.sessions() : undefined;
+  if (live !== undefined) return { value: live, source: 'plex', cachedAt: new Date() };
+  return deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
+}
 
 /** A player named, forgivingly, by `wanted` (case, spaces, hyphens, partial words) or by its id. */
 export function playerMatches(
@@ -57,8 +70,8 @@ export const getPlaybackStatusTool = defineTool({
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    // Cache the whole list once and filter per call, so different filters share one Plex request.
-    const lookup = await deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
+    // The whole list once, filtered per call, so different filters share one Plex request.
+    const lookup = await currentSessions(deps);
     const person = args.user === undefined ? undefined : await findPerson(args.user, deps);
     const visible = await withinAllowedLibraries(lookup.value, (s) => s.media.library_id, deps);
     const sessions = visible.filter(

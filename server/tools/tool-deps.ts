@@ -1,6 +1,7 @@
 import type { CallerIdentity } from '../auth/caller.ts';
 import type { ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
+import type { PlexLive } from '../live/plex-live.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ToolCallObserver } from '../observability/tool-call-observer.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
@@ -16,6 +17,8 @@ export interface ToolDeps {
   observer?: ToolCallObserver | undefined;
   /** Poster thumbnail size and byte bounds (POSTER_*); the defaults when absent. */
   posters?: PosterSettings | undefined;
+  /** Plex's event stream: live sessions and changes; absent = TTL behaviour only (tests, tools without it). */
+  live?: PlexLive | undefined;
   /** Who is calling, when an OAuth token says so (set per call; absent for the static token and stdio). */
   caller?: CallerIdentity | undefined;
 }

@@ -11,6 +11,7 @@ import { generateCatalog, type SimCatalog, type SimItem } from './catalog.ts';
 import {
   DEFAULT_HEARTBEAT_MS,
   EventHub,
+  playingNotification,
   type SimStreamFault,
   StreamFaultSchema,
   TIMELINE_STATE,
@@ -389,6 +390,12 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
       library.reset();
       events.reset();
       sessions.reset();
+      // The restored sessions start, as far as event-stream listeners can tell.
+      for (const session of sessions.list())
+        events.publish(
+          'playing',
+          playingNotification(session, session.state, catalog.server.machineIdentifier),
+        );
       history.reset();
       for (const v of viewers.values()) {
         v.watch.reset();
