@@ -7,7 +7,9 @@ import { createMcpServer } from './mcp/create-mcp-server.ts';
  * to stderr, and nothing else in the process may print.
  */
 export function startStdio(deps: ServerDeps): StdioServerHandle {
-  return serveStdio(() => createMcpServer(deps), {
+  // One session per process: a 2025-era client can answer an elicitation mid-call (server/tools/elicitation.ts).
+  const sessionDeps = { ...deps, sessionful: true };
+  return serveStdio(() => createMcpServer(sessionDeps), {
     onerror: (error) => deps.logger.warn({ err: error }, 'stdio transport error'),
   });
 }

@@ -6,6 +6,7 @@
  */
 import type {
   ImageContent,
+  InputRequiredResult,
   McpServer,
   StandardSchemaWithJSON,
   ToolAnnotations,
@@ -13,6 +14,7 @@ import type {
 import type { z } from 'zod';
 import { callerLogContext, callerOf } from '../auth/caller.ts';
 import { compactJsonSchema } from './compact-schema.ts';
+import { confirmChannelOf } from './elicitation.ts';
 import type { ToolCategory } from './tool-category.ts';
 import type { ToolDeps } from './tool-deps.ts';
 import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
@@ -27,6 +29,11 @@ export interface ToolOutcome<O> {
   images?: ImageContent[];
   /** The result's `_meta` (e.g. which tool answered, for an app; see server/apps/). */
   meta?: Record<string, unknown>;
+  /**
+   * A question for the user before the tool acts (2026-07-28 multi-round-trip, server/tools/confirmation.ts): the
+   * call answers `input_required` with it instead of this outcome, and the client retries with the answer.
+   */
+  inputRequired?: InputRequiredResult;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds tools with different schemas
@@ -136,10 +143,15 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
       const started = performance.now();
       // With OAuth, the caller's identity goes into this call's log context and is available to the tool.
       const caller = callerOf(ctx.http?.authInfo);
-      const callDeps: ToolDeps =
+      let callDeps: ToolDeps =
         caller === undefined
           ? sharedDeps
           : { ...sharedDeps, caller, logger: sharedDeps.logger.child({ caller: callerLogContext(caller) }) };
+      // Only tools that ask before acting look at how this call could ask the user.
+      if (tool.annotations.destructiveHint === true && tool.annotations.readOnlyHint !== true) {
+        const confirmChannel = confirmChannelOf(ctx, server, sharedDeps.sessionful === true);
+        if (confirmChannel) callDeps = { ...callDeps, confirmChannel };
+      }
       const finish = (outcome: 'success' | 'error', code?: string, source?: ToolOutcome<unknown>['source']) =>
         callDeps.observer?.toolCalled(tool.name, outcome, code, (performance.now() - started) / 1000, source);
 
@@ -156,6 +168,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
       try {
         const outcome = await tool.run(parsed.data, callDeps);
         finish('success', undefined, outcome.source);
+        if (outcome.inputRequired) return outcome.inputRequired;
         callDeps.logger.debug(
           {
             tool: tool.name,

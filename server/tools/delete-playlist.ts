@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { confirmArg, confirmationFields, previewUnlessConfirmed } from './confirmation.ts';
+import { askBeforeActing, confirmArg, confirmationFields } from './confirmation.ts';
 import { defineTool } from './define-tool.ts';
 import { describePlaylist, playlistIdArg } from './playlist-support.ts';
 import { invalidateAfterWrite } from './write-support.ts';
@@ -8,7 +8,7 @@ export const deletePlaylistTool = defineTool({
   name: 'delete_playlist',
   title: 'Delete a playlist',
   description:
-    'Delete a playlist (its media stay). Without confirm: a preview and a confirm token to ask the user with.',
+    'Delete a playlist (its media stay). Asks the user first: a form, or a preview and a confirm token to pass back.',
   input: z.strictObject({ playlist_id: playlistIdArg(), confirm: confirmArg() }),
   output: z.object({ ...confirmationFields, playlist_id: z.string(), title: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -16,7 +16,7 @@ export const deletePlaylistTool = defineTool({
   async run(args, deps) {
     const playlist = await deps.plex.getPlaylist(args.playlist_id);
     const facts = { playlist_id: playlist.id, title: playlist.title };
-    const preview = previewUnlessConfirmed('delete_playlist', args, deps, {
+    const preview = await askBeforeActing('delete_playlist', args, deps, {
       message: `This deletes ${describePlaylist(playlist)}. It cannot be undone.`,
       structured: facts,
     });

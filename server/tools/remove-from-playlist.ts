@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mediaIdArg } from './arguments.ts';
-import { confirmArg, confirmationFields, previewUnlessConfirmed } from './confirmation.ts';
+import { askBeforeActing, confirmArg, confirmationFields } from './confirmation.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem } from './format-text.ts';
 import { describePlaylist, playlistIdArg } from './playlist-support.ts';
@@ -14,8 +14,8 @@ export const removeFromPlaylistTool = defineTool({
   name: 'remove_from_playlist',
   title: 'Remove from a playlist',
   description:
-    'Remove items (media ids, every occurrence) from a playlist. Without confirm: a preview and a confirm token ' +
-    'to ask the user with.',
+    'Remove items (media ids, every occurrence) from a playlist. Asks the user first: a form, or a preview and a ' +
+    'confirm token to pass back.',
   input: z.strictObject({
     playlist_id: playlistIdArg(),
     items: z.array(mediaIdArg()).min(1).max(500).describe('Media ids to remove'),
@@ -49,7 +49,7 @@ export const removeFromPlaylistTool = defineTool({
     }
     const removed = [...new Set(matching.map((e) => e.item.id))];
     const titles = matching.map((e) => describeItem(e.item));
-    const preview = previewUnlessConfirmed('remove_from_playlist', args, deps, {
+    const preview = await askBeforeActing('remove_from_playlist', args, deps, {
       message: `This removes ${matching.length} entr${matching.length === 1 ? 'y' : 'ies'} from ${describePlaylist(playlist)}: ${titles.join('; ')}.`,
       structured: { removed },
     });

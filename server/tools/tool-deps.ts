@@ -5,6 +5,7 @@ import type { PlexLive } from '../live/plex-live.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ToolCallObserver } from '../observability/tool-call-observer.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
+import type { ConfirmChannel } from './elicitation.ts';
 import type { ToolAccess } from './tool-access.ts';
 
 /** What every tool handler gets. Built once per process by `createServerDeps`; shared by all requests. */
@@ -21,4 +22,11 @@ export interface ToolDeps {
   live?: PlexLive | undefined;
   /** Who is calling, when an OAuth token says so (set per call; absent for the static token and stdio). */
   caller?: CallerIdentity | undefined;
+  /**
+   * The transport keeps a session (stdio), so a 2025-era client can be sent a request mid-call (an elicitation);
+   * stateless HTTP cannot route the answer back.
+   */
+  sessionful?: boolean | undefined;
+  /** How this call can ask the user (set per call for destructive tools; see server/tools/elicitation.ts). */
+  confirmChannel?: ConfirmChannel | undefined;
 }

@@ -4,6 +4,7 @@
  * through the real SDK client over HTTP in both protocol eras against the Plex simulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIRM_TTL_SECONDS, createConfirmTokens } from '../../../server/tools/confirm-token.ts';
 import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { ERAS, errorCodeOf, errorMetaOf, type Harness, startHarness, textOf } from './support/mcp-harness.ts';
 import { type Structured, type ToolCaller, toolCaller } from './support/tool-caller.ts';
@@ -171,7 +172,20 @@ describe.each(ERAS)('write tools over HTTP (%s era)', (era) => {
     expect(errorCodeOf(await t.raw('delete_playlist', { playlist_id: first?.ratingKey, confirm: 'x' }))).toBe(
       'invalid_request',
     );
-    expect(h.sim.playlists()).toHaveLength(3);
+    // A token for exactly this call, signed with this server's key, but past its life.
+    const args = { playlist_id: String(first?.ratingKey) };
+    const lapsed = createConfirmTokens(KEY).mint(
+      'delete_playlist',
+      args,
+      Date.now() - (CONFIRM_TTL_SECONDS + 60) * 1000,
+    );
+    const expired = await t.raw('delete_playlist', { ...args, confirm: lapsed });
+    expect(errorCodeOf(expired)).toBe('invalid_request');
+    expect(textOf(expired)).toContain('has expired');
+    // The same token minted now is accepted: only its age was wrong.
+    const fresh = createConfirmTokens(KEY).mint('delete_playlist', args);
+    expect((await t.call('delete_playlist', { ...args, confirm: fresh })).status).toBe('done');
+    expect(h.sim.playlists()).toHaveLength(2);
   });
 
   it('play_media starts an item on a loosely named player, and get_playback_status shows it', async () => {
