@@ -11,9 +11,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-const PACKAGE_JSON = createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json');
 const RUN_TIMEOUT_MS = 45_000;
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+/** Which installed suite, and which of its server scenarios. */
+export interface SuiteSelection {
+  packageName: string;
+  /** Arguments choosing the scenarios, for `conformance server` (e.g. `['--requirements', '2026-07-28']`). */
+  run: string[];
+  /** The same choice for `conformance list --server`. */
+  list: string[];
+}
 
 /** One check as the suite writes it to `<output>/server-<scenario>-<timestamp>/checks.json`. */
 export interface ConformanceCheck {
@@ -32,22 +41,26 @@ export interface ConformanceRun {
   scenarios: Map<string, ConformanceCheck[]>;
 }
 
-async function suitePackage(): Promise<{ version: string; cli: string }> {
-  const pkg = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as {
+async function suitePackage(packageName: string): Promise<{ version: string; cli: string }> {
+  const packageJson = require.resolve(`${packageName}/package.json`);
+  const pkg = JSON.parse(await readFile(packageJson, 'utf8')) as {
     version: string;
     bin: { conformance: string };
   };
-  return { version: pkg.version, cli: path.join(path.dirname(PACKAGE_JSON), pkg.bin.conformance) };
+  return { version: pkg.version, cli: path.join(path.dirname(packageJson), pkg.bin.conformance) };
 }
 
-/** The installed suite's version (the baseline is written for one version). */
-export async function conformanceSuiteVersion(): Promise<string> {
-  return (await suitePackage()).version;
+/** The installed suite's version (a baseline is written for one version). */
+export async function conformanceSuiteVersion(suite: SuiteSelection): Promise<string> {
+  return (await suitePackage(suite.packageName)).version;
 }
 
 /** Runs the suite's CLI to its end (exit code 1 is an answer here, not an error: the suite found failures). */
-async function runCli(args: string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const { cli } = await suitePackage();
+async function runCli(
+  suite: SuiteSelection,
+  args: string[],
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  const { cli } = await suitePackage(suite.packageName);
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' };
   try {
     const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env, timeout: RUN_TIMEOUT_MS });
@@ -61,29 +74,38 @@ async function runCli(args: string[]): Promise<{ exitCode: number | null; stdout
   }
 }
 
-/** Every server scenario the installed suite has (`conformance list --server`), pending ones included. */
-export async function conformanceServerScenarios(): Promise<string[]> {
-  const { exitCode, stdout, stderr } = await runCli(['list', '--server']);
+/**
+ * The server scenarios `suite.run` selects, from `conformance list --server`: its "Server scenarios" block, and
+ * the server scenarios it runs without scoring them (extensions, pending: `- name [server]`).
+ */
+export async function conformanceServerScenarios(suite: SuiteSelection): Promise<string[]> {
+  const { exitCode, stdout, stderr } = await runCli(suite, ['list', '--server', ...suite.list]);
   if (exitCode !== 0) throw new Error(`conformance list failed (${exitCode}): ${stderr}`);
-  return [...stdout.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1] as string);
+  const block = /Server scenarios[^\n]*\n((?:[ \t]+- .*\n?)+)/.exec(stdout)?.[1] ?? '';
+  const listed = [...block.matchAll(/^\s+- (\S+)/gm), ...stdout.matchAll(/^\s+- (\S+) \[server\]$/gm)];
+  return listed.map((m) => m[1] as string);
 }
 
 // `server-<scenario>-2026-12-02T13-26-14-850Z`
 const RESULT_DIR = /^server-(.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
 
 /**
- * Runs every server scenario (`--suite all`: the active ones and the pending ones) against `url`, with
- * `expectedFailures` as the suite's own baseline file, and returns each scenario's checks.
+ * Runs the server scenarios `suite.run` selects against `url`, with `expectedFailures` (scenario names) as the
+ * suite's own baseline file, and returns each scenario's checks.
  */
-export async function runConformanceSuite(url: string, expectedFailures: string[]): Promise<ConformanceRun> {
+export async function runConformanceSuite(
+  suite: SuiteSelection,
+  url: string,
+  expectedFailures: string[],
+): Promise<ConformanceRun> {
   const work = await mkdtemp(path.join(tmpdir(), 'plex-mcp-conformance-'));
   try {
     const baseline = path.join(work, 'expected-failures.yml');
     // JSON is YAML: the suite reads `{ server: [scenario, ...] }`.
     await writeFile(baseline, JSON.stringify({ server: expectedFailures }));
     const output = path.join(work, 'results');
-    const args = ['server', '--url', url, '--suite', 'all', '--expected-failures', baseline, '-o', output];
-    const { exitCode, stdout, stderr } = await runCli(args);
+    const args = ['server', '--url', url, ...suite.run, '--expected-failures', baseline, '-o', output];
+    const { exitCode, stdout, stderr } = await runCli(suite, args);
     const scenarios = new Map<string, ConformanceCheck[]>();
     for (const dir of await readdir(output).catch(() => [])) {
       const name = RESULT_DIR.exec(dir)?.[1];
@@ -97,14 +119,17 @@ export async function runConformanceSuite(url: string, expectedFailures: string[
   }
 }
 
-/** The suite's own rule for its baseline: a scenario fails when one of its checks fails or warns. */
-export function passed(checks: readonly ConformanceCheck[]): boolean {
-  return !checks.some((c) => c.status === 'FAILURE' || c.status === 'WARNING');
+/** The suite's own rule for its baseline: a check fails when it fails or warns. */
+export function failing(check: ConformanceCheck): boolean {
+  return check.status === 'FAILURE' || check.status === 'WARNING';
+}
+
+/** What a check says went wrong (some warnings put it in `details.message` only). */
+export function messageOf(check: ConformanceCheck): string {
+  return check.errorMessage ?? String(check.details?.message ?? '');
 }
 
 /** What a scenario found, without timestamps, details or INFO traffic: comparable between two runs. */
 export function findingsOf(checks: readonly ConformanceCheck[]): string[] {
-  return checks
-    .filter((c) => c.status !== 'INFO')
-    .map((c) => `${c.id} ${c.status}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+  return checks.filter((c) => c.status !== 'INFO').map((c) => `${c.id} ${c.status}: ${messageOf(c)}`);
 }
