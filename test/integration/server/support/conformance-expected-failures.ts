@@ -37,10 +37,9 @@ const NO_COMPLETIONS =
 const NO_LOGGING =
   'no logging capability: logs go to stderr (logging/setLevel is removed and MCP logging deprecated in the 2026-07-28 revision)';
 const STATELESS =
-  'stateless by design (any replica answers any request): no sessions, no resource subscriptions, no server-to-client requests';
-const NO_INPUT_REQUIRED =
-  'no tool asks the client for input (no InputRequiredResult): a Plex tool never depends on elicitation, sampling or roots, which several clients lack';
-
+  'stateless over HTTP by design (any replica answers any request): no sessions, no resource subscriptions, and 2025-era HTTP clients get no server-to-client requests';
+const INPUT_REQUIRED_FIXTURE =
+  'the scenario drives the reference server\u2019s input_required fixtures (test_input_required_result_* tools and prompt); our own input_required rounds, the delete_playlist and remove_from_playlist confirmations, need a real playlist and are tested in elicitation.test.ts';
 const methodNotFound = (checkId: string, reason: string): ExpectedFailure => ({
   reason,
   checks: { [checkId]: /Method not found/ },
@@ -130,7 +129,7 @@ export const EDITION_2025: ConformanceEdition = {
 };
 
 const inputRequired = (checkId: string, message: RegExp): ExpectedFailure => ({
-  reason: `${NO_INPUT_REQUIRED}; the scenario calls ${FIXTURE}`,
+  reason: INPUT_REQUIRED_FIXTURE,
   checks: { [checkId]: message },
 });
 const TASKS =
