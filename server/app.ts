@@ -11,6 +11,7 @@ import { type ConnectionLimits, limitConnections, slowClientOptions } from './ht
 import { createApp } from './http/create-app.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { plexReadinessCheck } from './http/plex-readiness.ts';
+import { followWithCache, type LiveInvalidation } from './live/live-invalidation.ts';
 import { createLiveMetrics } from './live/live-metrics.ts';
 import { createPlexLive, type PlexLive } from './live/plex-live.ts';
 import { createMcpServer } from './mcp/create-mcp-server.ts';
@@ -34,6 +35,8 @@ export interface ServerDeps extends ToolDeps {
   metrics: ServerMetrics;
   /** Checks behind /health/ready (Plex now; the cache adds its own). */
   readinessChecks: ReadinessCheck[];
+  /** Event-driven cache invalidation (absent when the cache is disabled). */
+  liveInvalidation: LiveInvalidation | undefined;
   /** Closes the cache and the Plex pool. */
   close(): Promise<void>;
 }
@@ -110,6 +113,8 @@ export async function createServerDeps(
       metrics: createLiveMetrics(metrics.registry),
       timings: { idleTimeoutMs: config.plex.events.idleTimeoutMs, recycleMs: config.plex.events.recycleMs },
     });
+  const liveInvalidation =
+    cache.status().mode === 'disabled' ? undefined : followWithCache(live, cache, logger);
   if (
     config.tools.confirmKey === undefined &&
     config.transport === 'http' &&
@@ -129,6 +134,7 @@ export async function createServerDeps(
     observer: metrics.observer,
     posters: config.posters,
     live,
+    liveInvalidation,
     // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.
     readinessChecks: [
       plexReadinessCheck(plex, { critical: cache.status().mode === 'disabled' }),
@@ -136,6 +142,7 @@ export async function createServerDeps(
       liveReadinessCheck(live),
     ],
     async close() {
+      liveInvalidation?.stop();
       await live.close();
       await Promise.allSettled([cache.close(), plex.close()]);
     },

@@ -1,6 +1,9 @@
 /**
- * Cache keys: `plexmcp:v1:<server-id>:<kind>:[<person scope>:]<sha256 of canonical JSON of the normalised args>`.
+ * Cache keys: `plexmcp:v1:<server-id>:<kind>:[<entry scope>:][<person scope>:]<sha256 of canonical JSON of the
+ * normalised args>`.
  *
+ * - The entry scope says what the entry is about (`item:<ratingKey>`, `section:<id>`), so an event about one item
+ *   or library drops exactly its entries (a prefix), for every person at once.
  * - The person scope is there when the call runs as a signed-in person (server/plex/plex-identity.ts): their
  *   answers differ (watch state, shared libraries), so they never share entries with anyone else.
  *
@@ -59,14 +62,33 @@ export function kindPrefix(serverId: string, kind: CacheableKind): string {
   return `${KEY_NAMESPACE}:${serverId}:${kind}:`;
 }
 
+/** The prefix of one kind's entries about one thing (`item:123`): ends with `:`, so `item:12` is not `item:123`. */
+export function entryScopePrefix(serverId: string, kind: CacheableKind, entryScope: string): string {
+  return `${kindPrefix(serverId, kind)}${entryScope}:`;
+}
+
+/** Entry scopes are `<word>:<id>`: never mistaken for a person scope (`u-…`) or an argument hash (hex). */
+const ENTRY_SCOPE = /^[a-z]+:[A-Za-z0-9._-]{1,128}$/;
+
+export function isEntryScope(value: string): boolean {
+  return ENTRY_SCOPE.test(value);
+}
+
+/** What a cached entry is about, as an entry scope; the one helper both readers and invalidators use. */
+export function entryScope(what: 'item' | 'section', id: string): string {
+  const safe = /^[A-Za-z0-9._-]{1,128}$/.test(id) ? id : `x${sha256Hex(id).slice(0, 16)}`;
+  return `${what}:${safe}`;
+}
+
 export function cacheKey(
   serverId: string,
   kind: CacheableKind,
   args: Readonly<Record<string, unknown>>,
   scope?: string,
+  entryScope?: string,
 ): string {
-  // A person's entries sit under the kind's prefix too, so invalidating a kind drops everyone's.
-  return (
-    kindPrefix(serverId, kind) + (scope === undefined ? '' : `${scope}:`) + sha256Hex(canonicalArgs(args))
-  );
+  // A person's entries sit under the kind's (and the entry scope's) prefix too, so invalidating drops everyone's.
+  const base =
+    entryScope === undefined ? kindPrefix(serverId, kind) : entryScopePrefix(serverId, kind, entryScope);
+  return base + (scope === undefined ? '' : `${scope}:`) + sha256Hex(canonicalArgs(args));
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { currentCacheScope } from '../plex/plex-identity.ts';
 import { type CacheEntry, parseEntry, serialiseEntry } from './cache-entry.ts';
-import { cacheKey, kindPrefix, plexServerId } from './cache-key.ts';
+import { cacheKey, entryScopePrefix, isEntryScope, kindPrefix, plexServerId } from './cache-key.ts';
 import type { CacheMetrics } from './cache-metrics.ts';
 import type { CacheStore } from './cache-store.ts';
 import { systemClock, type WallClock } from './clock.ts';
@@ -142,8 +142,11 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
       args: Readonly<Record<string, unknown>>,
       load: () => Promise<T>,
       schema?: z.ZodType<T>,
+      entryScope?: string,
     ) {
-      const key = cacheKey(serverId, kind, args, currentCacheScope());
+      if (entryScope !== undefined && !isEntryScope(entryScope))
+        throw new Error(`cache: entry scope ${JSON.stringify(entryScope)} is not <word>:<id>`);
+      const key = cacheKey(serverId, kind, args, currentCacheScope(), entryScope);
       const early = join<T>(kind, key);
       if (early) return early;
 
@@ -157,9 +160,11 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
       return join<T>(kind, key) ?? startLoad(kind, key, entry, load);
     },
 
-    async invalidate(kind) {
+    async invalidate(kind, entryScope) {
+      // Coarse on purpose: any invalidation of a kind keeps that kind's loads in flight from writing back.
       generation.set(kind, generationOf(kind) + 1);
-      const prefix = kindPrefix(serverId, kind);
+      const prefix =
+        entryScope === undefined ? kindPrefix(serverId, kind) : entryScopePrefix(serverId, kind, entryScope);
       for (const key of inFlight.keys()) {
         if (key.startsWith(prefix)) inFlight.delete(key);
       }

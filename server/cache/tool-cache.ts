@@ -49,14 +49,22 @@ export interface CacheStatus {
 }
 
 export interface ToolCache {
+  /**
+   * `entryScope` names what the entry is about (`item:<id>`, `section:<id>`), so an event about that one item or
+   * library can drop exactly its entries (`invalidate(kind, entryScope)`); absent = about nothing in particular.
+   */
   getOrLoad<T>(
     kind: CacheableKind,
     args: Readonly<Record<string, unknown>>,
     load: () => Promise<T>,
     schema?: z.ZodType<T>,
+    entryScope?: string,
   ): Promise<CacheLookup<T>>;
-  /** Drops every entry of one kind (e.g. `sessions` after a playback command). */
-  invalidate(kind: CacheableKind): Promise<void>;
+  /**
+   * Drops every entry of one kind (e.g. `sessions` after a playback command), or only those made with
+   * `entryScope` (everyone's, whatever person they were made for).
+   */
+  invalidate(kind: CacheableKind, entryScope?: string): Promise<void>;
   status(): CacheStatus;
   close(): Promise<void>;
 }

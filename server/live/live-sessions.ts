@@ -21,14 +21,14 @@ export interface LiveSessionTableOptions {
   /** Reads Plex's session list (GET /status/sessions). */
   load(): Promise<KeyedSession[]>;
   now?: () => number;
-  /** Called whenever the table changed (sessions added, removed or updated). */
-  onChange?(): void;
+  /** Called whenever the table changed; `stateChanged` false when only a position moved. */
+  onChange?(stateChanged: boolean): void;
 }
 
 export class LiveSessionTable {
   readonly #load: () => Promise<KeyedSession[]>;
   readonly #now: () => number;
-  readonly #onChange: (() => void) | undefined;
+  readonly #onChange: ((stateChanged: boolean) => void) | undefined;
   #sessions = new Map<string, PlaybackSession>();
   readonly #tombstones = new Map<string, number>();
   /** The read of Plex's list in flight, if any; a second request while one runs waits for a fresh one. */
@@ -84,7 +84,7 @@ export class LiveSessionTable {
     const key = event.sessionKey;
     if (event.state === 'stopped') {
       this.#tombstones.set(key, this.#now() + TOMBSTONE_MS);
-      if (this.#sessions.delete(key)) this.#onChange?.();
+      if (this.#sessions.delete(key)) this.#onChange?.(true);
       return;
     }
     this.#tombstones.delete(key);
@@ -104,7 +104,7 @@ export class LiveSessionTable {
         : {}),
     };
     this.#sessions.set(key, updated);
-    this.#onChange?.();
+    this.#onChange?.(known.state !== updated.state);
   }
 
   #replace(listed: KeyedSession[]): void {
@@ -126,7 +126,7 @@ export class LiveSessionTable {
     const changed = !sameSessions(this.#sessions, next);
     this.#sessions = next;
     this.#loaded = true;
-    if (changed) this.#onChange?.();
+    if (changed) this.#onChange?.(true);
   }
 }
 

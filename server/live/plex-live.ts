@@ -19,13 +19,15 @@ import type { ActivityNotification, PlexNotification, TimelineEntry } from './pl
 
 /** A change the stream told us about, for whoever follows them. */
 export type LiveChange =
-  /** The session table changed (a stream started, paused, moved, stopped). */
-  | { kind: 'sessions' }
+  /** The session table changed; `stateChanged` unless only a position moved. */
+  | { kind: 'sessions'; stateChanged: boolean }
+  /** A stream stopped (the watcher's resume point, On Deck and history change). */
+  | { kind: 'stopped'; itemId?: string }
   /** Library items were created, updated or deleted. */
   | { kind: 'timeline'; entries: TimelineEntry[] }
   /** A server activity (a scan) started, progressed or ended. */
   | { kind: 'activity'; activity: ActivityNotification }
-  /** The stream (re)connected: anything may have changed while it was away. */
+  /** The stream came back after a gap: anything may have changed meanwhile. */
   | { kind: 'resync' };
 
 export type LiveChangeListener = (change: LiveChange) => void | Promise<void>;
@@ -74,7 +76,7 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
 
   const table = new LiveSessionTable({
     load: () => plex.getKeyedSessions(),
-    onChange: () => void emit({ kind: 'sessions' }),
+    onChange: (stateChanged) => void emit({ kind: 'sessions', stateChanged }),
   });
 
   if (!options.enabled) {
@@ -93,7 +95,11 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
 
   const handle = async (notification: PlexNotification, receivedAt: number) => {
     if (notification.type === 'playing') {
-      for (const event of notification.PlaySessionStateNotification) table.apply(event);
+      for (const event of notification.PlaySessionStateNotification) {
+        table.apply(event);
+        if (event.state === 'stopped')
+          await emit({ kind: 'stopped', ...(event.ratingKey ? { itemId: event.ratingKey } : {}) });
+      }
     } else if (notification.type === 'timeline') {
       if (notification.TimelineEntry.length > 0)
         await emit({ kind: 'timeline', entries: notification.TimelineEntry });
@@ -104,6 +110,7 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
   };
 
   let wasConnected = false;
+  let connections = 0;
   const stream: PlexEventStream = createPlexEventStream({
     open: (filters, signal) => plex.openEventStream(filters, signal),
     logger,
@@ -113,7 +120,8 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
         // From-now-on feed: whatever happened while we were away is read back.
         table.reset();
         await table.reconcile();
-        await emit({ kind: 'resync' });
+        // The first connection has no gap behind it (and other replicas may have kept the shared cache right).
+        if (connections++ > 0) await emit({ kind: 'resync' });
       },
       onNotification: (notification, receivedAt) => void handle(notification, receivedAt),
       onMessage: (type) => metrics?.message(type),

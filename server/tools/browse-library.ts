@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entryScope } from '../cache/cache-key.ts';
 import { freshnessFields } from '../domain/freshness.ts';
 import { MediaItemSchema } from '../domain/media.ts';
 import { libraryArg, limitArg } from './arguments.ts';
@@ -32,6 +33,7 @@ export async function genreId(sectionId: string, name: string, deps: ToolDeps): 
     { genres: sectionId },
     () => deps.plex.listGenres(sectionId),
     CACHED_GENRES,
+    entryScope('section', sectionId),
   );
   const genres = lookup.value;
   const found = genres.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
@@ -91,6 +93,7 @@ export const browseLibraryTool = defineTool({
       { section: library.id, ...query },
       () => deps.plex.browseSection(library.id, query),
       CACHED_PAGE,
+      entryScope('section', library.id),
     );
     const { items, total } = lookup.value;
     const { fields, warning } = freshnessOf(stalestOf(lookup, libraries));

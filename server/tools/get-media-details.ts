@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entryScope } from '../cache/cache-key.ts';
 import { freshnessFields } from '../domain/freshness.ts';
 import { type ChildItem, ChildItemSchema, type MediaDetails, MediaDetailsSchema } from '../domain/media.ts';
 import { mediaIdArg } from './arguments.ts';
@@ -62,6 +63,7 @@ export const getMediaDetailsTool = defineTool({
       { media_id: mediaId, include_cast: args.include_cast, include_chapters: args.include_chapters },
       () => deps.plex.getMediaDetails(mediaId, options),
       MediaDetailsSchema,
+      entryScope('item', mediaId),
     );
     const item = lookup.value;
     await assertLibraryAllowed(item.library_id, deps);
@@ -71,6 +73,7 @@ export const getMediaDetailsTool = defineTool({
           { children: mediaId },
           () => deps.plex.getChildren(mediaId),
           z.array(ChildItemSchema),
+          entryScope('item', mediaId),
         )
       : undefined;
     const children = childLookup?.value;

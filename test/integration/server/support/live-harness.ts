@@ -15,6 +15,8 @@ export interface LiveOptions {
   replicas?: number;
   /** Server environment on top of the simulator's URL and token. */
   env?: Record<string, string>;
+  /** Per replica, on top of `env` (e.g. one replica without the event stream). */
+  replicaEnv?: Record<string, string>[];
   heartbeatMs?: number;
   scanStepMs?: number;
 }
@@ -39,7 +41,7 @@ export async function startLive(options: LiveOptions = {}): Promise<LiveHarness>
     heartbeatMs: options.heartbeatMs ?? 200,
     scanStepMs: options.scanStepMs ?? 60,
   });
-  const config = buildConfig({
+  const env = {
     PLEX_SERVER_URL: sim.url,
     PLEX_TOKEN: plexToken,
     AUTH_TOKEN: authToken,
@@ -48,14 +50,16 @@ export async function startLive(options: LiveOptions = {}): Promise<LiveHarness>
     PLEX_EVENTS: 'true',
     PLEX_EVENTS_IDLE_TIMEOUT: '1.5',
     ...options.env,
-  });
+  };
+  const config = buildConfig(env);
   const servers: RunningHttpServer[] = [];
   for (let i = 0; i < (options.replicas ?? 1); i++) {
-    const deps = await createServerDeps(config, {
+    const replicaConfig = buildConfig({ ...env, ...options.replicaEnv?.[i] });
+    const deps = await createServerDeps(replicaConfig, {
       logger: silentLogger,
       metrics: createMetrics({ processMetrics: false }),
     });
-    servers.push(await startHttpServer(config, deps));
+    servers.push(await startHttpServer(replicaConfig, deps));
   }
   const clients: Client[] = [];
   return {
@@ -70,7 +74,8 @@ export async function startLive(options: LiveOptions = {}): Promise<LiveHarness>
       return client;
     },
     async allConnected(timeoutMs = 10_000) {
-      const results = await Promise.all(servers.map((s) => s.deps.live?.whenConnected(timeoutMs)));
+      const following = servers.filter((s) => s.deps.config.plex.events.enabled);
+      const results = await Promise.all(following.map((s) => s.deps.live?.whenConnected(timeoutMs)));
       if (!results.every(Boolean)) throw new Error('not every replica connected to the event stream');
     },
     async get(replica, path) {
