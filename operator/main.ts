@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     metricsPort: flags.metricsPort,
     healthPort: flags.healthPort,
     processMetrics: true,
+    // In a cluster the Deployment sets POD_NAMESPACE: the servers' NetworkPolicies let that namespace in.
+    ...(process.env.POD_NAMESPACE ? { operatorNamespace: process.env.POD_NAMESPACE } : {}),
     verification: verifyServers
       ? {
           intervalMs: flags.verifyIntervalSeconds * 1000,

@@ -55,6 +55,10 @@ export interface OperatorOptions {
    * says so): only an operator that can reach the pod network (in the cluster) can verify.
    */
   verification?: VerificationOptions | false;
+  /** The operator's own namespace (POD_NAMESPACE in a cluster): each server's NetworkPolicy lets it in. */
+  operatorNamespace?: string;
+  /** How long an answer of API discovery (are HTTPRoutes / ServiceMonitors served?) is trusted; default 5 min. */
+  discoveryTtlMs?: number;
 }
 
 export interface RunningOperator {
@@ -110,6 +114,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       onReconciled: options.onReconciled,
       verification: options.verification ?? false,
       operatorVersion: SERVER_VERSION,
+      ...(options.operatorNamespace !== undefined ? { operatorNamespace: options.operatorNamespace } : {}),
+      ...(options.discoveryTtlMs !== undefined ? { discoveryTtlMs: options.discoveryTtlMs } : {}),
     });
   const startController = () => {
     controller = makeController();

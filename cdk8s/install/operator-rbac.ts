@@ -16,7 +16,13 @@ export const reconcileRules: V1PolicyRule[] = [
   // changes). Secrets also covers reading the users' Plex token and Redis password Secrets.
   { apiGroups: [''], resources: ['configmaps', 'secrets', 'services'], verbs: WRITE_CHILDREN },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: WRITE_CHILDREN },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: WRITE_CHILDREN },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: WRITE_CHILDREN },
+  // spec.autoscaling: an HPA, and a PodDisruptionBudget whenever more than one server pod can run.
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE_CHILDREN },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE_CHILDREN },
+  // spec.gateway and spec.monitoring.serviceMonitor, used only when the cluster serves these CRDs.
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: WRITE_CHILDREN },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: WRITE_CHILDREN },
   // Verification reads which pods back each server's Service (operator/verification/server-verifier.ts).
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
   // Events about what it did to each resource (client libraries differ in which API they use).

@@ -3,11 +3,12 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { usesBearerToken } from './auth-mode.ts';
 import { renderRedisDeployment, renderRedisNetworkPolicy, renderRedisService } from './managed-redis.ts';
+import { buildPlatformChildren, buildServerNetworkPolicy, type PlatformInputs } from './platform-children.ts';
 import { renderAuthSecret, renderRedisSecret } from './secrets.ts';
 import { renderServerConfigMap } from './server-config.ts';
 import { renderServerDeployment, renderServerService, type ServerWorkloadInputs } from './server-workload.ts';
 
-export interface RenderInputs extends ServerWorkloadInputs {
+export interface RenderInputs extends ServerWorkloadInputs, PlatformInputs {
   /**
    * The generated Secrets' values, to render them too (the `render` CLI, for GitOps without the operator).
    * The operator leaves this unset: it creates those Secrets once itself and never overwrites them.
@@ -15,7 +16,10 @@ export interface RenderInputs extends ServerWorkloadInputs {
   generatedSecrets?: { authToken?: string; redisPassword?: string };
 }
 
-/** The children in the order they are best applied: config and secrets before the pods that read them. */
+/**
+ * The children in the order they are best applied: config and secrets before the pods that read them, the server's
+ * NetworkPolicy before its Service and pods, and what exposes, scales or scrapes the pods after them.
+ */
 export function buildChildren(resource: PlexMcpServer, inputs: RenderInputs): KubernetesObject[] {
   const managedRedis = resource.spec.redis.mode === 'Managed';
   const children: KubernetesObject[] = [renderServerConfigMap(resource)];
@@ -39,6 +43,11 @@ export function buildChildren(resource: PlexMcpServer, inputs: RenderInputs): Ku
       renderRedisDeployment(resource),
     );
   }
-  children.push(renderServerService(resource), renderServerDeployment(resource, inputs));
+  children.push(
+    ...buildServerNetworkPolicy(resource, inputs),
+    renderServerService(resource),
+    renderServerDeployment(resource, inputs),
+    ...buildPlatformChildren(resource, inputs),
+  );
   return children;
 }

@@ -8,13 +8,17 @@ import { usesBearerToken } from './auth-mode.ts';
 import { hashSecretData } from './checksum.ts';
 import { SERVER_PORT_NAME } from './defaults.ts';
 import {
-  allChildRefs,
+  ALL_OPTIONAL_KINDS,
   type ChildNames,
   type ChildRef,
   childNames,
+  childRefsOf,
   mcpEndpoint,
+  OPTIONAL_CHILD_KINDS,
+  type OptionalChildKind,
   wantedChildRefs,
 } from './names.ts';
+import { platformChildWanted } from './platform-names.ts';
 import { renderPlexMcpServer } from './render.ts';
 import {
   AUTH_TOKEN_KEY,
@@ -44,6 +48,31 @@ export interface SecretValues {
   redisPassword?: string;
 }
 
+/** A child the spec asks for whose kind the cluster does not serve (its CRDs are not installed). */
+export interface UnservedChild {
+  kind: OptionalChildKind;
+  /** The spec field that asks for it, e.g. spec.gateway. */
+  field: string;
+  /** The API it needs, e.g. gateway.networking.k8s.io/v1 HTTPRoute. */
+  api: string;
+  /** What installs it, for the condition message. */
+  install: string;
+}
+
+const OPTIONAL_KIND_NEEDS: Record<OptionalChildKind, Omit<UnservedChild, 'kind'>> = {
+  HTTPRoute: {
+    field: 'spec.gateway',
+    api: 'gateway.networking.k8s.io/v1 HTTPRoutes',
+    install: 'install the Gateway API CRDs (and a Gateway controller), or remove spec.gateway',
+  },
+  ServiceMonitor: {
+    field: 'spec.monitoring.serviceMonitor',
+    api: 'monitoring.coreos.com/v1 ServiceMonitors',
+    install:
+      'install the Prometheus Operator (e.g. kube-prometheus-stack), or set spec.monitoring.serviceMonitor: false',
+  },
+};
+
 export interface DesiredState {
   names: ChildNames;
   /** The in-cluster MCP URL (status.endpoint). */
@@ -58,6 +87,8 @@ export interface DesiredState {
   wanted: ChildRef[];
   /** Children an earlier spec may have created that this one does not have (generated Secrets excluded). */
   unwanted: ChildRef[];
+  /** Children the spec asks for that this cluster cannot have: their kind is not served. */
+  unserved: UnservedChild[];
   /** The bearer token Secret in the bearer auth modes; the Redis password Secret with Managed Redis. */
   generatedSecrets: { auth?: GeneratedSecretSpec; redis?: GeneratedSecretSpec };
   /** Generated Secrets this spec does not have (deleted when an earlier spec made them and they are ours). */
@@ -69,6 +100,10 @@ export interface DesiredState {
 export interface DesiredStateOptions {
   /** The server image when spec.image is unset. */
   defaultServerImage: string;
+  /** The optional kinds (HTTPRoute, ServiceMonitor) the cluster serves; unset: all (offline rendering). */
+  servedKinds?: ReadonlySet<OptionalChildKind>;
+  /** The operator's namespace: let in by the server's NetworkPolicy, since the operator verifies the server. */
+  operatorNamespace?: string;
 }
 
 function generatedSecret(name: string, key: string, render: (value: string, rotation?: string) => V1Secret) {
@@ -84,8 +119,10 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
   const names = childNames(resource);
   const managedRedis = resource.spec.redis.mode === 'Managed';
   const bearer = usesBearerToken(resource);
-  const wanted = wantedChildRefs(resource);
+  const served = options.servedKinds ?? ALL_OPTIONAL_KINDS;
+  const wanted = wantedChildRefs(resource, served);
   const keep = new Set(wanted.map((ref) => `${ref.kind}/${ref.name}`));
+  const possible = childRefsOf(resource, served);
   const publicEndpoint = publicUrl(resource);
   return {
     names,
@@ -94,7 +131,10 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
     ...(publicEndpoint !== undefined ? { publicEndpoint } : {}),
     ...(bearer ? { authSecretName: names.authSecret } : {}),
     wanted,
-    unwanted: allChildRefs(resource).filter((ref) => !ref.generated && !keep.has(`${ref.kind}/${ref.name}`)),
+    unwanted: possible.filter((ref) => !ref.generated && !keep.has(`${ref.kind}/${ref.name}`)),
+    unserved: OPTIONAL_CHILD_KINDS.filter(
+      (kind) => !served.has(kind) && platformChildWanted(resource, kind),
+    ).map((kind) => ({ kind, ...OPTIONAL_KIND_NEEDS[kind] })),
     generatedSecrets: {
       ...(bearer
         ? {
@@ -111,12 +151,14 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
           }
         : {}),
     },
-    unwantedGeneratedSecrets: allChildRefs(resource)
+    unwantedGeneratedSecrets: possible
       .filter((ref) => ref.generated && !keep.has(`${ref.kind}/${ref.name}`))
       .map((ref) => ref.name),
     children: (values) =>
       renderPlexMcpServer(resource, {
         defaultServerImage: options.defaultServerImage,
+        servedKinds: served,
+        ...(options.operatorNamespace !== undefined ? { operatorNamespace: options.operatorNamespace } : {}),
         // All four names, present or not: an absent value is part of the digest too (see hashSecretData).
         secretsChecksum: hashSecretData({
           plexToken: values.plexToken,

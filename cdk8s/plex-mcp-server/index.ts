@@ -11,9 +11,11 @@ export {
   desiredState,
   type GeneratedSecretSpec,
   type SecretValues,
+  type UnservedChild,
 } from './desired-state.ts';
 export { redisMaxMemoryBytes } from './managed-redis.ts';
 export {
+  ALL_OPTIONAL_KINDS,
   allChildRefs,
   CHILD_KINDS,
   type ChildKind,
@@ -22,10 +24,13 @@ export {
   type Component,
   childLabels,
   childNames,
+  isOptionalChildKind,
   MANAGED_BY_LABEL,
   MANAGED_BY_SELECTOR,
   MANAGED_BY_VALUE,
   mcpEndpoint,
+  OPTIONAL_CHILD_KINDS,
+  type OptionalChildKind,
   ownerReferences,
   selectorLabels,
   wantedChildRefs,

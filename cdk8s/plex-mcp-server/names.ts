@@ -2,12 +2,43 @@
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, KIND, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import { usesBearerToken } from './auth-mode.ts';
+import {
+  PLATFORM_KINDS,
+  type PlatformChild,
+  platformChildName,
+  platformChildWanted,
+} from './platform-names.ts';
 
 export type Component = 'server' | 'redis';
 
 /** The kinds a PlexMcpServer's children are: what the operator caches, applies and prunes. */
-export const CHILD_KINDS = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'NetworkPolicy'] as const;
+export const CHILD_KINDS = [
+  'ConfigMap',
+  'Secret',
+  'Service',
+  'Deployment',
+  'NetworkPolicy',
+  'Ingress',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'HTTPRoute',
+  'ServiceMonitor',
+] as const;
 export type ChildKind = (typeof CHILD_KINDS)[number];
+
+/**
+ * Child kinds that come from CRDs a cluster may not have (Gateway API, Prometheus Operator): the operator asks API
+ * discovery whether they are served before it caches, applies or prunes them.
+ */
+export const OPTIONAL_CHILD_KINDS = ['HTTPRoute', 'ServiceMonitor'] as const satisfies readonly ChildKind[];
+export type OptionalChildKind = (typeof OPTIONAL_CHILD_KINDS)[number];
+
+/** Every optional kind: what offline rendering assumes (no cluster to ask). */
+export const ALL_OPTIONAL_KINDS: ReadonlySet<OptionalChildKind> = new Set(OPTIONAL_CHILD_KINDS);
+
+export function isOptionalChildKind(kind: string): kind is OptionalChildKind {
+  return (OPTIONAL_CHILD_KINDS as readonly string[]).includes(kind);
+}
 
 /** The label every child carries, and the only place it is spelled: the operator's informers select on it. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -103,21 +134,38 @@ export interface ChildRef {
   component: Component;
   /** Created once by the controller (random data), not part of renderPlexMcpServer's output. */
   generated: boolean;
+  /** For the children spec.networkPolicy, gateway, ingress, autoscaling and monitoring add: which one. */
+  platform?: PlatformChild;
 }
 
 /**
  * The children the resource's current spec has, generated Secrets included: the server's (the bearer Secret only in
  * the bearer auth modes), the Redis ones only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
  */
-export function wantedChildRefs(resource: Pick<PlexMcpServer, 'metadata' | 'spec'>): ChildRef[] {
+export function wantedChildRefs(
+  resource: Pick<PlexMcpServer, 'metadata' | 'spec'>,
+  served: ReadonlySet<OptionalChildKind> = ALL_OPTIONAL_KINDS,
+): ChildRef[] {
   const managedRedis = resource.spec.redis.mode === 'Managed';
   // auth.mode OAuth has no static token: its `<name>-auth` is not wanted (and pruned when it is ours).
   const authSecret = childNames(resource).authSecret;
-  return allChildRefs(resource).filter(
-    (ref) =>
-      (ref.component === 'server' || managedRedis) &&
-      (ref.name !== authSecret || ref.kind !== 'Secret' || usesBearerToken(resource)),
+  return childRefsOf(resource, served).filter((ref) =>
+    ref.platform
+      ? platformChildWanted(resource, ref.platform)
+      : (ref.component === 'server' || managedRedis) &&
+        (ref.name !== authSecret || ref.kind !== 'Secret' || usesBearerToken(resource)),
   );
+}
+
+/**
+ * The children a resource can have in a cluster that serves the `served` optional kinds: a kind the cluster does
+ * not serve can neither be applied nor exist, so it is neither wanted nor pruned.
+ */
+export function childRefsOf(
+  resource: Pick<PlexMcpServer, 'metadata'>,
+  served: ReadonlySet<OptionalChildKind>,
+): ChildRef[] {
+  return allChildRefs(resource).filter((ref) => !isOptionalChildKind(ref.kind) || served.has(ref.kind));
 }
 
 /**
@@ -153,5 +201,15 @@ export function allChildRefs(resource: Pick<PlexMcpServer, 'metadata'>): ChildRe
       component: 'redis',
       generated: false,
     },
+    ...(Object.keys(PLATFORM_KINDS) as PlatformChild[]).map(
+      (platform): ChildRef => ({
+        apiVersion: PLATFORM_KINDS[platform].apiVersion,
+        kind: PLATFORM_KINDS[platform].kind,
+        name: platformChildName(resource, platform),
+        component: 'server',
+        generated: false,
+        platform,
+      }),
+    ),
   ];
 }

@@ -1,6 +1,7 @@
 // The server pods' NetworkPolicy (spec.networkPolicy): ingress only from the peers the resource names (default:
-// its own namespace and the Gateway's), plus the operator, which verifies the server; egress only to DNS, Plex and
-// the Redis the server uses. Managed Redis keeps its own policy (managed-redis.ts).
+// its own namespace and the Gateway's), plus the operator, which verifies the server; egress only to DNS, Plex,
+// the Redis the server uses and, with OAuth, the identity provider (its issuer and key set). Managed Redis keeps its
+// own policy (managed-redis.ts).
 import { isIP } from 'node:net';
 import type { V1LabelSelector, V1NetworkPolicyPort, V1ObjectMeta } from '@kubernetes/client-node';
 import type { NetworkPeer, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
@@ -105,6 +106,29 @@ function redisEgress(
   };
 }
 
+/**
+ * With OAuth the server fetches the issuer's metadata and its key set (JWKS): one rule per host and port they name,
+ * an IP pinned to a single address, a host name to its port only (a NetworkPolicy cannot match DNS names).
+ */
+function identityProviderEgress(
+  resource: PlexMcpServer,
+): { to?: PolicyPeer[]; ports: V1NetworkPolicyPort[] }[] {
+  const { auth } = resource.spec;
+  if (auth.mode === 'Bearer' || !auth.oauth) return [];
+  const rules = new Map<string, { to?: PolicyPeer[]; ports: V1NetworkPolicyPort[] }>();
+  for (const address of [auth.oauth.issuer, auth.oauth.jwksURL]) {
+    if (!address) continue;
+    const url = new URL(address);
+    const cidr = hostCidr(url.hostname);
+    const port = urlPort(url, 443);
+    rules.set(`${cidr ?? '*'}:${port}`, {
+      ...(cidr ? { to: [{ ipBlock: { cidr } }] } : {}),
+      ports: [{ protocol: 'TCP', port }],
+    });
+  }
+  return [...rules.values()];
+}
+
 export function renderServerNetworkPolicy(
   resource: PlexMcpServer,
   inputs: ServerNetworkPolicyInputs,
@@ -130,6 +154,7 @@ export function renderServerNetworkPolicy(
         },
         plexEgress(resource),
         ...(redis ? [redis] : []),
+        ...identityProviderEgress(resource),
       ],
     },
   };

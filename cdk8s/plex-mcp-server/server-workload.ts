@@ -6,6 +6,7 @@ import { configChecksum } from './checksum.ts';
 import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_PORT_NAME, SERVER_UID } from './defaults.ts';
 import { childLabels, childMetadata, childNames, selectorLabels } from './names.ts';
 import { containerResources } from './resources.ts';
+import { serverTopologySpread } from './scaling.ts';
 import { AUTH_TOKEN_KEY, REDIS_PASSWORD_KEY } from './secrets.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { serverConfigData } from './server-config.ts';
@@ -111,6 +112,9 @@ function serverPodSpec(resource: PlexMcpServer, inputs: ServerWorkloadInputs): V
   if (scheduling?.topologySpreadConstraints) {
     pod.topologySpreadConstraints =
       scheduling.topologySpreadConstraints as unknown as V1PodSpec['topologySpreadConstraints'];
+  } else {
+    const spread = serverTopologySpread(resource);
+    if (spread) pod.topologySpreadConstraints = spread;
   }
   return pod;
 }

@@ -73,8 +73,8 @@ export function conflictMessage(conflict: ChildConflict, namespace: string, reso
   return (
     `${conflict.kind} "${conflict.name}" already exists in namespace "${namespace}" and ${whose}, so the operator ` +
     `leaves it untouched and creates nothing for PlexMcpServer "${resourceName}". Either give this PlexMcpServer ` +
-    `another name (its children are named ${resourceName}, ${resourceName}-config, ${resourceName}-auth and ` +
-    `${resourceName}-redis), or remove or rename that ${conflict.kind} if it is not needed; the operator checks ` +
+    `another name (its children are named ${resourceName}, ${resourceName}-config, ${resourceName}-auth, ` +
+    `${resourceName}-server and ${resourceName}-redis), or remove or rename that ${conflict.kind} if it is not needed; the operator checks ` +
     'again by itself.'
   );
 }

@@ -1,9 +1,16 @@
 // The conditions calculator: from what the reconcile found (a spec or Secret problem, or the observed server
 // Deployment) to the Ready / Progressing / Degraded conditions a person reads with `kubectl describe` and tools
 // wait on with `kubectl wait --for=condition=Ready`. Pure functions, unit tested.
-import type { Condition } from '../api/v1alpha1/index.ts';
+import type { OptionalChildKind, UnservedChild } from '../../cdk8s/plex-mcp-server/index.ts';
+import type { CONDITION_REASONS, Condition } from '../api/v1alpha1/index.ts';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Degraded' | 'Verified' | 'PlexReachable';
+export type ConditionType =
+  | 'Ready'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Verified'
+  | 'PlexReachable'
+  | 'IntegrationsReady';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 /** A condition without its timestamp: what the calculator decides. */
@@ -209,6 +216,40 @@ function unavailableMessage(deploymentName: string, counts: string): string {
     `Deployment ${deploymentName} has unavailable replicas (${counts}); ` +
     `see \`kubectl describe deployment ${deploymentName}\` and the server pods' events and logs.`
   );
+}
+
+const UNSERVED_REASON: Record<OptionalChildKind, (typeof CONDITION_REASONS)[number]> = {
+  HTTPRoute: 'GatewayAPINotInstalled',
+  ServiceMonitor: 'PrometheusOperatorNotInstalled',
+};
+
+/**
+ * IntegrationsReady: can the cluster hold every child the spec asks for? An HTTPRoute without the Gateway API, or a
+ * ServiceMonitor without the Prometheus Operator, cannot be created: the operator leaves it out, says so here and
+ * looks again after `recheckMinutes`. It does not hold Ready back: the server itself still serves in the cluster.
+ */
+export function integrationsCondition(
+  unserved: readonly UnservedChild[],
+  recheckMinutes: number,
+): ConditionCore {
+  const [first] = unserved;
+  if (!first) {
+    return {
+      type: 'IntegrationsReady',
+      status: 'True',
+      reason: 'Reconciled',
+      message: 'The cluster serves every kind of child the spec asks for.',
+    };
+  }
+  const problems = unserved.map(
+    (u) => `${u.field} asks for a ${u.kind}, but this cluster does not serve ${u.api}: ${u.install}.`,
+  );
+  return {
+    type: 'IntegrationsReady',
+    status: 'False',
+    reason: UNSERVED_REASON[first.kind],
+    message: `${problems.join(' ')} The operator creates it by itself once the CRDs are installed (it looks again every ${recheckMinutes} minutes).`,
+  };
 }
 
 /**

@@ -1,8 +1,16 @@
 // Wires the PlexMcpServer controller together: informers (PlexMcpServers, their children, Secrets) feed keys into
 // the work queue; workers run the reconciler. Started only while this replica leads (see manager.ts).
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { type ChildKind, MANAGED_BY_SELECTOR } from '../../cdk8s/plex-mcp-server/index.ts';
+import {
+  CHILD_KINDS,
+  type ChildKind,
+  isOptionalChildKind,
+  MANAGED_BY_SELECTOR,
+  type OptionalChildKind,
+} from '../../cdk8s/plex-mcp-server/index.ts';
 import { FIELD_MANAGER, GROUP, KIND, PLURAL, VERSION } from '../api/v1alpha1/index.ts';
+import { OptionalKindInformers } from '../platform/optional-kinds.ts';
+import { DISCOVERY_TTL_MS, ServedKinds } from '../platform/served-kinds.ts';
 import { type Clock, sleep } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { InformerGroup } from '../runtime/informer.ts';
@@ -38,6 +46,10 @@ export interface ControllerOptions {
   verification: VerificationOptions | false;
   /** Reported to servers as the verifying client's version. */
   operatorVersion: string;
+  /** The operator's own namespace: the servers' NetworkPolicies let it in (it verifies them). */
+  operatorNamespace?: string;
+  /** How long a discovery answer (is HTTPRoute / ServiceMonitor served?) is trusted; default 5 minutes. */
+  discoveryTtlMs?: number;
 }
 
 export class PlexMcpServerController {
@@ -53,6 +65,8 @@ export class PlexMcpServerController {
   /** Only with verification on: the EndpointSlices of our Services, and the verifier reading them. */
   private readonly endpointSlices: InformerGroup<KubernetesObject> | undefined;
   private readonly verifier: ServerVerifier | undefined;
+  /** The caches of HTTPRoutes and ServiceMonitors, running only while their CRDs are served. */
+  private readonly optionalKinds: OptionalKindInformers;
 
   constructor(options: ControllerOptions) {
     this.options = options;
@@ -79,14 +93,22 @@ export class PlexMcpServerController {
         { ...base, kind: KINDS[kind], labelSelector: MANAGED_BY_SELECTOR },
         namespaces,
       );
-    this.children = {
-      ConfigMap: owned('ConfigMap'),
-      Service: owned('Service'),
-      Deployment: owned('Deployment'),
-      NetworkPolicy: owned('NetworkPolicy'),
-      // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
-      Secret: new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces),
-    };
+    this.children = Object.fromEntries(
+      CHILD_KINDS.map((kind) => [
+        kind,
+        kind === 'Secret'
+          ? // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
+            new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces)
+          : owned(kind),
+      ]),
+    ) as Record<ChildKind, InformerGroup<KubernetesObject>>;
+    this.optionalKinds = new OptionalKindInformers(
+      new ServedKinds(client, options.clock, options.discoveryTtlMs ?? DISCOVERY_TTL_MS),
+      { HTTPRoute: this.children.HTTPRoute, ServiceMonitor: this.children.ServiceMonitor } satisfies Record<
+        OptionalChildKind,
+        InformerGroup<KubernetesObject>
+      >,
+    );
     if (options.verification) {
       this.endpointSlices = new InformerGroup<KubernetesObject>(
         { ...base, kind: ENDPOINT_SLICE_KIND, labelSelector: MANAGED_BY_SELECTOR },
@@ -118,6 +140,9 @@ export class PlexMcpServerController {
       defaultServerImage: options.defaultServerImage,
       childConflictRecheckMs: options.childConflictRecheckMs,
       verification: this.verifier ?? 'disabled',
+      optionalKinds: this.optionalKinds,
+      discoveryRecheckMinutes: Math.max(1, Math.round((options.discoveryTtlMs ?? DISCOVERY_TTL_MS) / 60_000)),
+      ...(options.operatorNamespace !== undefined ? { operatorNamespace: options.operatorNamespace } : {}),
     });
     this.registerHandlers();
   }
@@ -126,7 +151,10 @@ export class PlexMcpServerController {
     return this.informers().every((informer) => informer.hasSynced());
   }
 
-  /** Starts the informers, waits until their caches are filled, then starts the workers and the resync loop. */
+  /**
+   * Starts the informers, waits until their caches are filled, then starts the workers and the resync loop. The
+   * optional kinds' informers start later, when a reconcile finds their CRDs served (OptionalKindInformers).
+   */
   async start(): Promise<void> {
     const { logger } = this.options;
     await Promise.all(this.informers().map((i) => i.start()));
@@ -151,13 +179,14 @@ export class PlexMcpServerController {
     await this.workersDone;
     await this.resyncLoop;
     this.verifier?.stop();
-    await Promise.all(this.informers().map((i) => i.stop()));
+    await Promise.all([...this.informers().map((i) => i.stop()), this.optionalKinds.stop()]);
   }
 
+  /** The informers that always run (every kind but the optional ones). */
   private informers(): InformerGroup<KubernetesObject>[] {
     return [
       this.plexMcpServers as unknown as InformerGroup<KubernetesObject>,
-      ...Object.values(this.children),
+      ...CHILD_KINDS.filter((kind) => !isOptionalChildKind(kind)).map((kind) => this.children[kind]),
       ...(this.endpointSlices ? [this.endpointSlices] : []),
     ];
   }
@@ -226,7 +255,7 @@ export class PlexMcpServerController {
       });
     }
 
-    for (const kind of ['ConfigMap', 'Service', 'Deployment', 'NetworkPolicy'] as const) {
+    for (const kind of CHILD_KINDS.filter((k) => k !== 'Secret')) {
       for (const event of ['add', 'update', 'delete'] as const) {
         this.children[kind].on(event, (child) => this.enqueueOwner(child));
       }

@@ -28,6 +28,7 @@ import {
   SECRET_OPT_IN_LABEL,
   VERSION,
 } from '../api/v1alpha1/index.ts';
+import type { OptionalKindsSource } from '../platform/optional-kinds.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EventRecorder, EventTarget } from '../runtime/event-recorder.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
@@ -47,6 +48,7 @@ import {
   computeConditions,
   conditionTransitions,
   type DeploymentView,
+  integrationsCondition,
   withTransitionTimes,
 } from './conditions.ts';
 import { GeneratedSecrets, secretValue } from './generated-secrets.ts';
@@ -77,6 +79,15 @@ export interface ReconcilerDeps {
    * said so in the status). Unset only in unit tests of the rest of the reconciler: no verification conditions.
    */
   verification?: ServerVerifier | 'disabled';
+  /**
+   * Which optional child kinds (HTTPRoute, ServiceMonitor) the cluster serves, their caches filled. Unset (unit tests
+   * of the rest): all of them, from the caches given.
+   */
+  optionalKinds?: OptionalKindsSource;
+  /** The operator's namespace, let in by each server's NetworkPolicy (the operator verifies the servers). */
+  operatorNamespace?: string;
+  /** How often the optional kinds are looked up again, for the IntegrationsReady message; default 5. */
+  discoveryRecheckMinutes?: number;
 }
 
 /** How long a resource blocked by a ChildConflict waits before the operator looks at the foreign object again. */
@@ -86,6 +97,8 @@ interface ObservedDeployments {
   deployment?: DeploymentView;
   redisDeployment?: DeploymentView;
   verification?: VerificationStatus;
+  /** IntegrationsReady; absent only when the spec could not be parsed. */
+  integrations?: ConditionCore;
 }
 
 interface StatusFields {
@@ -135,11 +148,22 @@ export class PlexMcpServerReconciler {
     const resource = parsed.value;
 
     // The one question to the desired-state package; everything below applies its answer.
-    const desired = desiredState(resource, { defaultServerImage: this.deps.defaultServerImage });
+    const servedKinds = await this.deps.optionalKinds?.served();
+    const desired = desiredState(resource, {
+      defaultServerImage: this.deps.defaultServerImage,
+      ...(servedKinds ? { servedKinds } : {}),
+      ...(this.deps.operatorNamespace !== undefined
+        ? { operatorNamespace: this.deps.operatorNamespace }
+        : {}),
+    });
+    const integrations = integrationsCondition(desired.unserved, this.deps.discoveryRecheckMinutes ?? 5);
 
     const secretsOrProblem = this.resolveReferencedSecrets(resource);
     if ('problem' in secretsOrProblem) {
-      await this.finish(raw, secretsOrProblem.problem, this.observedFields(resource, desired));
+      await this.finish(raw, secretsOrProblem.problem, {
+        ...this.observedFields(resource, desired),
+        integrations,
+      });
       return undefined;
     }
 
@@ -150,7 +174,7 @@ export class PlexMcpServerReconciler {
     );
     if (conflict) {
       const message = conflictMessage(conflict, resource.metadata.namespace, resource.metadata.name);
-      await this.finish(raw, { reason: 'ChildConflict', message }, {});
+      await this.finish(raw, { reason: 'ChildConflict', message }, { integrations });
       // The object in the way is not labelled as ours, so no watch event says when it is gone: look again later.
       return { requeueAfterMs: this.deps.childConflictRecheckMs ?? CHILD_CONFLICT_RECHECK_MS };
     }
@@ -183,6 +207,7 @@ export class PlexMcpServerReconciler {
     const verification = this.verificationOf(resource, desired, observed.deployment);
     await this.finish(raw, applyProblem, {
       ...observed,
+      integrations,
       ...(verification ? { verification } : {}),
       ...(generated.authTokenRotation !== undefined
         ? { authTokenRotation: generated.authTokenRotation }
@@ -407,7 +432,7 @@ export class PlexMcpServerReconciler {
     problem: BlockingProblem | undefined,
     observed: Partial<StatusFields> & ObservedDeployments,
   ): Promise<void> {
-    const { deployment, redisDeployment, verification, ...fields } = observed;
+    const { deployment, redisDeployment, verification, integrations, ...fields } = observed;
     const previous = raw.status?.conditions;
     const wasReady = previous?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
     const rollout = computeConditions({
@@ -417,7 +442,8 @@ export class PlexMcpServerReconciler {
       deploymentName: raw.metadata?.name ?? '',
       wasReady,
     });
-    const cores = verification ? gateOnVerification(rollout, verification.conditions) : rollout;
+    const gated = verification ? gateOnVerification(rollout, verification.conditions) : rollout;
+    const cores = integrations ? [...gated, integrations] : gated;
     const generation = raw.metadata?.generation;
     const server = verification?.server ?? (raw.status?.server !== undefined ? null : undefined);
     const status: StatusFields = {
@@ -467,7 +493,10 @@ export class PlexMcpServerReconciler {
     for (const changed of conditionTransitions(previous, cores)) {
       if (changed.type === 'Ready' && changed.status === 'True') {
         this.deps.events.record(target, 'Normal', 'Ready', changed.message);
-      } else if (changed.type === 'Degraded' && changed.status === 'True') {
+      } else if (
+        (changed.type === 'Degraded' && changed.status === 'True') ||
+        (changed.type === 'IntegrationsReady' && changed.status === 'False')
+      ) {
         this.deps.events.record(target, 'Warning', changed.reason, changed.message);
       }
     }

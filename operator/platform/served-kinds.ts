@@ -13,6 +13,9 @@ interface DiscoveryList {
   resources?: { name: string }[];
 }
 
+/** How long a discovery answer is trusted by default: a CRD installed later is found within this time. */
+export const DISCOVERY_TTL_MS = 5 * 60_000;
+
 export class ServedKinds {
   private readonly client: Pick<KubeClient, 'request'>;
   private readonly clock: Clock;
@@ -20,7 +23,7 @@ export class ServedKinds {
   private readonly resources = new Map<string, { names: string[]; at: number }>();
   private readonly pending = new Map<string, Promise<string[]>>();
 
-  constructor(client: Pick<KubeClient, 'request'>, clock: Clock, ttlMs = 5 * 60_000) {
+  constructor(client: Pick<KubeClient, 'request'>, clock: Clock, ttlMs = DISCOVERY_TTL_MS) {
     this.client = client;
     this.clock = clock;
     this.ttlMs = ttlMs;

@@ -13,6 +13,24 @@ export const KINDS = {
   Service: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
   Deployment: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  Ingress: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
+  HorizontalPodAutoscaler: {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+  },
+  PodDisruptionBudget: {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+  },
+  // From CRDs a cluster may lack (Gateway API, Prometheus Operator): used only once discovery says they are served.
+  HTTPRoute: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes' },
+  ServiceMonitor: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    plural: 'servicemonitors',
+  },
   Lease: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases' },
   Event: { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events' },
 } as const satisfies Record<string, KindInfo>;

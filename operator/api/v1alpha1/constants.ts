@@ -71,6 +71,9 @@ export const CONDITION_REASONS = [
   'PlexReachable',
   'PlexUnreachable',
   'PlexTokenRejected',
+  // IntegrationsReady False (operator/controller/conditions.ts): a child the spec asks for needs CRDs the cluster lacks.
+  'GatewayAPINotInstalled',
+  'PrometheusOperatorNotInstalled',
 ] as const;
 
 /** Bounds shared by the schema and its CEL messages. */

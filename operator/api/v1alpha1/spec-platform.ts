@@ -111,8 +111,9 @@ export const NetworkPolicySpecSchema = describe(
         'host name: egress to the Plex port is allowed to any address (a NetworkPolicy cannot match DNS names).',
     ).optional(),
   }),
-  'The NetworkPolicy of the server pods: ingress only from the listed peers, egress only to DNS, Plex and the ' +
-    'Redis the server uses. Managed Redis keeps its own policy.',
+  'The NetworkPolicy <name>-server of the server pods: ingress only from the listed peers (and the operator), ' +
+    'egress only to DNS, Plex, the Redis the server uses and, with OAuth, the identity provider (the ports of ' +
+    'auth.oauth.issuer and jwksURL; a literal IP is pinned to that address). Managed Redis keeps its own policy.',
 );
 
 export const GatewaySpecSchema = describe(

@@ -7,7 +7,8 @@ export const ConditionSchema = describe(
   z.object({
     type: describe(
       z.string().min(1).max(316),
-      'Condition type: Ready, Progressing, Degraded, Verified (the server answers MCP) or PlexReachable.',
+      'Condition type: Ready, Progressing, Degraded, Verified (the server answers MCP), PlexReachable or ' +
+        'IntegrationsReady (the cluster serves every kind of child the spec asks for: HTTPRoute, ServiceMonitor).',
     ),
     status: describe(z.enum(['True', 'False', 'Unknown']), 'True, False or Unknown.'),
     reason: describe(
@@ -37,7 +38,7 @@ export const PlexMcpServerStatusSchema = describe(
     ).optional(),
     conditions: describe(
       z.array(ConditionSchema).max(16),
-      'Ready, Progressing, Degraded, Verified and PlexReachable, with reasons.',
+      'Ready, Progressing, Degraded, Verified, PlexReachable and IntegrationsReady, with reasons.',
       {
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['type'],

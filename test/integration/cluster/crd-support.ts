@@ -8,8 +8,8 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { fetch } from 'undici';
-import { PLATFORM_KINDS } from '../../../cdk8s/plex-mcp-server/platform-names.ts';
 import { buildPlexMcpServerCrd, CRD_NAME, FIELD_MANAGER } from '../../../operator/api/v1alpha1/index.ts';
+import { KINDS } from '../../../operator/runtime/resource-paths.ts';
 import { waitFor } from '../../cluster/test-kube.ts';
 
 /**
@@ -34,7 +34,13 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   CustomResourceDefinition: { plural: 'customresourcedefinitions', namespaced: false },
   // The kinds spec.networkPolicy/gateway/ingress/autoscaling/monitoring add (NetworkPolicy is above).
   ...Object.fromEntries(
-    Object.values(PLATFORM_KINDS).map((k) => [k.kind, { plural: k.plural, namespaced: true }]),
+    [
+      KINDS.Ingress,
+      KINDS.HorizontalPodAutoscaler,
+      KINDS.PodDisruptionBudget,
+      KINDS.HTTPRoute,
+      KINDS.ServiceMonitor,
+    ].map((k) => [k.kind, { plural: k.plural, namespaced: true }]),
   ),
 };
 

@@ -1,24 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { publicEndpoint } from '../../../cdk8s/plex-mcp-server/exposure.ts';
-import {
-  allPlatformChildRefs,
-  buildPlatformChildren,
-} from '../../../cdk8s/plex-mcp-server/platform-children.ts';
+import { ALL_OPTIONAL_KINDS, allChildRefs, buildChildren } from '../../../cdk8s/plex-mcp-server/index.ts';
+import type { PlatformInputs } from '../../../cdk8s/plex-mcp-server/platform-children.ts';
 import { serverTopologySpread } from '../../../cdk8s/plex-mcp-server/scaling.ts';
-import { find, makeResource } from './fixtures.ts';
+import { find, makeInputs, makeResource } from './fixtures.ts';
+
+/** Everything a resource renders to (the platform children are part of the one render the operator applies). */
+const rendered = (resource: ReturnType<typeof makeResource>, inputs: PlatformInputs) =>
+  buildChildren(resource, { ...makeInputs(), ...inputs });
 
 const kinds = (objects: { kind?: string; metadata?: { name?: string } }[]) =>
   objects.map((o) => `${o.kind}/${o.metadata?.name}`);
+
+/** The platform children among a render (what spec.networkPolicy, gateway, ingress, autoscaling, monitoring add). */
+const platformKinds = (objects: { kind?: string; metadata?: { name?: string } }[]) => {
+  const platform = new Set(
+    allChildRefs(makeResource())
+      .filter((r) => r.platform)
+      .map((r) => `${r.kind}/${r.name}`),
+  );
+  return kinds(objects).filter((name) => platform.has(name));
+};
 
 const operator = { operatorNamespace: 'plex-mcp-system' };
 
 describe('server NetworkPolicy', () => {
   it('is on by default: ingress from this namespace and the operator, egress to DNS, Plex and Managed Redis', () => {
-    const policy = find(
-      buildPlatformChildren(makeResource(), operator),
-      'NetworkPolicy',
-      'living-room-server',
-    );
+    const policy = find(rendered(makeResource(), operator), 'NetworkPolicy', 'living-room-server');
     expect((policy.metadata as { ownerReferences?: unknown[] }).ownerReferences?.[0]).toMatchObject({
       kind: 'PlexMcpServer',
       controller: true,
@@ -56,8 +64,7 @@ describe('server NetworkPolicy', () => {
 
   it('pins a literal Plex IP to a /32 (or /128) on its port, and uses plexCIDR for a host name', () => {
     const egressToPlex = (spec: Record<string, unknown>) =>
-      find(buildPlatformChildren(makeResource(spec), {}), 'NetworkPolicy', 'living-room-server').spec
-        .egress[1];
+      find(rendered(makeResource(spec), {}), 'NetworkPolicy', 'living-room-server').spec.egress[1];
     expect(
       egressToPlex({ plex: { url: 'http://192.168.1.10:32400', tokenSecretRef: { name: 't' } } }),
     ).toEqual({
@@ -78,8 +85,7 @@ describe('server NetworkPolicy', () => {
 
   it('allows egress to an external Redis (IP pinned, default port) and none with Redis disabled', () => {
     const egress = (redis: Record<string, unknown>) =>
-      find(buildPlatformChildren(makeResource({ redis }), {}), 'NetworkPolicy', 'living-room-server').spec
-        .egress;
+      find(rendered(makeResource({ redis }), {}), 'NetworkPolicy', 'living-room-server').spec.egress;
     expect(egress({ mode: 'External', external: { url: 'redis://10.0.0.5/0' } })[2]).toEqual({
       to: [{ ipBlock: { cidr: '10.0.0.5/32' } }],
       ports: [{ protocol: 'TCP', port: 6379 }],
@@ -90,9 +96,31 @@ describe('server NetworkPolicy', () => {
     expect(egress({ mode: 'Disabled' })).toHaveLength(2);
   });
 
+  it('allows egress to the identity provider with OAuth: the issuer and key set ports, an IP pinned', () => {
+    const oauth = (issuer: string, jwksURL?: string) =>
+      makeResource({
+        auth: {
+          mode: 'BearerAndOAuth',
+          oauth: { issuer, ...(jwksURL ? { jwksURL } : {}) },
+          publicURL: 'https://mcp.example.com/mcp',
+        },
+      });
+    const egress = (resource: ReturnType<typeof makeResource>) =>
+      find(rendered(resource, {}), 'NetworkPolicy', 'living-room-server').spec.egress.slice(3);
+    expect(egress(oauth('https://auth.example.com/realms/home'))).toEqual([
+      { ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(egress(oauth('https://10.1.2.3:8443/realms/home', 'https://keys.example.com:9443/jwks'))).toEqual([
+      { to: [{ ipBlock: { cidr: '10.1.2.3/32' } }], ports: [{ protocol: 'TCP', port: 8443 }] },
+      { ports: [{ protocol: 'TCP', port: 9443 }] },
+    ]);
+    // Bearer only: no identity provider to reach.
+    expect(egress(makeResource())).toEqual([]);
+  });
+
   it('takes the named peers instead of the namespace default, adds the Gateway namespace by default', () => {
     const named = find(
-      buildPlatformChildren(
+      rendered(
         makeResource({
           networkPolicy: {
             ingressFrom: [
@@ -118,7 +146,7 @@ describe('server NetworkPolicy', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'plex-mcp-system' } } },
     ]);
     const withGateway = find(
-      buildPlatformChildren(
+      rendered(
         makeResource({
           gateway: { parentRef: { name: 'public', namespace: 'gw' }, hostname: 'mcp.example.com' },
         }),
@@ -134,9 +162,10 @@ describe('server NetworkPolicy', () => {
   });
 
   it('is left out with networkPolicy.enabled false', () => {
-    expect(
-      kinds(buildPlatformChildren(makeResource({ networkPolicy: { enabled: false } }), operator)),
-    ).toEqual([]);
+    expect(platformKinds(rendered(makeResource({ networkPolicy: { enabled: false } }), operator))).toEqual(
+      [],
+    );
+    expect(platformKinds(rendered(makeResource(), operator))).toEqual(['NetworkPolicy/living-room-server']);
   });
 });
 
@@ -149,7 +178,7 @@ describe('exposure', () => {
       },
       service: { port: 9000 },
     });
-    const route = find(buildPlatformChildren(resource, {}), 'HTTPRoute', 'living-room');
+    const route = find(rendered(resource, {}), 'HTTPRoute', 'living-room');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.spec).toEqual({
       parentRefs: [
@@ -178,7 +207,7 @@ describe('exposure', () => {
       ingress: { className: 'nginx', host: 'mcp.example.com', ...(tlsSecretName ? { tlsSecretName } : {}) },
     });
     const tls = makeResource(spec('mcp-tls'));
-    const ingress = find(buildPlatformChildren(tls, {}), 'Ingress', 'living-room');
+    const ingress = find(rendered(tls, {}), 'Ingress', 'living-room');
     expect(ingress.spec).toEqual({
       ingressClassName: 'nginx',
       rules: [
@@ -199,7 +228,7 @@ describe('exposure', () => {
     });
     expect(publicEndpoint(tls)).toBe('https://mcp.example.com/mcp');
     const plain = makeResource(spec());
-    expect(find(buildPlatformChildren(plain, {}), 'Ingress', 'living-room').spec.tls).toBeUndefined();
+    expect(find(rendered(plain, {}), 'Ingress', 'living-room').spec.tls).toBeUndefined();
     expect(publicEndpoint(plain)).toBe('http://mcp.example.com/mcp');
     expect(publicEndpoint(makeResource())).toBeUndefined();
   });
@@ -210,7 +239,7 @@ describe('scale', () => {
     const resource = makeResource({
       autoscaling: { minReplicas: 2, maxReplicas: 5, targetCPUUtilization: 60 },
     });
-    const children = buildPlatformChildren(resource, {});
+    const children = rendered(resource, {});
     expect(find(children, 'HorizontalPodAutoscaler', 'living-room').spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'living-room' },
       minReplicas: 2,
@@ -237,10 +266,10 @@ describe('scale', () => {
 
   it('adds a PDB for fixed replicas above one, and nothing for a single replica', () => {
     expect(
-      kinds(buildPlatformChildren(makeResource({ replicas: 3, networkPolicy: { enabled: false } }), {})),
+      platformKinds(rendered(makeResource({ replicas: 3, networkPolicy: { enabled: false } }), {})),
     ).toEqual(['PodDisruptionBudget/living-room']);
     const single = makeResource({ replicas: 1, networkPolicy: { enabled: false } });
-    expect(kinds(buildPlatformChildren(single, {}))).toEqual([]);
+    expect(platformKinds(rendered(single, {}))).toEqual([]);
     expect(serverTopologySpread(single)).toBeUndefined();
   });
 
@@ -265,7 +294,7 @@ describe('ServiceMonitor', () => {
   });
 
   it('scrapes the server Service on http /metrics, with the extra labels (ours win)', () => {
-    const monitor = find(buildPlatformChildren(resource, {}), 'ServiceMonitor', 'living-room');
+    const monitor = find(rendered(resource, {}), 'ServiceMonitor', 'living-room');
     expect((monitor.metadata as { labels?: object }).labels).toMatchObject({
       release: 'kps',
       'app.kubernetes.io/managed-by': 'plex-mcp-operator',
@@ -278,15 +307,21 @@ describe('ServiceMonitor', () => {
   });
 
   it('is left out when the cluster serves no ServiceMonitors', () => {
-    expect(kinds(buildPlatformChildren(resource, { serviceMonitorsServed: false }))).not.toContain(
+    const withoutMonitors = new Set([...ALL_OPTIONAL_KINDS].filter((kind) => kind !== 'ServiceMonitor'));
+    expect(kinds(rendered(resource, { servedKinds: withoutMonitors }))).not.toContain(
       'ServiceMonitor/living-room',
     );
+    expect(kinds(rendered(resource, {}))).toContain('ServiceMonitor/living-room');
   });
 });
 
-describe('allPlatformChildRefs', () => {
+describe('allChildRefs', () => {
   it('lists every platform child once, whatever the spec', () => {
-    expect(allPlatformChildRefs(makeResource()).map((r) => `${r.kind}/${r.name}`)).toEqual([
+    expect(
+      allChildRefs(makeResource())
+        .filter((r) => r.platform)
+        .map((r) => `${r.kind}/${r.name}`),
+    ).toEqual([
       'NetworkPolicy/living-room-server',
       'HTTPRoute/living-room',
       'Ingress/living-room',

@@ -25,6 +25,7 @@ describe('renderManifestsYaml (npm run render)', () => {
       'NetworkPolicy/living-room-redis',
       'Service/living-room-redis',
       'Deployment/living-room-redis',
+      'NetworkPolicy/living-room-server',
       'Service/living-room',
       'Deployment/living-room',
     ]);
@@ -60,6 +61,7 @@ describe('renderManifestsYaml (npm run render)', () => {
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'ConfigMap/den-config',
       'Secret/den-auth',
+      'NetworkPolicy/den-server',
       'Service/den',
       'Deployment/den',
     ]);

@@ -24,6 +24,7 @@ describe('renderPlexMcpServer: the children', () => {
       'NetworkPolicy/living-room-redis',
       'Service/living-room-redis',
       'Deployment/living-room-redis',
+      'NetworkPolicy/living-room-server',
       'Service/living-room',
       'Deployment/living-room',
     ]);
@@ -37,6 +38,7 @@ describe('renderPlexMcpServer: the children', () => {
       const kinds = renderPlexMcpServer(resource, makeInputs()).map((o) => `${o.kind}/${o.metadata?.name}`);
       expect(kinds).toEqual([
         'ConfigMap/living-room-config',
+        'NetworkPolicy/living-room-server',
         'Service/living-room',
         'Deployment/living-room',
       ]);
@@ -71,11 +73,29 @@ describe('renderPlexMcpServer: the children', () => {
       ...makeInputs(),
       generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
     };
-    const rendered = renderPlexMcpServer(resource, inputs).map(
-      (o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`,
+    // Every feature on; spec.gateway and spec.ingress exclude each other, so two renders between them.
+    const everything = {
+      autoscaling: { maxReplicas: 3 },
+      monitoring: { serviceMonitor: true },
+      networkPolicy: {
+        ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }],
+      },
+    };
+    const withGateway = makeResource({
+      ...everything,
+      gateway: { parentRef: { name: 'public' }, hostname: 'mcp.example.com' },
+    });
+    const withIngress = makeResource({
+      ...everything,
+      ingress: { className: 'nginx', host: 'mcp.example.com' },
+    });
+    const rendered = new Set(
+      [withGateway, withIngress].flatMap((r) =>
+        renderPlexMcpServer(r, inputs).map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`),
+      ),
     );
     const refs = allChildRefs(resource).map((r) => `${r.apiVersion} ${r.kind} ${r.name}`);
-    expect(refs.sort()).toEqual(rendered.sort());
+    expect(refs.sort()).toEqual([...rendered].sort());
     expect(
       allChildRefs(resource)
         .filter((r) => r.generated)

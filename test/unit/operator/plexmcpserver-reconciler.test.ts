@@ -3,10 +3,12 @@
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { CHILD_KINDS } from '../../../cdk8s/plex-mcp-server/index.ts';
 import {
   type ChildCaches,
   PlexMcpServerReconciler,
   type RawPlexMcpServer,
+  type ReconcilerDeps,
 } from '../../../operator/controller/plexmcpserver-reconciler.ts';
 import { EventRecorder } from '../../../operator/runtime/event-recorder.ts';
 import type { ObjectStore } from '../../../operator/runtime/informer.ts';
@@ -59,18 +61,14 @@ class RecordingClient extends KubeClient {
   }
 }
 
-function setup() {
+function setup(extra: Partial<ReconcilerDeps> = {}) {
   const client = new RecordingClient();
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const logger = pino({ level: 'silent' });
   const plexMcpServers = new MapStore<RawPlexMcpServer>();
-  const children: ChildCaches = {
-    ConfigMap: new MapStore(),
-    Secret: new MapStore(),
-    Service: new MapStore(),
-    Deployment: new MapStore(),
-    NetworkPolicy: new MapStore(),
-  };
+  const children = Object.fromEntries(
+    CHILD_KINDS.map((kind) => [kind, new MapStore<KubernetesObject>()]),
+  ) as unknown as ChildCaches;
   const reconciler = new PlexMcpServerReconciler({
     client,
     plexMcpServers,
@@ -80,6 +78,7 @@ function setup() {
     logger,
     clock,
     defaultServerImage: 'plex-mcp:test',
+    ...extra,
   });
   return { client, plexMcpServers, children, reconciler };
 }
@@ -444,5 +443,169 @@ describe('PlexMcpServerReconciler', () => {
     const status = statusPatch(client)?.status as Record<string, unknown>;
     expect(status.publicEndpoint).toBe('https://plex-mcp.example.com/mcp');
     expect(status.authSecretName).toBeNull();
+  });
+
+  describe('platform children (spec.networkPolicy, gateway, ingress, autoscaling, monitoring)', () => {
+    const platformSpec = {
+      plex: { url: 'http://192.168.1.10:32400', tokenSecretRef: { name: 'plex-token' } },
+      redis: { mode: 'Disabled' },
+      autoscaling: { minReplicas: 2, maxReplicas: 4 },
+      ingress: { className: 'nginx', host: 'mcp.example.com', tlsSecretName: 'mcp-tls' },
+      networkPolicy: {
+        ingressFrom: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+        ],
+      },
+      monitoring: { serviceMonitor: true },
+    };
+
+    /** What the informers would deliver after the writes: every applied or created object, and the status. */
+    function deliverWrites(
+      client: RecordingClient,
+      children: ChildCaches,
+      plexMcpServers: MapStore<RawPlexMcpServer>,
+    ) {
+      for (const write of client.writes()) {
+        const body = write.body as RawPlexMcpServer;
+        if (write.path.endsWith('/status')) {
+          const current = plexMcpServers.get('pms', 'media') as RawPlexMcpServer;
+          plexMcpServers.put({ ...current, status: { ...current.status, ...body.status } });
+        } else if (write.verb === 'PATCH' || write.verb === 'POST') {
+          const store = children[body.kind as keyof ChildCaches] as MapStore<KubernetesObject> | undefined;
+          store?.put(body);
+        }
+      }
+      client.requests.length = 0;
+    }
+
+    it('applies each child the spec asks for, owned by the resource, and a second pass writes nothing', async () => {
+      const { client, plexMcpServers, children, reconciler } = setup({
+        operatorNamespace: 'plex-mcp-system',
+      });
+      putTokenSecret(children);
+      plexMcpServers.put(resource(platformSpec));
+      await reconciler.reconcile('media/pms');
+      const applied = client.writes().filter((r) => r.verb === 'PATCH' && !r.path.endsWith('/status'));
+      expect(applied.map((r) => r.path)).toEqual(
+        expect.arrayContaining([
+          '/apis/networking.k8s.io/v1/namespaces/media/networkpolicies/pms-server',
+          '/apis/networking.k8s.io/v1/namespaces/media/ingresses/pms',
+          '/apis/autoscaling/v2/namespaces/media/horizontalpodautoscalers/pms',
+          '/apis/policy/v1/namespaces/media/poddisruptionbudgets/pms',
+          '/apis/monitoring.coreos.com/v1/namespaces/media/servicemonitors/pms',
+        ]),
+      );
+      for (const { body } of applied) {
+        expect((body as KubernetesObject).metadata?.ownerReferences).toEqual([
+          expect.objectContaining({ kind: 'PlexMcpServer', uid: 'uid-1', controller: true }),
+        ]);
+      }
+      // The policy goes before the Service and pods it guards.
+      const order = applied.map((r) => r.path.split('/').at(-2));
+      expect(order.indexOf('networkpolicies')).toBeLessThan(order.indexOf('services'));
+      // Under the autoscaler the Deployment leaves replicas alone, and spreads its pods across nodes.
+      const deployment = applied.find((r) => r.path.endsWith('/deployments/pms'))?.body as {
+        spec: { replicas?: number; template: { spec: { topologySpreadConstraints?: unknown[] } } };
+      };
+      expect(deployment.spec.replicas).toBeUndefined();
+      expect(deployment.spec.template.spec.topologySpreadConstraints).toEqual([
+        expect.objectContaining({
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+        }),
+      ]);
+      // The operator's namespace is let in (it verifies the server); the named peers replace the default.
+      const policy = applied.find((r) => r.path.endsWith('/networkpolicies/pms-server'))?.body as {
+        spec: { ingress: { from: unknown[] }[] };
+      };
+      expect(policy.spec.ingress[0]?.from).toEqual([
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'plex-mcp-system' } } },
+      ]);
+      const status = statusPatch(client)?.status as Record<string, unknown> & {
+        conditions: { type: string }[];
+      };
+      expect(status.publicEndpoint).toBe('https://mcp.example.com/mcp');
+      expect(status.conditions.find((c) => c.type === 'IntegrationsReady')).toMatchObject({
+        status: 'True',
+        reason: 'Reconciled',
+      });
+
+      // Next pass: every child matches its cached copy (the status now sees the Deployment: one status write).
+      deliverWrites(client, children, plexMcpServers);
+      await reconciler.reconcile('media/pms');
+      expect(client.writes().map((r) => r.path)).toEqual([
+        '/apis/plexmcp.dev/v1alpha1/namespaces/media/plexmcpservers/pms/status',
+      ]);
+      deliverWrites(client, children, plexMcpServers);
+      await reconciler.reconcile('media/pms');
+      expect(client.writes()).toEqual([]);
+    });
+
+    it('prunes the child of a feature turned off when it is its own (uid precondition), never a foreign one', async () => {
+      const { client, plexMcpServers, children, reconciler } = setup();
+      putTokenSecret(children);
+      const child = (kind: string, name: string, owner: string) =>
+        ({
+          apiVersion: 'v1',
+          kind,
+          metadata: {
+            name,
+            namespace: 'media',
+            uid: `${kind}-uid`,
+            ownerReferences: controllerRef('pms', owner),
+          },
+        }) as KubernetesObject;
+      (children.HorizontalPodAutoscaler as MapStore<KubernetesObject>).put(
+        child('HorizontalPodAutoscaler', 'pms', 'uid-1'),
+      );
+      (children.PodDisruptionBudget as MapStore<KubernetesObject>).put(
+        child('PodDisruptionBudget', 'pms', 'uid-1'),
+      );
+      (children.ServiceMonitor as MapStore<KubernetesObject>).put(child('ServiceMonitor', 'pms', 'uid-1'));
+      (children.NetworkPolicy as MapStore<KubernetesObject>).put(
+        child('NetworkPolicy', 'pms-server', 'uid-1'),
+      );
+      // Same name, another owner: not ours to delete.
+      (children.Ingress as MapStore<KubernetesObject>).put(child('Ingress', 'pms', 'someone-else'));
+      plexMcpServers.put(
+        resource({ plex, redis: { mode: 'Disabled' }, networkPolicy: { enabled: false }, replicas: 1 }),
+      );
+      await reconciler.reconcile('media/pms');
+      const deletes = client.requests.filter((r) => r.verb === 'DELETE');
+      expect(deletes.map((r) => `${r.path} ${JSON.stringify(r.body)}`).sort()).toEqual([
+        '/apis/autoscaling/v2/namespaces/media/horizontalpodautoscalers/pms {"preconditions":{"uid":"HorizontalPodAutoscaler-uid"}}',
+        '/apis/monitoring.coreos.com/v1/namespaces/media/servicemonitors/pms {"preconditions":{"uid":"ServiceMonitor-uid"}}',
+        '/apis/networking.k8s.io/v1/namespaces/media/networkpolicies/pms-server {"preconditions":{"uid":"NetworkPolicy-uid"}}',
+        '/apis/policy/v1/namespaces/media/poddisruptionbudgets/pms {"preconditions":{"uid":"PodDisruptionBudget-uid"}}',
+      ]);
+    });
+
+    it('leaves out a ServiceMonitor and an HTTPRoute the cluster does not serve, and says why in IntegrationsReady', async () => {
+      const { client, plexMcpServers, children, reconciler } = setup({
+        optionalKinds: { served: async () => new Set() },
+      });
+      putTokenSecret(children);
+      plexMcpServers.put(
+        resource({
+          plex,
+          redis: { mode: 'Disabled' },
+          gateway: { parentRef: { name: 'public' }, hostname: 'mcp.example.com' },
+          monitoring: { serviceMonitor: true },
+        }),
+      );
+      await reconciler.reconcile('media/pms');
+      const paths = client.writes().map((r) => r.path);
+      expect(paths.some((p) => p.includes('servicemonitors') || p.includes('httproutes'))).toBe(false);
+      const conditions = statusPatch(client)?.status?.conditions ?? [];
+      const integrations = conditions.find((c) => c.type === 'IntegrationsReady');
+      expect(integrations).toMatchObject({ status: 'False', reason: 'GatewayAPINotInstalled' });
+      expect(integrations?.message).toContain('spec.monitoring.serviceMonitor asks for a ServiceMonitor');
+      expect(integrations?.message).toContain('monitoring.coreos.com/v1 ServiceMonitors');
+      // The server itself still serves in the cluster: this does not hold Ready back on its own.
+      expect(conditions.find((c) => c.type === 'Degraded')).toMatchObject({ status: 'False' });
+      const events = client.writes().filter((r) => r.path.endsWith('/events'));
+      expect(events.map((r) => (r.body as { reason: string }).reason)).toContain('GatewayAPINotInstalled');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OptionalKindInformers } from '../../../operator/platform/optional-kinds.ts';
 import { ServedKinds } from '../../../operator/platform/served-kinds.ts';
 import { KubeApiError } from '../../../operator/runtime/kube-client.ts';
 import { FakeClock } from './fake-clock.ts';
@@ -60,5 +61,51 @@ describe('ServedKinds', () => {
     await expect(
       new ServedKinds(fake.client as never, new FakeClock()).serves(serviceMonitors),
     ).rejects.toThrow('forbidden');
+  });
+});
+
+describe('OptionalKindInformers', () => {
+  /** An informer that only counts starts and stops, synced once started. */
+  function fakeInformer() {
+    const informer = {
+      starts: 0,
+      stops: 0,
+      running: false,
+      start: async () => {
+        informer.starts++;
+        informer.running = true;
+      },
+      stop: async () => {
+        informer.stops++;
+        informer.running = false;
+      },
+      hasSynced: () => informer.running,
+    };
+    return informer;
+  }
+
+  it('runs a kind’s informer only while discovery serves the kind, started once for concurrent askers', async () => {
+    const served = new Set(['servicemonitors']);
+    const routes = fakeInformer();
+    const monitors = fakeInformer();
+    const kinds = new OptionalKindInformers({ serves: async (kind) => served.has(kind.plural) }, {
+      HTTPRoute: routes,
+      ServiceMonitor: monitors,
+    } as never);
+    const [first, second] = await Promise.all([kinds.served(), kinds.served()]);
+    expect([...first]).toEqual(['ServiceMonitor']);
+    expect([...second]).toEqual(['ServiceMonitor']);
+    expect(monitors.starts).toBe(1);
+    expect(routes.starts).toBe(0);
+
+    // The Gateway API gets installed, the Prometheus Operator removed.
+    served.clear();
+    served.add('httproutes');
+    expect([...(await kinds.served())]).toEqual(['HTTPRoute']);
+    expect(routes.starts).toBe(1);
+    expect(monitors.stops).toBe(1);
+
+    await kinds.stop();
+    expect(routes.stops).toBe(1);
   });
 });
