@@ -6,6 +6,7 @@ import {
   type ChildKind,
   isOptionalChildKind,
   MANAGED_BY_SELECTOR,
+  OPTIONAL_CHILD_KINDS,
   type OptionalChildKind,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import { FIELD_MANAGER, GROUP, KIND, PLURAL, VERSION } from '../api/v1alpha1/index.ts';
@@ -13,7 +14,7 @@ import { OptionalKindInformers } from '../platform/optional-kinds.ts';
 import { DISCOVERY_TTL_MS, ServedKinds } from '../platform/served-kinds.ts';
 import { type Clock, sleep } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
-import { InformerGroup } from '../runtime/informer.ts';
+import { InformerGroup, type ObjectStore } from '../runtime/informer.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { OperatorMetrics } from '../runtime/metrics.ts';
@@ -28,6 +29,8 @@ import {
 } from '../verification/server-verifier.ts';
 import { PlexMcpServerReconciler, type RawPlexMcpServer } from './plexmcpserver-reconciler.ts';
 import { objectKey, SecretReferenceIndex } from './secret-reference-index.ts';
+
+type AlwaysServedKind = Exclude<ChildKind, OptionalChildKind>;
 
 export interface ControllerOptions {
   client: KubeClient;
@@ -56,7 +59,10 @@ export class PlexMcpServerController {
   private readonly options: ControllerOptions;
   private readonly queue: WorkQueue;
   private readonly plexMcpServers: InformerGroup<RawPlexMcpServer>;
-  private readonly children: Record<ChildKind, InformerGroup<KubernetesObject>>;
+  /** The caches of every child kind, as the reconciler reads them. */
+  private readonly children: Record<ChildKind, ObjectStore<KubernetesObject>>;
+  /** The informers of the child kinds every cluster serves (the optional ones are in optionalKinds). */
+  private readonly childInformers: Map<AlwaysServedKind, InformerGroup<KubernetesObject>>;
   private readonly index = new SecretReferenceIndex();
   private readonly reconciler: PlexMcpServerReconciler;
   private readonly stopSignal = new AbortController();
@@ -93,22 +99,30 @@ export class PlexMcpServerController {
         { ...base, kind: KINDS[kind], labelSelector: MANAGED_BY_SELECTOR },
         namespaces,
       );
-    this.children = Object.fromEntries(
-      CHILD_KINDS.map((kind) => [
+    this.childInformers = new Map(
+      CHILD_KINDS.filter((kind): kind is AlwaysServedKind => !isOptionalChildKind(kind)).map((kind) => [
         kind,
         kind === 'Secret'
           ? // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
             new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces)
           : owned(kind),
       ]),
-    ) as Record<ChildKind, InformerGroup<KubernetesObject>>;
+    );
     this.optionalKinds = new OptionalKindInformers(
       new ServedKinds(client, options.clock, options.discoveryTtlMs ?? DISCOVERY_TTL_MS),
-      { HTTPRoute: this.children.HTTPRoute, ServiceMonitor: this.children.ServiceMonitor } satisfies Record<
-        OptionalChildKind,
-        InformerGroup<KubernetesObject>
-      >,
+      OPTIONAL_CHILD_KINDS,
+      (kind) => {
+        const informer = owned(kind);
+        this.enqueueOwnerOn(informer);
+        return informer;
+      },
     );
+    this.children = Object.fromEntries(
+      CHILD_KINDS.map((kind) => [
+        kind,
+        isOptionalChildKind(kind) ? this.optionalKinds.store(kind) : this.childInformers.get(kind),
+      ]),
+    ) as Record<ChildKind, ObjectStore<KubernetesObject>>;
     if (options.verification) {
       this.endpointSlices = new InformerGroup<KubernetesObject>(
         { ...base, kind: ENDPOINT_SLICE_KIND, labelSelector: MANAGED_BY_SELECTOR },
@@ -118,7 +132,7 @@ export class PlexMcpServerController {
         ...options.verification,
         clock: options.clock,
         endpointSlices: this.endpointSlices,
-        secrets: this.children.Secret,
+        secrets: this.secrets(),
         enqueue: (key) => this.queue.add(key),
         clientVersion: options.operatorVersion,
         onVerify: () => metrics.serverVerifications.inc(),
@@ -186,7 +200,7 @@ export class PlexMcpServerController {
   private informers(): InformerGroup<KubernetesObject>[] {
     return [
       this.plexMcpServers as unknown as InformerGroup<KubernetesObject>,
-      ...CHILD_KINDS.filter((kind) => !isOptionalChildKind(kind)).map((kind) => this.children[kind]),
+      ...this.childInformers.values(),
       ...(this.endpointSlices ? [this.endpointSlices] : []),
     ];
   }
@@ -255,17 +269,24 @@ export class PlexMcpServerController {
       });
     }
 
-    for (const kind of CHILD_KINDS.filter((k) => k !== 'Secret')) {
-      for (const event of ['add', 'update', 'delete'] as const) {
-        this.children[kind].on(event, (child) => this.enqueueOwner(child));
-      }
-    }
+    for (const [kind, informer] of this.childInformers) if (kind !== 'Secret') this.enqueueOwnerOn(informer);
     const onSecret = (secret: KubernetesObject) => {
       this.enqueueOwner(secret);
       const { name, namespace } = secret.metadata ?? {};
       if (!name || !namespace) return;
       for (const key of this.index.resourcesReferencing(namespace, name)) this.queue.add(key);
     };
-    for (const event of ['add', 'update', 'delete'] as const) this.children.Secret.on(event, onSecret);
+    for (const event of ['add', 'update', 'delete'] as const) this.secrets().on(event, onSecret);
+  }
+
+  /** A child that changes or goes away re-enqueues the resource that controls it. */
+  private enqueueOwnerOn(informer: InformerGroup<KubernetesObject>): void {
+    for (const event of ['add', 'update', 'delete'] as const) {
+      informer.on(event, (child) => this.enqueueOwner(child));
+    }
+  }
+
+  private secrets(): InformerGroup<KubernetesObject> {
+    return this.childInformers.get('Secret') as InformerGroup<KubernetesObject>;
   }
 }

@@ -129,8 +129,9 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
       Promise.all(
         children.map(async (child) => {
           const live = await readObject<KubernetesObject & { metadata: { generation?: number } }>(kc, child);
-          // Deployments get status writes from the controller-manager; their spec generation is what we own.
-          return child.kind === 'Deployment'
+          // Deployments and PodDisruptionBudgets get status writes from the controller-manager; their spec
+          // generation is what we own.
+          return child.kind === 'Deployment' || child.kind === 'PodDisruptionBudget'
             ? `${child.kind}/${live.metadata.name} generation ${live.metadata.generation}`
             : `${child.kind}/${live.metadata.name} rv ${live.metadata.resourceVersion}`;
         }),

@@ -73,6 +73,8 @@ describe.skipIf(!inject('kubeconfig'))('operator boundaries on a real control pl
     await ensureNamespace(client, ns);
     await applyTokenSecret(client, ns);
     operator = await startTestOperator(kc, {
+      // Only this suite's namespace: its retry count must not hear resources other suites leave terminating.
+      namespaces: [ns],
       childConflictRecheckMs: CONFLICT_RECHECK_MS,
       onReconciled: (key) => reconcilesOf.set(key, (reconcilesOf.get(key) ?? 0) + 1),
     });

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildPlatformChildren } from '../../../cdk8s/plex-mcp-server/platform-children.ts';
+import { allChildRefs, buildChildren, hashSecretData } from '../../../cdk8s/plex-mcp-server/index.ts';
 import { FIELD_MANAGER, parsePlexMcpServer } from '../../../operator/api/v1alpha1/index.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
 import { errorText, readObject, serverSideApply } from './crd-support.ts';
@@ -59,7 +59,17 @@ describe.skipIf(!inject('kubeconfig'))('platform children on the API server', ()
 
   for (const [what, spec] of Object.entries(specs)) {
     it(`accepts every child of ${what}`, async () => {
-      const children = buildPlatformChildren(resource(spec), { operatorNamespace: 'plex-mcp-system' });
+      const den = resource(spec);
+      const platform = new Set(
+        allChildRefs(den)
+          .filter((ref) => ref.platform)
+          .map((ref) => `${ref.kind}/${ref.name}`),
+      );
+      const children = buildChildren(den, {
+        defaultServerImage: 'plex-mcp:test',
+        secretsChecksum: hashSecretData({ plexToken: 'x' }),
+        operatorNamespace: 'plex-mcp-system',
+      }).filter((child) => platform.has(`${child.kind}/${child.metadata?.name}`));
       expect(children.length).toBeGreaterThanOrEqual(3);
       for (const child of children) {
         const label = `${child.kind}/${child.metadata?.name}`;

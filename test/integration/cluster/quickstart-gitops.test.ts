@@ -42,7 +42,8 @@ describe.skipIf(!inject('kubeconfig'))('README GitOps render on the local contro
         'ConfigMap',
         'Deployment',
         'Deployment',
-        'NetworkPolicy',
+        'NetworkPolicy', // Redis'
+        'NetworkPolicy', // the server's (spec.networkPolicy is on by default)
         'Secret',
         'Secret',
         'Service',

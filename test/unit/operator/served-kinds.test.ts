@@ -65,47 +65,67 @@ describe('ServedKinds', () => {
 });
 
 describe('OptionalKindInformers', () => {
-  /** An informer that only counts starts and stops, synced once started. */
-  function fakeInformer() {
+  /** An informer that only records its life, synced once started, holding `objects`. */
+  function fakeInformer(kind: string, objects: string[]) {
     const informer = {
-      starts: 0,
-      stops: 0,
+      kind,
+      life: [] as string[],
       running: false,
       start: async () => {
-        informer.starts++;
+        informer.life.push('start');
         informer.running = true;
       },
       stop: async () => {
-        informer.stops++;
+        informer.life.push('stop');
         informer.running = false;
       },
       hasSynced: () => informer.running,
+      get: (name: string) => (objects.includes(name) ? { metadata: { name } } : undefined),
+      list: () => objects.map((name) => ({ metadata: { name } })),
     };
     return informer;
   }
 
-  it('runs a kind’s informer only while discovery serves the kind, started once for concurrent askers', async () => {
+  it('runs an informer of a kind only while discovery serves it, a fresh one after the kind came back', async () => {
     const served = new Set(['servicemonitors']);
-    const routes = fakeInformer();
-    const monitors = fakeInformer();
-    const kinds = new OptionalKindInformers({ serves: async (kind) => served.has(kind.plural) }, {
-      HTTPRoute: routes,
-      ServiceMonitor: monitors,
-    } as never);
+    const made: ReturnType<typeof fakeInformer>[] = [];
+    const contents: Record<string, string[]> = { ServiceMonitor: ['old'], HTTPRoute: [] };
+    const kinds = new OptionalKindInformers(
+      { serves: async (kind) => served.has(kind.plural) },
+      ['HTTPRoute', 'ServiceMonitor'],
+      (kind) => {
+        const informer = fakeInformer(kind, contents[kind] ?? []);
+        made.push(informer);
+        return informer;
+      },
+    );
+    const monitors = kinds.store('ServiceMonitor');
+    // Concurrent askers share one informer.
     const [first, second] = await Promise.all([kinds.served(), kinds.served()]);
     expect([...first]).toEqual(['ServiceMonitor']);
     expect([...second]).toEqual(['ServiceMonitor']);
-    expect(monitors.starts).toBe(1);
-    expect(routes.starts).toBe(0);
+    expect(made.map((i) => `${i.kind}:${i.life.join(',')}`)).toEqual(['ServiceMonitor:start']);
+    expect(monitors.get('old', 'ns')).toBeDefined();
 
-    // The Gateway API gets installed, the Prometheus Operator removed.
+    // The Prometheus Operator is removed, the Gateway API installed: the old cache is gone with its informer.
     served.clear();
     served.add('httproutes');
     expect([...(await kinds.served())]).toEqual(['HTTPRoute']);
-    expect(routes.starts).toBe(1);
-    expect(monitors.stops).toBe(1);
+    expect(monitors.get('old', 'ns')).toBeUndefined();
+    expect(monitors.list()).toEqual([]);
+
+    // Installed again: a new informer (a new list), not the stopped one.
+    contents.ServiceMonitor = ['new'];
+    served.add('servicemonitors');
+    expect([...(await kinds.served())].sort()).toEqual(['HTTPRoute', 'ServiceMonitor']);
+    expect(monitors.get('new', 'ns')).toBeDefined();
+    expect(made.map((i) => `${i.kind}:${i.life.join(',')}`)).toEqual([
+      'ServiceMonitor:start,stop',
+      'HTTPRoute:start',
+      'ServiceMonitor:start',
+    ]);
 
     await kinds.stop();
-    expect(routes.stops).toBe(1);
+    expect(made.every((i) => !i.running)).toBe(true);
   });
 });
