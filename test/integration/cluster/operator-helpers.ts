@@ -1,5 +1,8 @@
 // Helpers for the operator suites (operator-*.test.ts) and the operator benchmark: plain-JSON requests to the test
 // cluster, fixtures (namespace, Plex token Secret, PlexMcpServer) and waits on observed state.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { API_VERSION, KIND, PLURAL, SECRET_OPT_IN_LABEL } from '../../../operator/api/v1alpha1/index.ts';
@@ -228,4 +231,46 @@ export async function waitForQuiet(
     }
   }
   throw new Error(`operator did not go quiet within ${timeoutMs} ms`);
+}
+
+/** A TCP port nothing listens on right now (for a process's --metrics-port / --health-port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The `plex-mcp-operator` bin (operator/main.ts) as a process with leader election on, watching and leasing in
+ * `namespace`, against the cluster in `kubeconfig`. stdout and stderr are piped for the caller to read.
+ */
+export function spawnOperatorProcess(options: {
+  kubeconfig: string;
+  namespace: string;
+  metricsPort: number;
+  healthPort: number;
+  podName: string;
+  logLevel?: string;
+}): ChildProcessWithoutNullStreams {
+  return spawn(
+    process.execPath,
+    [
+      path.join(import.meta.dirname, '../../../operator/main.ts'),
+      '--leader-elect',
+      `--leader-election-namespace=${options.namespace}`,
+      `--namespaces=${options.namespace}`,
+      `--metrics-port=${options.metricsPort}`,
+      `--health-port=${options.healthPort}`,
+      `--log-level=${options.logLevel ?? 'info'}`,
+    ],
+    {
+      env: { ...process.env, KUBECONFIG: options.kubeconfig, POD_NAME: options.podName },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
 }

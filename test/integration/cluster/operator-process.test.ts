@@ -1,9 +1,6 @@
 // The `plex-mcp-operator` bin as a process: it reconciles with leader election on, logs JSON to stderr without any
 // secret value, and on SIGTERM stops its workers, releases the Lease and exits 0.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeClient } from '../../../operator/runtime/kube-client.ts';
@@ -15,7 +12,9 @@ import {
   applyTokenSecret,
   deleteObject,
   ensureNamespace,
+  freePort,
   getObject,
+  spawnOperatorProcess,
   testClient,
   waitFor,
   waitForReady,
@@ -23,17 +22,6 @@ import {
 
 const ns = `op-proc-${randomBytes(3).toString('hex')}`;
 const PLEX_TOKEN = 'plex-token-value-1234'; // what applyTokenSecret stores
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!inject('kubeconfig'))('plex-mcp-operator process', () => {
   let kc: KubeConfig;
@@ -53,22 +41,14 @@ describe.skipIf(!inject('kubeconfig'))('plex-mcp-operator process', () => {
 
   it('reconciles, never logs a secret, and on SIGTERM releases the Lease and exits 0', async () => {
     const healthPort = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(import.meta.dirname, '../../../operator/main.ts'),
-        '--leader-elect',
-        `--leader-election-namespace=${ns}`,
-        `--namespaces=${ns}`,
-        `--metrics-port=${await freePort()}`,
-        `--health-port=${healthPort}`,
-        '--log-level=debug',
-      ],
-      {
-        env: { ...process.env, KUBECONFIG: testKubeconfigPath(), POD_NAME: 'operator-proc-0' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnOperatorProcess({
+      kubeconfig: testKubeconfigPath(),
+      namespace: ns,
+      metricsPort: await freePort(),
+      healthPort,
+      podName: 'operator-proc-0',
+      logLevel: 'debug',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
