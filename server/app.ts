@@ -58,6 +58,7 @@ export function secretsOf(config: ServerConfig): string[] {
     config.redis.url,
     config.auth.oauth?.introspection?.clientSecret,
     config.tools.confirmKey,
+    config.auth.plexSignIn?.key,
   ].filter((s): s is string => typeof s === 'string');
 }
 
@@ -202,14 +203,31 @@ export interface RunningHttpServer {
  * Starts the HTTP server in this process (used by main.ts, tests and benchmarks). When `deps` is given the caller
  * owns it and close() leaves it open.
  */
-export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  config: ServerConfig,
+  deps?: ServerDeps,
+  signInLimits?: { tokenPerMinute?: number; pinsPerMinute?: number },
+): Promise<RunningHttpServer> {
   const ownDeps = deps === undefined;
   const d = deps ?? (await createServerDeps(config));
   let listening = false;
+  let machineIdentifier: Promise<string> | undefined;
   const auth = await createAuthGate(config, {
     logger: d.logger,
     registry: d.metrics.registry,
     categoryOfTool,
+    // Asked of Plex once (a failure is retried at the next sign-in).
+    machineIdentifier: () => {
+      machineIdentifier ??= d.plex.getIdentity().then(
+        (identity) => identity.machineIdentifier,
+        (error: unknown) => {
+          machineIdentifier = undefined;
+          throw error;
+        },
+      );
+      return machineIdentifier;
+    },
+    ...(signInLimits && { signInLimits }),
   });
   // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe), one pool per
   // set of tool categories a caller may see: the static token sees all, an OAuth token those its scopes cover.
@@ -276,6 +294,7 @@ export async function startHttpServer(config: ServerConfig, deps?: ServerDeps): 
         await closed;
         clearTimeout(grace);
         await mcpHandler.close();
+        await auth.close?.();
         if (ownDeps) await d.close();
       })();
       return closing;

@@ -10,7 +10,8 @@ const USAGE = `Usage: plex-mcp-server [--stdio]
 
 Serves the Plex MCP tools over Streamable HTTP (POST /mcp, default) or stdio (--stdio).
 Configuration comes from the environment: PLEX_SERVER_URL, PLEX_TOKEN, AUTH_TOKEN (HTTP only), AUTH_MODE
-(bearer, oauth, bearer+oauth; with OAuth: MCP_PUBLIC_URL, OAUTH_ISSUER, OAUTH_*), SERVER_HOST,
+(bearer, oauth, bearer+oauth, plex; with OAuth: MCP_PUBLIC_URL, OAUTH_ISSUER, OAUTH_*; with plex:
+MCP_PUBLIC_URL, PLEX_SIGN_IN_KEY, PLEX_ALLOWED_USERS), SERVER_HOST,
 SERVER_PORT, PLEX_TIMEOUT, PLEX_MAX_CONNECTIONS, REDIS_URL, CACHE_*, LOG_LEVEL (see README).
 `;
 

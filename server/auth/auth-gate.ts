@@ -4,6 +4,7 @@ import {
   bearerAuthChallengeResponse,
   OAuthError,
   OAuthErrorCode,
+  type OAuthTokenVerifier,
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
 import { Counter, type Registry } from 'prom-client';
@@ -13,6 +14,7 @@ import { bearerAuth, staticTokenMatcher } from '../http/bearer-auth.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ToolCategory } from '../tools/tool-category.ts';
+import { SERVER_NAME } from '../version.ts';
 import { type ProtectedResourceMetadata, protectedResourceMetadata } from './protected-resource-metadata.ts';
 import { allowedCategories, type ScopeMap, supportedScopes } from './scopes.ts';
 
@@ -35,6 +37,12 @@ export interface AuthGate {
   ): Promise<boolean> | false;
   /** The tool categories a request may use (all of them for the static token). */
   categories(authInfo: AuthInfo | undefined): ReadonlySet<ToolCategory>;
+  /** AUTH_MODE=plex: the authorization server's own routes (metadata, /oauth/*, the sign-in pages). */
+  routes?: {
+    handles(path: string): boolean;
+    handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  };
+  close?(): Promise<void>;
 }
 
 export interface AuthGateOptions {
@@ -42,6 +50,10 @@ export interface AuthGateOptions {
   registry: Registry;
   /** The category of a tool by name, or undefined for names we do not serve. */
   categoryOfTool(name: string): ToolCategory | undefined;
+  /** AUTH_MODE=plex: this Plex Media Server's machine identifier (from Plex, with the owner's token). */
+  machineIdentifier?: () => Promise<string>;
+  /** AUTH_MODE=plex: per-address limits of the token endpoints and PIN creation (tests lower them). */
+  signInLimits?: { tokenPerMinute?: number; pinsPerMinute?: number };
 }
 
 /** RFC 6750 section 2.1 `b64token`: anything else is refused before it reaches a verifier or the provider. */
@@ -67,6 +79,7 @@ async function sendWebResponse(res: ServerResponse, response: Response): Promise
 export async function createAuthGate(config: ServerConfig, options: AuthGateOptions): Promise<AuthGate> {
   const { auth } = config;
   const authToken = config.server.authToken;
+  if (auth.mode === 'plex') return plexGate(config, options);
   if (auth.mode === 'bearer' || auth.oauth === undefined || auth.publicUrl === undefined) {
     if (!authToken) throw new Error('AUTH_TOKEN is required for the HTTP transport');
     const check = bearerAuth(authToken);
@@ -82,16 +95,63 @@ export async function createAuthGate(config: ServerConfig, options: AuthGateOpti
 
   const oauth = auth.oauth;
   const { createOAuthVerifier } = await import('./oauth-verifier.ts');
-  const verifier = createOAuthVerifier(oauth, auth.publicUrl, options.logger);
-  const scopes = oauth.scopes;
+  return oauthGate({
+    mode: auth.mode,
+    verifier: createOAuthVerifier(oauth, auth.publicUrl, options.logger),
+    issuer: oauth.issuer,
+    publicUrl: auth.publicUrl,
+    scopes: oauth.scopes,
+    matchesStatic: auth.mode === 'bearer+oauth' && authToken ? staticTokenMatcher(authToken) : undefined,
+    options,
+  });
+}
+
+/**
+ * AUTH_MODE=plex: this server issues the tokens itself (server/auth/sign-in/, oidc-provider imported only here)
+ * and checks them as it checks any issuer's.
+ */
+async function plexGate(config: ServerConfig, options: AuthGateOptions): Promise<AuthGate> {
+  const { auth } = config;
+  if (!auth.plexSignIn || !auth.publicUrl || !options.machineIdentifier)
+    throw new Error('AUTH_MODE=plex needs MCP_PUBLIC_URL, PLEX_SIGN_IN_KEY and the Plex server');
+  const { createPlexSignIn } = await import('./sign-in/plex-sign-in.ts');
+  const scopes = auth.plexSignIn.scopes;
+  const signIn = await createPlexSignIn(config, {
+    logger: options.logger,
+    scopes: supportedScopes(scopes),
+    machineIdentifier: options.machineIdentifier,
+    product: SERVER_NAME,
+    ...(options.signInLimits && { limits: options.signInLimits }),
+  });
+  const gate = oauthGate({
+    mode: 'plex',
+    verifier: signIn.verifier,
+    issuer: signIn.issuer,
+    publicUrl: auth.publicUrl,
+    scopes,
+    matchesStatic: undefined,
+    options,
+  });
+  return { ...gate, routes: signIn.server, close: signIn.close };
+}
+
+function oauthGate(p: {
+  mode: AuthMode;
+  verifier: OAuthTokenVerifier;
+  issuer: string;
+  publicUrl: string;
+  scopes: ScopeMap;
+  matchesStatic: ((token: string) => boolean) | undefined;
+  options: AuthGateOptions;
+}): AuthGate {
+  const { verifier, scopes, matchesStatic, options } = p;
   const everyScope = supportedScopes(scopes);
   const metadata = protectedResourceMetadata({
-    publicUrl: auth.publicUrl,
-    issuer: oauth.issuer,
+    publicUrl: p.publicUrl,
+    issuer: p.issuer,
     scopes: everyScope,
   });
   const resourceMetadataUrl = metadata.url;
-  const matchesStatic = auth.mode === 'bearer+oauth' && authToken ? staticTokenMatcher(authToken) : undefined;
   const counted = new Counter({
     name: 'plexmcp_auth_requests_total',
     help: 'Authenticated /mcp requests by credential kind and outcome (callers are never labels)',
@@ -110,7 +170,7 @@ export async function createAuthGate(config: ServerConfig, options: AuthGateOpti
   };
 
   return {
-    mode: auth.mode,
+    mode: p.mode,
     metadata,
     async authenticate(req, res) {
       const header = req.headers.authorization;

@@ -31,3 +31,26 @@ export function callerLogContext(caller: CallerIdentity): Record<string, string>
   if (caller.clientId !== undefined) out.client_id = caller.clientId;
   return out;
 }
+
+/**
+ * AUTH_MODE=plex: the signed-in person's own access to the Plex server, which their tool calls run with
+ * (server/plex/plex-identity.ts). Lives only in memory for the request; never logged.
+ */
+export interface SignedInPlexAccess {
+  /** Their access token for this Plex Media Server. A secret. */
+  token: string;
+  /** Their cache scope (a hash of the account, never the token). */
+  cacheScope: string;
+  /** Ends their sign-in (their Plex token stopped working): record, grants and tokens. */
+  end(): Promise<void>;
+}
+
+const PLEX_ACCESS_KEY = 'plexmcp.dev/plex-access';
+
+export function withPlexAccess(authInfo: AuthInfo, access: SignedInPlexAccess): AuthInfo {
+  return { ...authInfo, extra: { ...authInfo.extra, [PLEX_ACCESS_KEY]: access } };
+}
+
+export function plexAccessOf(authInfo: AuthInfo | undefined): SignedInPlexAccess | undefined {
+  return authInfo?.extra?.[PLEX_ACCESS_KEY] as SignedInPlexAccess | undefined;
+}

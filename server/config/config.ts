@@ -77,6 +77,22 @@ export interface AuthConfig {
   publicUrl: string | undefined;
   /** Set exactly when the mode includes oauth. */
   oauth: OAuthConfig | undefined;
+  /** Set exactly when AUTH_MODE=plex: this server is the authorization server and people sign in with Plex. */
+  plexSignIn: PlexSignInConfig | undefined;
+}
+
+export interface PlexSignInConfig {
+  /** PLEX_SIGN_IN_KEY: encrypts stored secrets, signs cookies. */
+  key: string;
+  /** PLEX_ALLOWED_USERS; empty = everyone the Plex server is shared with. */
+  allowedUsers: string[];
+  plexTvUrl: string;
+  plexTvResourcesUrl: string;
+  plexAppAuthUrl: string;
+  /** PLEX_SIGN_IN_TIMEOUT in ms. */
+  timeoutMs: number;
+  /** OAUTH_SCOPES: the scope that unlocks each tool category in the tokens this server issues. */
+  scopes: Record<ToolCategory, string>;
 }
 
 export interface OAuthConfig {
@@ -118,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
   const mode = (AUTH_MODES as readonly string[]).includes(rawMode) ? (rawMode as AuthMode) : undefined;
   const usesBearer = mode === 'bearer' || mode === 'bearer+oauth';
   const usesOAuth = mode === 'oauth' || mode === 'bearer+oauth';
+  const usesPlex = mode === 'plex';
   const missing = (name: string, why: string) => {
     if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${why}`);
   };
@@ -148,6 +165,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
       for (const name of introspection.filter((n) => !env[n]))
         missing(name, `is required when ${given.join(' and ')} is set (introspection needs all three)`);
     }
+  }
+  if (usesPlex) {
+    if (!env.MCP_PUBLIC_URL)
+      missing(
+        'MCP_PUBLIC_URL',
+        'is required with AUTH_MODE=plex (the URL clients and browsers use, e.g. https://plex-mcp.example.com/mcp)',
+      );
+    if (!env.PLEX_SIGN_IN_KEY)
+      missing(
+        'PLEX_SIGN_IN_KEY',
+        'is required with AUTH_MODE=plex (at least 32 random characters, the same on every replica)',
+      );
   }
   if (parsed.success && parsed.data.SERVER_REQUEST_TIMEOUT < parsed.data.SERVER_HEADERS_TIMEOUT) {
     problems.push(
@@ -192,7 +221,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         requestTimeoutMs: Math.round(e.SERVER_REQUEST_TIMEOUT * 1000),
         maxConnections: e.SERVER_MAX_CONNECTIONS,
       },
-      auth: { mode: e.AUTH_MODE, publicUrl: e.MCP_PUBLIC_URL, oauth },
+      auth: {
+        mode: e.AUTH_MODE,
+        publicUrl: e.MCP_PUBLIC_URL,
+        oauth,
+        plexSignIn:
+          usesPlex && e.PLEX_SIGN_IN_KEY
+            ? {
+                key: e.PLEX_SIGN_IN_KEY,
+                allowedUsers: e.PLEX_ALLOWED_USERS,
+                plexTvUrl: e.PLEX_TV_URL.replace(/\/+$/, ''),
+                plexTvResourcesUrl: e.PLEX_TV_RESOURCES_URL.replace(/\/+$/, ''),
+                plexAppAuthUrl: e.PLEX_APP_AUTH_URL,
+                timeoutMs: e.PLEX_SIGN_IN_TIMEOUT * 1000,
+                scopes: e.OAUTH_SCOPES,
+              }
+            : undefined,
+      },
       plex: {
         url: plexUrl,
         token: e.PLEX_TOKEN,

@@ -98,7 +98,8 @@ const originList = z
     ),
   );
 
-export const AUTH_MODES = ['bearer', 'oauth', 'bearer+oauth'] as const;
+/** `plex`: this server is also the OAuth authorization server, and people sign in with their Plex account (#17). */
+export const AUTH_MODES = ['bearer', 'oauth', 'bearer+oauth', 'plex'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -257,6 +258,21 @@ export const envSchema = z.object({
   OAUTH_INTROSPECTION_URL: httpsUrl('the RFC 7662 token introspection endpoint').optional(),
   OAUTH_INTROSPECTION_CLIENT_ID: z.string().trim().min(1, 'must not be empty when set').optional(),
   OAUTH_INTROSPECTION_CLIENT_SECRET: secret(1).optional(),
+  /**
+   * AUTH_MODE=plex: the key that encrypts what sign-in stores (people's Plex tokens, grants, signing keys) and signs
+   * its cookies; every replica needs the same one (the operator generates it once into a Secret).
+   */
+  PLEX_SIGN_IN_KEY: secret(32).optional(),
+  /** AUTH_MODE=plex: only these Plex usernames (or Home profile names) may sign in; empty = everyone Plex admits. */
+  PLEX_ALLOWED_USERS: commaList.default([]),
+  /** plex.tv's API (the double's URL in tests and the demo). */
+  PLEX_TV_URL: httpUrl('plex.tv').default('https://plex.tv'),
+  /** Where plex.tv serves /api/v2/resources. */
+  PLEX_TV_RESOURCES_URL: httpUrl('plex.tv resources').default('https://clients.plex.tv'),
+  /** Plex's sign-in page the person is sent to with the PIN. */
+  PLEX_APP_AUTH_URL: httpUrl("Plex's sign-in page").default('https://app.plex.tv/auth'),
+  /** How long a person has to sign in at Plex before the PIN is given up, seconds. */
+  PLEX_SIGN_IN_TIMEOUT: integer(30, 1_800).default(600),
   LOG_LEVEL: z
     .string()
     .trim()

@@ -142,6 +142,8 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
       return serveMcp(req, res);
     } else if (auth.metadata?.matches(path)) {
       auth.metadata.serve(req.method, res);
+    } else if (auth.routes?.handles(path)) {
+      return auth.routes.handle(req, res, path);
     } else {
       sendJson(res, 404, { error: 'not_found' }, CLOSE);
     }

@@ -12,12 +12,14 @@ import type {
   ToolAnnotations,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import { callerLogContext, callerOf } from '../auth/caller.ts';
+import { callerLogContext, callerOf, plexAccessOf } from '../auth/caller.ts';
+import { PlexUnauthorizedError } from '../plex/errors.ts';
+import { runAsPlexIdentity } from '../plex/plex-identity.ts';
 import { compactJsonSchema } from './compact-schema.ts';
 import { confirmChannelOf } from './elicitation.ts';
 import type { ToolCategory } from './tool-category.ts';
 import type { ToolDeps } from './tool-deps.ts';
-import { invalidArguments, type ToolError, toolErrorResult, toToolError } from './tool-error.ts';
+import { invalidArguments, ToolError, toolErrorResult, toToolError } from './tool-error.ts';
 
 export interface ToolOutcome<O> {
   structured: O;
@@ -126,6 +128,10 @@ function sdkSchemasOf(tool: AnyToolDefinition): { input: SdkSchema; output: SdkS
   return schemas;
 }
 
+/** The tool error of a signed-in person whose Plex token stopped working. */
+export const SIGNED_OUT =
+  'Plex no longer accepts your sign-in (revoked, or the password changed): sign in with Plex again by reconnecting this server in your app.';
+
 export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedDeps: ToolDeps): void {
   const schemas = sdkSchemasOf(tool);
   server.registerTool(
@@ -143,6 +149,8 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
       const started = performance.now();
       // With OAuth, the caller's identity goes into this call's log context and is available to the tool.
       const caller = callerOf(ctx.http?.authInfo);
+      // AUTH_MODE=plex: the call runs with the signed-in person's own Plex access.
+      const plexAccess = plexAccessOf(ctx.http?.authInfo);
       let callDeps: ToolDeps =
         caller === undefined
           ? sharedDeps
@@ -166,7 +174,8 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
         return toolErrorResult(error);
       }
       try {
-        const outcome = await tool.run(parsed.data, callDeps);
+        const run = () => tool.run(parsed.data, callDeps);
+        const outcome = plexAccess === undefined ? await run() : await runAsPlexIdentity(plexAccess, run);
         finish('success', undefined, outcome.source);
         if (outcome.inputRequired) return outcome.inputRequired;
         callDeps.logger.debug(
@@ -184,6 +193,14 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
           ...(outcome.meta ? { _meta: outcome.meta } : {}),
         };
       } catch (thrown) {
+        if (plexAccess !== undefined && thrown instanceof PlexUnauthorizedError && thrown.status === 401) {
+          // Plex no longer takes this person's token (revoked, password changed): end their sign-in everywhere.
+          await plexAccess.end().catch(() => undefined);
+          const error = new ToolError('unauthorized', SIGNED_OUT);
+          logFailure(callDeps, tool.name, error, thrown);
+          finish('error', error.code);
+          return toolErrorResult(error);
+        }
         const error = toToolError(thrown);
         logFailure(callDeps, tool.name, error, thrown);
         finish('error', error.code);

@@ -3,7 +3,7 @@
 // (../shared/plex-api/EVENTS-AND-ACCOUNTS.md; /user and /resources as the community OpenAPI file has them).
 // It is its own HTTP server (plex.tv is another host than the Plex Media Server), started only when asked for
 // (`startPlexTv()`). The browser step (the person signing in at
-// app.plex.tv) is `claimPin()` or `POST /__plextv/pins/{id}/claim?username=`.
+// app.plex.tv) is `claimPin()`/`claimCode()` or `POST /__plextv/pins/{id}/claim?username=`.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -54,6 +54,8 @@ export interface PlexTv {
   person(username: string): PlexTvPerson;
   /** The browser step: `username` signs in at app.plex.tv and the PIN gets their plex.tv token. */
   claimPin(pinId: number, username: string): void;
+  /** The same step by the PIN's code (what app.plex.tv/auth#?code= carries, so what a browser sees). */
+  claimCode(code: string, username: string): void;
   /** Invalidates a person's plex.tv token (a password change): later calls with it get 401. */
   revoke(username: string): void;
   /** plex.tv paths requested so far (never tokens). */
@@ -376,6 +378,11 @@ export async function startPlexTv(options: PlexTvOptions): Promise<PlexTv> {
       const found = byName.get(username);
       if (!found) throw new Error(`plex.tv double: no person ${username}`);
       return found;
+    },
+    claimCode(code, username) {
+      const pin = [...pins.values()].find((p) => p.code === code);
+      if (!pin) throw new Error('no PIN with that code');
+      api.claimPin(pin.id, username);
     },
     claimPin(pinId, username) {
       const pin = pins.get(pinId);

@@ -103,6 +103,8 @@ export interface PlexSimulator {
   playlists(accountID?: number): SimPlaylist[];
   /** The catalog as the person with this accountID sees it (their watch state, their sections). */
   catalogOf(accountID: number): SimCatalog;
+  /** A person's access token stops working (they changed their password, the owner removed the share): 401. */
+  revokeToken(personToken: string): void;
   /** Event-stream faults (refuse, drop, stall); reset() clears them. */
   setStreamFault(fault: SimStreamFault): void;
   /** Open event-stream connections. */
@@ -413,6 +415,10 @@ export async function startPlexSimulator(options: PlexSimulatorOptions): Promise
         .playlists.list({})
         .map((p) => ({ ...p, items: p.items.map((i) => ({ ...i })) })),
     catalogOf: (accountID) => viewerOf(accountID).catalog,
+    revokeToken(personToken) {
+      if (personToken === token) throw new Error('revokeToken: the owner token stays (PLEX_TOKEN)');
+      viewers.delete(personToken);
+    },
     setStreamFault: (next) => events.setFault(next),
     streamConnections: () => events.connections(),
     publishedEvents: () => events.history(),

@@ -12,6 +12,8 @@ import { baseEnv, REPO_ROOT } from './support/spawn-server.ts';
 const PROBE = path.join(import.meta.dirname, 'support/module-probe.ts');
 const OAUTH_ONLY =
   /\/node_modules\/jose\/|\/server\/auth\/(oauth-verifier|jwt-verifier|signing-keys|introspection-verifier|issuer-metadata)\.ts$/;
+/** AUTH_MODE=plex only: the authorization server (oidc-provider and everything it pulls in) and the sign-in. */
+const PLEX_SIGN_IN_ONLY = /\/node_modules\/(oidc-provider|koa|@koa)\/|\/server\/auth\/sign-in\//;
 
 async function modulesLoaded(env: Record<string, string>): Promise<{ status: number; modules: string[] }> {
   const child = spawn(process.execPath, [PROBE], {
@@ -47,6 +49,27 @@ describe('lazy OAuth', () => {
     expect(status).toBe(200);
     expect(modules.some((m) => m.endsWith('/server/app.ts'))).toBe(true);
     expect(modules.filter((m) => OAUTH_ONLY.test(m))).toEqual([]);
+    expect(modules.filter((m) => PLEX_SIGN_IN_ONLY.test(m))).toEqual([]);
+  });
+
+  it('AUTH_MODE=oauth does not load the authorization server either', async () => {
+    const { modules } = await modulesLoaded({
+      AUTH_MODE: 'oauth',
+      MCP_PUBLIC_URL: 'http://127.0.0.1:9/mcp',
+      OAUTH_ISSUER: 'http://127.0.0.1:9',
+    });
+    expect(modules.filter((m) => PLEX_SIGN_IN_ONLY.test(m))).toEqual([]);
+  });
+
+  it('AUTH_MODE=plex loads oidc-provider and the sign-in (control), and /mcp wants a token it issued', async () => {
+    const { status, modules } = await modulesLoaded({
+      AUTH_MODE: 'plex',
+      MCP_PUBLIC_URL: 'http://127.0.0.1:9/mcp',
+      PLEX_SIGN_IN_KEY: randomToken(32),
+    });
+    expect(status).toBe(401);
+    expect(modules.some((m) => /\/node_modules\/oidc-provider\//.test(m))).toBe(true);
+    expect(modules.some((m) => m.endsWith('/server/auth/sign-in/authorization-server.ts'))).toBe(true);
   });
 
   it('AUTH_MODE=bearer+oauth loads them (the probe sees them when they are there)', async () => {

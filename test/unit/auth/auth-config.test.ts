@@ -16,12 +16,46 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('auth settings', () => {
+  it('AUTH_MODE=plex needs MCP_PUBLIC_URL and PLEX_SIGN_IN_KEY, not AUTH_TOKEN or an issuer', () => {
+    expect(problems({ AUTH_MODE: 'plex' })).toEqual([
+      expect.stringMatching(/^MCP_PUBLIC_URL: is required with AUTH_MODE=plex/),
+      expect.stringMatching(/^PLEX_SIGN_IN_KEY: is required with AUTH_MODE=plex/),
+    ]);
+    expect(
+      problems({ AUTH_MODE: 'plex', MCP_PUBLIC_URL: OAUTH.MCP_PUBLIC_URL, PLEX_SIGN_IN_KEY: 'short' }),
+    ).toEqual(['PLEX_SIGN_IN_KEY: must be at least 32 characters long']);
+    const result = loadConfig(
+      {
+        ...BASE,
+        AUTH_MODE: 'plex',
+        MCP_PUBLIC_URL: OAUTH.MCP_PUBLIC_URL,
+        PLEX_SIGN_IN_KEY: TOKEN,
+        PLEX_ALLOWED_USERS: 'alice, Bob ,',
+      },
+      'http',
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.server.authToken).toBeUndefined();
+    expect(result.config.auth.oauth).toBeUndefined();
+    expect(result.config.auth.plexSignIn).toEqual({
+      key: TOKEN,
+      allowedUsers: ['alice', 'Bob'],
+      plexTvUrl: 'https://plex.tv',
+      plexTvResourcesUrl: 'https://clients.plex.tv',
+      plexAppAuthUrl: 'https://app.plex.tv/auth',
+      timeoutMs: 600_000,
+      scopes: DEFAULT_OAUTH_SCOPES,
+    });
+  });
+
   it('default to AUTH_MODE=bearer with AUTH_TOKEN required, and no OAuth', () => {
     const result = loadConfig({ ...BASE, AUTH_TOKEN: TOKEN }, 'http');
     expect(result.ok && result.config.auth).toEqual({
       mode: 'bearer',
       publicUrl: undefined,
       oauth: undefined,
+      plexSignIn: undefined,
     });
     expect(problems({})).toEqual([
       expect.stringMatching(/^AUTH_TOKEN: is required for the HTTP transport with AUTH_MODE=bearer/),
@@ -57,7 +91,7 @@ describe('auth settings', () => {
 
   it('refuses an unknown mode, a plain-http issuer off loopback, a URL with a query, and bad scope maps', () => {
     expect(problems({ AUTH_TOKEN: TOKEN, AUTH_MODE: 'saml' })).toEqual([
-      'AUTH_MODE: must be one of bearer, oauth, bearer+oauth',
+      'AUTH_MODE: must be one of bearer, oauth, bearer+oauth, plex',
     ]);
     const bad = problems({
       AUTH_MODE: 'oauth',

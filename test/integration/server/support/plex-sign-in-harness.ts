@@ -1,0 +1,245 @@
+/**
+ * "Sign in with Plex" set-up for the tests and the demo: the Plex simulator with several people (each their own
+ * token, watch state and sharing), the plex.tv double knowing the same people, and our server with AUTH_MODE=plex
+ * (in-process; more replicas on demand, sharing Redis when given). The browser is scripted: it follows the
+ * authorization server's redirects with a cookie jar, "signs in at Plex" by claiming the PIN code shown in the link
+ * to Plex's sign-in page (the double's claimCode), reloads the waiting page, picks a Home profile when asked, and
+ * returns the redirect back to the client. Clients are the MCP SDK's own, registering themselves (RFC 7591).
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import {
+  createServerDeps,
+  type RunningHttpServer,
+  secretsOf,
+  startHttpServer,
+} from '../../../../server/app.ts';
+import { createLogger } from '../../../../server/observability/logger.ts';
+import { freeLoopbackPorts } from '../../../cluster/ports.ts';
+import { type PlexTv, type PlexTvPersonOptions, startPlexTv } from '../../../plex-sim/plex-tv.ts';
+import { type PlexSimulator, startPlexSimulator } from '../../../plex-sim/simulator.ts';
+import { BrowserOAuthClient, ScriptedBrowser } from '../../../support/idp/scripted-browser.ts';
+
+export { ScriptedBrowser };
+
+import { buildConfig, randomToken } from './mcp-harness.ts';
+
+export const SIGN_IN_REDIRECT = 'http://127.0.0.1:9/oauth/callback';
+
+/** The household: the owner, a Home member with a PIN, a managed kid profile with a PIN, a friend, a stranger. */
+export function household(): {
+  plexTv: PlexTvPersonOptions[];
+  sim: { token: string; accountID: number; name: string; sections?: string[] }[];
+  ownerToken: string;
+} {
+  const ownerToken = randomToken();
+  const partner = randomToken();
+  const kid = randomToken();
+  const friend = randomToken();
+  return {
+    ownerToken,
+    plexTv: [
+      { id: 1, username: 'owner', title: 'Olivia', access: 'owner', serverToken: ownerToken },
+      { id: 11, username: 'partner', title: 'Pat', access: 'home', serverToken: partner, pin: '2468' },
+      { id: 12, username: 'kid', title: 'Kid', access: 'home', serverToken: kid, managed: true, pin: '1357' },
+      { id: 21, username: 'friend', title: 'Fran', access: 'friend', serverToken: friend },
+      { id: 31, username: 'stranger', title: 'Stan', access: 'none' },
+    ],
+    sim: [
+      { token: partner, accountID: 20_000_011, name: 'partner' },
+      { token: kid, accountID: 20_000_012, name: 'Kid' },
+      { token: friend, accountID: 30_000_021, name: 'friend', sections: ['1'] },
+    ],
+  };
+}
+
+export interface SignInHarness {
+  sim: PlexSimulator;
+  plexTv: PlexTv;
+  server: RunningHttpServer;
+  publicUrl: string;
+  /** Every log line of every replica so far. */
+  logs(): string;
+  /** Another replica with the same settings (another port, its own public URL unless `samePort`). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSignInHarness(
+  options: {
+    env?: Record<string, string>;
+    limits?: { tokenPerMinute?: number; pinsPerMinute?: number };
+  } = {},
+): Promise<SignInHarness> {
+  const people = household();
+  const sim = await startPlexSimulator({ port: 0, token: people.ownerToken, people: people.sim });
+  const identity = (await (
+    await fetch(`${sim.url}/identity`, {
+      headers: { Accept: 'application/json', 'X-Plex-Token': people.ownerToken },
+    })
+  ).json()) as { MediaContainer: { machineIdentifier: string } };
+  const plexTv = await startPlexTv({
+    server: {
+      machineIdentifier: identity.MediaContainer.machineIdentifier,
+      name: 'Family Server',
+      uri: sim.url,
+    },
+    people: people.plexTv,
+  });
+  const [port] = await freeLoopbackPorts(1);
+  const publicUrl = `http://127.0.0.1:${port}/mcp`;
+  const key = randomBytes(32).toString('base64url');
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  const config = buildConfig({
+    PLEX_SERVER_URL: sim.url,
+    PLEX_TOKEN: people.ownerToken,
+    SERVER_PORT: String(port),
+    AUTH_MODE: 'plex',
+    MCP_PUBLIC_URL: publicUrl,
+    PLEX_SIGN_IN_KEY: key,
+    PLEX_TV_URL: plexTv.url,
+    PLEX_TV_RESOURCES_URL: plexTv.url,
+    PLEX_APP_AUTH_URL: `${plexTv.url}/auth`,
+    PLEX_EVENTS: 'false',
+    LOG_LEVEL: 'trace',
+    ...options.env,
+  });
+  const start = async () => {
+    const logger = createLogger({ level: 'trace', secrets: secretsOf(config), destination: sink });
+    const deps = await createServerDeps(config, { logger });
+    return startHttpServer(config, deps, options.limits);
+  };
+  let server = await start();
+  const h: SignInHarness = {
+    sim,
+    plexTv,
+    get server() {
+      return server;
+    },
+    publicUrl,
+    logs: () => lines.join(''),
+    async restart() {
+      await server.close({ graceMs: 500 });
+      await server.deps.close();
+      server = await start();
+    },
+    async close() {
+      await server.close({ graceMs: 500 });
+      await server.deps.close();
+      await plexTv.close();
+      await sim.close();
+    },
+  };
+  return h;
+}
+
+/** What the scripted person does at the sign-in pages. */
+export interface PersonAtTheBrowser {
+  /** The plex.tv account that signs in (the double's username). */
+  username: string;
+  /** On the owner's "who's watching" page: the profile's title to pick (default: themselves) and its PIN. */
+  profile?: string;
+  pin?: string;
+}
+
+/** The HTML page the browser ended on, when the flow did not come back to the client. */
+export class SignInPageError extends Error {
+  readonly status: number;
+  readonly html: string;
+  constructor(status: number, html: string) {
+    super(
+      `sign-in stopped at a page (HTTP ${status}): ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 300)}`,
+    );
+    this.status = status;
+    this.html = html;
+  }
+}
+
+const unescapeHtml = (s: string) =>
+  s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+
+/**
+ * The browser half of one authorization: from the authorization URL to the redirect back to the client (or a
+ * SignInPageError with the page it stopped at).
+ */
+export async function signInWithPlex(
+  authorizationUrl: URL,
+  person: PersonAtTheBrowser,
+  plexTv: PlexTv,
+  redirectUri: string,
+  browser = new ScriptedBrowser(),
+): Promise<URL> {
+  let url = authorizationUrl;
+  let init: RequestInit = {};
+  let claimed = false;
+  for (let step = 0; step < 20; step++) {
+    const response = await browser.go(url, init);
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      const next = new URL(location, url);
+      if (next.href.startsWith(redirectUri)) return next;
+      url = next;
+      init = {};
+      continue;
+    }
+    const html = await response.text();
+    const plexLink = /id="plex-sign-in" href="([^"]+)"/.exec(html)?.[1];
+    if (response.status === 200 && plexLink) {
+      if (!claimed) {
+        // The person follows the link to Plex's page and signs in there; then the page reloads.
+        const fragment = new URL(unescapeHtml(plexLink)).hash.replace(/^#\??/, '');
+        plexTv.claimCode(new URLSearchParams(fragment).get('code') ?? '', person.username);
+        claimed = true;
+      } else await new Promise((r) => setTimeout(r, 2_100));
+      init = {};
+      continue;
+    }
+    if (response.status === 200 && html.includes('Who&#39;s watching?')) {
+      const wanted = person.profile;
+      const forms = [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)];
+      const form = forms.find((f) =>
+        wanted === undefined ? forms.indexOf(f) === 0 : f[2]?.includes(`>${wanted}</button>`),
+      );
+      if (!form) throw new SignInPageError(response.status, html);
+      const fields = new URLSearchParams();
+      for (const m of (form[2] ?? '').matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+        fields.set(m[1] as string, unescapeHtml(m[2] as string));
+      if (person.pin !== undefined) fields.set('pin', person.pin);
+      url = new URL(unescapeHtml(form[1] as string), url);
+      init = {
+        method: 'POST',
+        body: fields.toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url.origin },
+      };
+      // A wrong PIN shows the chooser again: stop there rather than loop.
+      if (step > 0 && html.includes('<strong>')) throw new SignInPageError(400, html);
+      continue;
+    }
+    throw new SignInPageError(response.status, html);
+  }
+  throw new Error('too many steps in the sign-in');
+}
+
+/**
+ * An MCP client (public, authorization code + PKCE, registering itself) whose person signs in with Plex through
+ * the scripted browser: what claude.ai or Claude Desktop do.
+ */
+export class PlexSignInClient extends BrowserOAuthClient {
+  constructor(person: PersonAtTheBrowser, plexTv: PlexTv, redirectUri = SIGN_IN_REDIRECT) {
+    super({
+      redirectUri,
+      name: `plex-mcp tests (${person.username})`,
+      browse: (url) => signInWithPlex(url, person, plexTv, redirectUri),
+    });
+  }
+}
