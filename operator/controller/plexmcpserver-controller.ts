@@ -136,6 +136,7 @@ export class PlexMcpServerController {
         enqueue: (key) => this.queue.add(key),
         clientVersion: options.operatorVersion,
         onVerify: () => metrics.serverVerifications.inc(),
+        onRequest: () => metrics.serverVerificationRequests.inc(),
       });
     }
     this.reconciler = new PlexMcpServerReconciler({

@@ -12,6 +12,7 @@ export class OperatorMetrics {
   readonly informerRestarts: Counter<'kind'>;
   readonly isLeader: Gauge;
   readonly serverVerifications: Counter;
+  readonly serverVerificationRequests: Counter;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -57,6 +58,11 @@ export class OperatorMetrics {
     this.serverVerifications = new Counter({
       name: 'server_verifications_total',
       help: 'Verifications of PlexMcpServers (an MCP handshake plus /health/ready, about 3 HTTP requests each).',
+      registers,
+    });
+    this.serverVerificationRequests = new Counter({
+      name: 'server_verification_requests_total',
+      help: 'HTTP requests the verifications sent to the servers (the probe load the operator puts on them).',
       registers,
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });

@@ -25,6 +25,8 @@ export interface HandshakeOptions {
   timeoutMs: number;
   /** Reported to the server as the client's identity. */
   clientVersion: string;
+  /** Hears each HTTP request sent to the server (the probe request rate the operator reports). */
+  onRequest?: () => void;
 }
 
 /** Connects to <baseUrl>/mcp with `bearer`, lists the tools, closes. Never throws. */
@@ -40,8 +42,13 @@ export async function mcpHandshake(
   );
   const transport = new StreamableHTTPClientTransport(new URL('/mcp', baseUrl), {
     requestInit: { headers: { Authorization: `Bearer ${bearer}` }, redirect: 'error' },
-    fetch: (url, init) =>
-      fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline }),
+    fetch: (url, init) => {
+      options.onRequest?.();
+      return fetch(url, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline,
+      });
+    },
   });
   const requestOptions = { timeout: options.timeoutMs, signal: deadline };
   try {

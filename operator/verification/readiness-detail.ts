@@ -73,8 +73,13 @@ export function plexStateFromReadiness(status: number, body: string): PlexState 
 }
 
 /** GET <baseUrl>/health/ready within `timeoutMs`. Never throws. */
-export async function readPlexState(baseUrl: string, timeoutMs: number): Promise<PlexState> {
+export async function readPlexState(
+  baseUrl: string,
+  timeoutMs: number,
+  onRequest?: () => void,
+): Promise<PlexState> {
   try {
+    onRequest?.();
     const response = await fetch(new URL('/health/ready', baseUrl), {
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/json' },

@@ -64,6 +64,8 @@ export interface ServerVerifierOptions
   enqueue: (key: string) => void;
   timeoutMs?: number;
   clientVersion: string;
+  /** Hears each HTTP request a verification sends to a server (server_verification_requests_total). */
+  onRequest?: () => void;
   /**
    * Where to reach a chosen endpoint instead of its own address. Unset in a cluster. Tests on the local control
    * plane set it: kwok's pods run no process and have no network, so the test maps them to a real server process.
@@ -156,6 +158,7 @@ export class ServerVerifier {
         timeoutMs: this.options.timeoutMs ?? 5_000,
         clientVersion: this.options.clientVersion,
         now: () => this.options.clock.now(),
+        ...(this.options.onRequest ? { onRequest: this.options.onRequest } : {}),
       },
     );
   }

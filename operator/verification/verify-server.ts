@@ -22,6 +22,8 @@ export interface VerifyOptions {
   timeoutMs: number;
   clientVersion: string;
   now: () => number;
+  /** Hears each HTTP request sent to the server. */
+  onRequest?: () => void;
 }
 
 export async function verifyServer(
@@ -30,7 +32,7 @@ export async function verifyServer(
 ): Promise<VerificationResult> {
   const [handshake, plex] = await Promise.all([
     mcpHandshake(target.baseUrl, target.bearer, options),
-    readPlexState(target.baseUrl, options.timeoutMs),
+    readPlexState(target.baseUrl, options.timeoutMs, options.onRequest),
   ]);
   return { checkedAt: options.now(), handshake, plex };
 }

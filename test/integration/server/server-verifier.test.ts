@@ -41,6 +41,8 @@ describe('ServerVerifier', () => {
   const slices = new MemoryStore();
   const secrets = new MemoryStore();
   const enqueued: string[] = [];
+  /** HTTP requests the verifier sent (its onRequest). */
+  let requests = 0;
   let verifier: ServerVerifier;
 
   const den: VerifiedServer = {
@@ -71,6 +73,7 @@ describe('ServerVerifier', () => {
       metadata: { name: 'den-auth', namespace: 'media' },
       data: { AUTH_TOKEN: Buffer.from(started.authToken).toString('base64') },
     } as KubernetesObject);
+    requests = 0;
     verifier = new ServerVerifier({
       clock: systemClock,
       endpointSlices: slices,
@@ -78,6 +81,9 @@ describe('ServerVerifier', () => {
       enqueue: (key) => enqueued.push(key),
       clientVersion: 'test',
       timeoutMs: 3_000,
+      onRequest: () => {
+        requests++;
+      },
       // The slices name pod IPs no process answers on here: map them to loopback, as the cluster tests do
       // (.7 is the real server, .8 a port nothing listens on).
       endpointOverride: (_key, endpoint) =>
@@ -128,11 +134,15 @@ describe('ServerVerifier', () => {
       authMode: 'bearer',
       toolCount: expect.any(Number),
     });
+    // One verification: the MCP handshake (discover or initialize, tools/list) and /health/ready, each counted.
+    expect(requests).toBeGreaterThanOrEqual(3);
+    const requestsOfOne = requests;
     // Observing again with nothing changed verifies nothing new and asks for nothing.
     const before = enqueued.length;
     verifier.observe(den, 'gen-1');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(enqueued.length).toBe(before);
+    expect(requests).toBe(requestsOfOne);
   });
 
   it('reports a failed handshake when the endpoint answers nothing', async () => {
