@@ -13,6 +13,12 @@
 //   apiserver_writes      the same window seen by the API server (apiserver_request_total, verbs incl. APPLY), for
 //                         the kinds the operator writes (all clients; Deployment status writes of the controller
 //                         manager excluded)
+//   probe_requests_per_s  HTTP requests the operator's verifications sent to the servers per second in that window
+//                         (its server_verification_requests_total), with verifications_per_s
+// Probing (verification: MCP handshake + /health/ready per server, as in a cluster) is on unless BENCH_VERIFY=0:
+// kwok's pods have no network, so one real server process (the production build, against the Plex simulator)
+// stands behind every Service (test/bench/verifying-operator.mjs maps the endpoints to it) and the bench sets every
+// generated `<name>-auth` token to that server's (an edit the operator keeps, as a person's would be).
 // Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
 // (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator;
 // default: the install manifests' NODE_OPTIONS, so it runs as the container does);
@@ -20,28 +26,32 @@
 // The operator runs from a production build (tsc -p tsconfig.build.json into dist/bench-build/), as the image runs
 // it: running the .ts sources directly costs ~60 MiB more RSS for Node's type stripping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-deployment.ts';
 import { buildPlexMcpServerCrd, CRD_NAME } from '../../operator/api/v1alpha1/index.ts';
 import { KubeClient } from '../../operator/runtime/kube-client.ts';
-import { resourcePath } from '../../operator/runtime/resource-paths.ts';
+import { KINDS, resourcePath } from '../../operator/runtime/resource-paths.ts';
 import { startControlPlane } from '../cluster/control-plane.ts';
 import {
   applyObject,
   applyTokenSecret,
   ensureNamespace,
+  freePort,
   type PlexMcpServerObject,
   PMS_KIND,
   plexMcpServer,
   waitFor,
 } from '../integration/cluster/operator-helpers.ts';
+import { type SpawnedServer, spawnServer } from '../integration/server/support/spawn-server.ts';
+import { type PlexSimulator, startPlexSimulator } from '../plex-sim/simulator.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
 const REDIS_MODE = process.env.BENCH_REDIS_MODE ?? 'Disabled';
+const VERIFY = process.env.BENCH_VERIFY !== '0';
 const NAMESPACES = 10;
 const REPO = path.join(import.meta.dirname, '../..');
 const BUILD_DIR = path.join(REPO, 'dist/bench-build');
@@ -64,17 +74,9 @@ interface Result {
   lease_renewals: number;
   apiserver_writes: number;
   redis_mode: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  verify: boolean;
+  probe_requests_per_s: number;
+  verifications_per_s: number;
 }
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -130,6 +132,58 @@ async function operatorWrites(
   };
 }
 
+/** A counter without labels from the operator's metrics text (0 when absent). */
+function counterValue(text: string, name: string): number {
+  return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+/** The one real server behind every Service when probing: the production build against the Plex simulator. */
+async function startProbedServer(): Promise<{
+  sim: PlexSimulator;
+  server: SpawnedServer;
+  url: string;
+  authToken: string;
+}> {
+  const plexToken = randomBytes(12).toString('hex');
+  const authToken = randomBytes(24).toString('hex');
+  const sim = await startPlexSimulator({ port: 0, token: plexToken });
+  const server = spawnServer(path.join(BUILD_DIR, 'server/main.js'), [], {
+    PLEX_SERVER_URL: sim.url,
+    PLEX_TOKEN: plexToken,
+    AUTH_TOKEN: authToken,
+    SERVER_PORT: '0',
+    LOG_LEVEL: 'info', // listening() waits for the 'HTTP server listening' line
+  });
+  return { sim, server, url: `http://127.0.0.1:${await server.listening(30_000)}`, authToken };
+}
+
+/**
+ * Sets every generated `<name>-auth` token that is not yet `token` to it (a merge patch of the Secret's data, as a
+ * person editing it would): the one server behind all Services accepts one token. Returns how many it changed.
+ */
+async function shareAuthToken(client: KubeClient, token: string): Promise<number> {
+  const encoded = Buffer.from(token, 'utf8').toString('base64');
+  const secrets = await client.request<{
+    items: { metadata: { name: string; namespace: string }; data?: Record<string, string> }[];
+  }>('GET', '/api/v1/secrets', {
+    query: { labelSelector: 'app.kubernetes.io/managed-by=plex-mcp-operator' },
+  });
+  const stale = secrets.items.filter(
+    (s) => s.metadata.name.endsWith('-auth') && s.data?.AUTH_TOKEN !== encoded,
+  );
+  await pool(stale, APPLY_CONCURRENCY, async (secret) => {
+    await client.request(
+      'PATCH',
+      resourcePath(KINDS.Secret, secret.metadata.namespace, secret.metadata.name),
+      {
+        body: { data: { AUTH_TOKEN: encoded } },
+        contentType: 'application/merge-patch+json',
+      },
+    );
+  });
+  return stale.length;
+}
+
 async function apiserverWrites(client: KubeClient): Promise<number> {
   const text = await client.request<string>('GET', '/metrics', { text: true });
   return sumCounter(
@@ -156,8 +210,11 @@ async function runOnce(n: number): Promise<Result> {
   console.error(`\n== N=${n}: starting a control plane with ${nodes} fake nodes`);
   const plane = await startControlPlane({ nodes });
   let operator: ChildProcess | undefined;
+  let probed: Awaited<ReturnType<typeof startProbedServer>> | undefined;
   cleanup = async () => {
     operator?.kill('SIGKILL');
+    await probed?.server.stop();
+    await probed?.sim.close();
     await plane.stop();
   };
   try {
@@ -191,21 +248,39 @@ async function runOnce(n: number): Promise<Result> {
       .split(' ')
       .filter(Boolean);
     console.log(`operator node flags: ${nodeOptions.join(' ') || '(none)'}`);
-    operator = spawn(
-      process.execPath,
-      [
-        ...nodeOptions,
-        path.join(BUILD_DIR, 'operator/main.js'),
-        '--leader-elect=true',
-        '--leader-election-namespace=default',
-        `--metrics-port=${metricsPort}`,
-        `--health-port=${healthPort}`,
-        '--log-level=warn',
-        '--server-image=plex-mcp:bench',
-        ...(process.env.BENCH_WORKERS ? [`--workers=${process.env.BENCH_WORKERS}`] : []),
-      ],
-      { env: { ...process.env, KUBECONFIG: plane.kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    if (VERIFY) {
+      probed = await startProbedServer();
+      console.error(`probing on: every Service's endpoint is the server at ${probed.url}`);
+    }
+    operator = VERIFY
+      ? spawn(process.execPath, [...nodeOptions, path.join(import.meta.dirname, 'verifying-operator.mjs')], {
+          env: {
+            ...process.env,
+            KUBECONFIG: plane.kubeconfigPath,
+            BENCH_SERVER_URL: probed?.url,
+            BENCH_METRICS_PORT: String(metricsPort),
+            BENCH_HEALTH_PORT: String(healthPort),
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+      : spawn(
+          process.execPath,
+          [
+            ...nodeOptions,
+            path.join(BUILD_DIR, 'operator/main.js'),
+            '--leader-elect=true',
+            '--leader-election-namespace=default',
+            `--metrics-port=${metricsPort}`,
+            `--health-port=${healthPort}`,
+            '--log-level=warn',
+            '--server-image=plex-mcp:bench',
+            ...(process.env.BENCH_WORKERS ? [`--workers=${process.env.BENCH_WORKERS}`] : []),
+          ],
+          {
+            env: { ...process.env, KUBECONFIG: plane.kubeconfigPath },
+            stdio: ['ignore', 'ignore', 'inherit'],
+          },
+        );
     const pid = operator.pid ?? 0;
     let operatorExit: string | undefined;
     operator.once('exit', (code, signal) => {
@@ -240,9 +315,11 @@ async function runOnce(n: number): Promise<Result> {
     console.error(`applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     let childrenAt = 0;
+    let tokensShared = 0;
     const readyAt = await waitFor(
       async () => {
         alive();
+        if (probed) tokensShared += await shareAuthToken(client, probed.authToken);
         const deployments = await client.request<{ items: unknown[] }>('GET', '/apis/apps/v1/deployments', {
           query: { labelSelector: 'app.kubernetes.io/component=server' },
         });
@@ -264,6 +341,7 @@ async function runOnce(n: number): Promise<Result> {
       { timeoutMs: 900_000, intervalMs: 1_000, description: `${n} PlexMcpServers Ready` },
     );
     process.stderr.write('\n');
+    if (probed) console.error(`auth tokens set to the probed server's: ${tokensShared}`);
     alive();
     const secondsToReady = (readyAt - started) / 1000;
     const secondsToChildren = ((childrenAt || readyAt) - started) / 1000;
@@ -272,12 +350,17 @@ async function runOnce(n: number): Promise<Result> {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const opBefore = await operatorWrites(metricsPort);
     const apiBefore = await apiserverWrites(client);
+    const probesBefore = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     console.error(`steady state: counting writes for ${STEADY_SECONDS} s`);
     await new Promise((resolve) => setTimeout(resolve, STEADY_SECONDS * 1000));
     const opAfter = await operatorWrites(metricsPort);
     const apiAfter = await apiserverWrites(client);
     const rss = await rssMib(pid);
     const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const perSecond = (name: string) =>
+      Math.round(
+        ((counterValue(metricsText, name) - counterValue(probesBefore, name)) / STEADY_SECONDS) * 100,
+      ) / 100;
     const gauge = (name: string) =>
       Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metricsText)?.[1] ?? 0) / 2 ** 20;
     console.error(
@@ -298,6 +381,9 @@ async function runOnce(n: number): Promise<Result> {
       lease_renewals: opAfter.lease - opBefore.lease,
       apiserver_writes: apiAfter - apiBefore,
       redis_mode: REDIS_MODE,
+      verify: VERIFY,
+      probe_requests_per_s: perSecond('server_verification_requests_total'),
+      verifications_per_s: perSecond('server_verifications_total'),
     };
   } finally {
     if (operator && operator.exitCode === null) {
@@ -305,6 +391,8 @@ async function runOnce(n: number): Promise<Result> {
       operator.kill('SIGTERM');
       await exited;
     }
+    await probed?.server.stop();
+    await probed?.sim.close();
     await plane.stop();
   }
 }
@@ -320,10 +408,12 @@ execFileSync(
 );
 const results: Result[] = [];
 for (const n of SIZES) results.push(await runOnce(n));
-console.log('\n n     children_s  ready_s  rss_mib  steady_writes  lease_renewals  apiserver_writes');
+console.log(
+  '\n n     children_s  ready_s  rss_mib  steady_writes  lease_renewals  apiserver_writes  probe_req_s  verifications_s',
+);
 for (const r of results) {
   console.log(
-    ` ${String(r.n).padEnd(5)} ${String(r.seconds_to_children).padEnd(11)} ${String(r.seconds_to_ready).padEnd(8)} ${String(r.rss_mib).padEnd(8)} ${String(r.steady_state_writes).padEnd(14)} ${String(r.lease_renewals).padEnd(15)} ${r.apiserver_writes}`,
+    ` ${String(r.n).padEnd(5)} ${String(r.seconds_to_children).padEnd(11)} ${String(r.seconds_to_ready).padEnd(8)} ${String(r.rss_mib).padEnd(8)} ${String(r.steady_state_writes).padEnd(14)} ${String(r.lease_renewals).padEnd(15)} ${String(r.apiserver_writes).padEnd(17)} ${String(r.verify ? r.probe_requests_per_s : 'off').padEnd(12)} ${r.verify ? r.verifications_per_s : 'off'}`,
   );
 }
 for (const r of results) console.log(JSON.stringify(r));

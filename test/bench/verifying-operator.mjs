@@ -1,0 +1,47 @@
+// The operator process of `npm run bench:operator` with probing on (from the production build in dist/bench-build,
+// as main.js runs it: leader election, workers, metrics and health ports, verification with its default interval,
+// concurrency, rate and timeout). One difference: kwok's pods have no network, so every endpoint the verifier picks
+// is mapped to the one real server process the bench runs (BENCH_SERVER_URL), as the cluster tests map theirs.
+// Environment: KUBECONFIG, BENCH_SERVER_URL, BENCH_METRICS_PORT, BENCH_HEALTH_PORT, BENCH_WORKERS (optional).
+import { KubeConfig } from '@kubernetes/client-node';
+import { parseOperatorFlags } from '../../dist/bench-build/operator/config/operator-flags.js';
+import { startOperator } from '../../dist/bench-build/operator/manager.js';
+import { createOperatorLogger } from '../../dist/bench-build/operator/runtime/logger.js';
+
+const serverUrl = process.env.BENCH_SERVER_URL;
+if (!serverUrl) throw new Error('BENCH_SERVER_URL is not set');
+// The operator's own defaults for everything the bench does not set.
+const parsed = parseOperatorFlags(
+  [
+    `--metrics-port=${process.env.BENCH_METRICS_PORT}`,
+    `--health-port=${process.env.BENCH_HEALTH_PORT}`,
+    ...(process.env.BENCH_WORKERS ? [`--workers=${process.env.BENCH_WORKERS}`] : []),
+  ],
+  {},
+);
+if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+const { flags } = parsed;
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromDefault();
+const operator = await startOperator({
+  kubeConfig,
+  logger: createOperatorLogger('warn'),
+  defaultServerImage: 'plex-mcp:bench',
+  leaderElection: { namespace: 'default' },
+  workers: flags.workers,
+  metricsPort: flags.metricsPort,
+  healthPort: flags.healthPort,
+  processMetrics: true,
+  verification: {
+    intervalMs: flags.verifyIntervalSeconds * 1000,
+    concurrency: flags.verifyConcurrency,
+    timeoutMs: flags.verifyTimeoutSeconds * 1000,
+    endpointOverride: () => serverUrl,
+  },
+});
+process.once('SIGTERM', () => {
+  operator.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
