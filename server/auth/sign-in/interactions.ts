@@ -32,6 +32,8 @@ interface SignInState {
   owner?: { plexTvToken: string; admission: Extract<Admission, { admitted: true }> };
   profiles?: { uuid: string; title: string; needsPin: boolean }[];
   pinAttempts?: number;
+  /** The PIN expired: the page says so on every reload (a new sign-in starts from the app). */
+  expired?: boolean;
 }
 
 export interface InteractionOptions {
@@ -183,19 +185,17 @@ export function createInteractions(o: InteractionOptions) {
       return sendPage(res, signInPage(details, state));
     }
     if (state.owner) return sendPage(res, chooser(details.uid, state));
-    if (now() > state.deadline) {
-      await o.store.delete(key);
+    const expire = async () => {
+      await o.store.set(key, { ...state, expired: true }, ttl());
       return sendPage(res, pages.expired());
-    }
+    };
+    if (state.expired || now() > state.deadline) return expire();
     // Reloads faster than this (or several tabs) do not reach plex.tv.
     if (now() - state.lastCheck < PIN_CHECK_INTERVAL_MS) return sendPage(res, signInPage(details, state));
     state.lastCheck = now();
     await o.store.set(key, state, ttl());
     const pin = await o.plexTv.checkPin(state.pinId);
-    if (pin === undefined) {
-      await o.store.delete(key);
-      return sendPage(res, pages.expired());
-    }
+    if (pin === undefined) return expire();
     if (!pin.authToken) return sendPage(res, signInPage(details, state));
     return admitted(req, res, details, state, pin.authToken);
   }

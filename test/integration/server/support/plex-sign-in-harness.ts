@@ -60,8 +60,10 @@ export interface SignInHarness {
   publicUrl: string;
   /** Every log line of every replica so far. */
   logs(): string;
-  /** Another replica with the same settings (another port, its own public URL unless `samePort`). */
+  /** Stops the server and starts it again on the same port with the same settings (a pod restart). */
   restart(): Promise<void>;
+  /** Another replica with the same settings (same MCP_PUBLIC_URL) on its own port; closed with the harness. */
+  replica(): Promise<RunningHttpServer>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export async function startSignInHarness(
   options: {
     env?: Record<string, string>;
     limits?: { tokenPerMinute?: number; pinsPerMinute?: number };
+    /** How long the double's PINs stay claimable (default plex.tv's 900 s). */
+    pinLifetimeSeconds?: number;
   } = {},
 ): Promise<SignInHarness> {
   const people = household();
@@ -85,6 +89,7 @@ export async function startSignInHarness(
       uri: sim.url,
     },
     people: people.plexTv,
+    ...(options.pinLifetimeSeconds !== undefined && { pinLifetimeSeconds: options.pinLifetimeSeconds }),
   });
   const [port] = await freeLoopbackPorts(1);
   const publicUrl = `http://127.0.0.1:${port}/mcp`;
@@ -110,12 +115,13 @@ export async function startSignInHarness(
     LOG_LEVEL: 'trace',
     ...options.env,
   });
-  const start = async () => {
-    const logger = createLogger({ level: 'trace', secrets: secretsOf(config), destination: sink });
-    const deps = await createServerDeps(config, { logger });
-    return startHttpServer(config, deps, options.limits);
+  const start = async (c = config) => {
+    const logger = createLogger({ level: 'trace', secrets: secretsOf(c), destination: sink });
+    const deps = await createServerDeps(c, { logger });
+    return startHttpServer(c, deps, options.limits);
   };
   let server = await start();
+  const replicas: RunningHttpServer[] = [];
   const h: SignInHarness = {
     sim,
     plexTv,
@@ -129,9 +135,16 @@ export async function startSignInHarness(
       await server.deps.close();
       server = await start();
     },
+    async replica() {
+      const replica = await start({ ...config, server: { ...config.server, port: 0 } });
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
-      await server.close({ graceMs: 500 });
-      await server.deps.close();
+      for (const r of [server, ...replicas]) {
+        await r.close({ graceMs: 500 });
+        await r.deps.close();
+      }
       await plexTv.close();
       await sim.close();
     },
