@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InMemoryServerEventBus, type ServerEventBus } from '@modelcontextprotocol/server';
 import { createAuthGate } from './auth/auth-gate.ts';
 import { categoriesKey } from './auth/scopes.ts';
 import type { CacheConfig } from './cache/cache-config.ts';
@@ -24,6 +25,9 @@ import type { PlexClient } from './plex/plex-client.ts';
 import type { PlexRequestPolicy } from './plex/request-policy.ts';
 import { createPlexResilience } from './resilience/plex-resilience.ts';
 import { createResilienceMetrics } from './resilience/resilience-metrics.ts';
+import { urisForChange } from './resources/live-resource-changes.ts';
+import { createResourceNotifier, type ResourceNotifier } from './resources/resource-notifier.ts';
+import { urisForKind } from './resources/resource-uris.ts';
 import { categoryOfTool } from './tools/registry.ts';
 import { toolAccessOf } from './tools/tool-access.ts';
 import type { ToolCategory } from './tools/tool-category.ts';
@@ -35,6 +39,8 @@ export interface ServerDeps extends ToolDeps {
   metrics: ServerMetrics;
   /** Checks behind /health/ready (Plex now; the cache adds its own). */
   readinessChecks: ReadinessCheck[];
+  /** "This plex:// resource changed", heard by the HTTP event bus and every stdio connection. */
+  resources: ResourceNotifier;
   /** Event-driven cache invalidation (absent when the cache is disabled). */
   liveInvalidation: LiveInvalidation | undefined;
   /** Closes the cache and the Plex pool. */
@@ -114,6 +120,8 @@ export async function createServerDeps(
       metrics: createLiveMetrics(metrics.registry),
       timings: { idleTimeoutMs: config.plex.events.idleTimeoutMs, recycleMs: config.plex.events.recycleMs },
     });
+  const resources = createResourceNotifier();
+  live.onChange((change) => resources.changed(urisForChange(change)));
   const liveInvalidation =
     cache.status().mode === 'disabled' ? undefined : followWithCache(live, cache, logger);
   if (
@@ -136,6 +144,8 @@ export async function createServerDeps(
     posters: config.posters,
     live,
     liveInvalidation,
+    resources,
+    notifyChanged: (kinds) => resources.changed(kinds.flatMap(urisForKind)),
     // Ready = able to serve: Plex reachable, or a cache that can answer (stale) while it is not.
     readinessChecks: [
       plexReadinessCheck(plex, { critical: cache.status().mode === 'disabled' }),
@@ -144,6 +154,7 @@ export async function createServerDeps(
     ],
     async close() {
       liveInvalidation?.stop();
+      resources.close();
       await live.close();
       await Promise.allSettled([cache.close(), plex.close()]);
     },
@@ -183,6 +194,17 @@ function liveReadinessCheck(live: PlexLive): ReadinessCheck {
       };
     },
   };
+}
+
+/**
+ * The event bus behind `subscriptions/listen`: over Redis pub/sub when Redis is configured, so a change seen by
+ * any replica reaches the streams every replica holds; in-process otherwise.
+ */
+async function resourceBus(config: ServerConfig, deps: ServerDeps): Promise<ServerEventBus> {
+  const redis = toCacheConfig(config).redis;
+  if (!redis) return new InMemoryServerEventBus();
+  const { createRedisEventBus } = await import('./resources/redis-event-bus.ts');
+  return createRedisEventBus({ ...redis, plexServerUrl: config.plex.url, logger: deps.logger });
 }
 
 /** Idle McpServer instances kept for reuse: about the concurrency a single replica sees; more are built on demand. */
@@ -241,7 +263,12 @@ export async function startHttpServer(
     let pool = pools.get(key);
     if (pool === undefined) {
       pool = createMcpServerPool({
-        create: () => createMcpServer(d, categories),
+        // Modern requests can hold a subscriptions/listen stream; stateless 2025-era ones have nothing to push on.
+        create: (era) =>
+          createMcpServer(d, categories, {
+            ttlSeconds: config.cache.ttlSeconds,
+            push: { via: era === 'modern' ? 'listen' : 'none' },
+          }),
         maxIdle: MAX_IDLE_MCP_SERVERS,
       });
       pools.set(key, pool);
@@ -253,8 +280,11 @@ export async function startHttpServer(
     idle: () => [...pools.values()].reduce((sum, p) => sum + p.idle(), 0),
     created: () => [...pools.values()].reduce((sum, p) => sum + p.created(), 0),
   };
+  const bus = await resourceBus(config, d);
+  const stopPushing = d.resources.addSink((uri) => bus.publish({ kind: 'resource_updated', uri }));
   let limits: ConnectionLimits | undefined;
   const { app, mcpHandler } = createApp({
+    bus,
     config,
     createServer: (ctx) => poolFor(auth.categories(ctx.authInfo)).factory(ctx),
     auth,
@@ -295,6 +325,8 @@ export async function startHttpServer(
         clearTimeout(grace);
         await mcpHandler.close();
         await auth.close?.();
+        stopPushing();
+        await (bus as { close?: () => Promise<void> }).close?.();
         if (ownDeps) await d.close();
       })();
       return closing;

@@ -9,7 +9,12 @@ import { createMcpServer } from './mcp/create-mcp-server.ts';
 export function startStdio(deps: ServerDeps): StdioServerHandle {
   // One session per process: a 2025-era client can answer an elicitation mid-call (server/tools/elicitation.ts).
   const sessionDeps = { ...deps, sessionful: true };
-  return serveStdio(() => createMcpServer(sessionDeps), {
-    onerror: (error) => deps.logger.warn({ err: error }, 'stdio transport error'),
-  });
+  return serveStdio(
+    (ctx) =>
+      createMcpServer(sessionDeps, undefined, {
+        ttlSeconds: deps.config.cache.ttlSeconds,
+        push: { via: 'connection', era: ctx.era, notifier: deps.resources },
+      }),
+    { onerror: (error) => deps.logger.warn({ err: error }, 'stdio transport error') },
+  );
 }

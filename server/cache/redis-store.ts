@@ -58,7 +58,7 @@ function redactor(secrets: ReadonlyArray<string | undefined>): (text: string) =>
 }
 
 /** The URL without its password (the password goes in the options, so REDIS_PASSWORD can override it). */
-function splitPassword(
+export function splitPassword(
   rawUrl: string,
   override: string | undefined,
 ): { url: string; password: string | undefined } {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { createMcpHandler, type McpHttpHandler, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Registry } from 'prom-client';
 import type { AuthGate } from '../auth/auth-gate.ts';
 import type { ServerConfig } from '../config/config.ts';
@@ -30,6 +30,8 @@ export interface AppOptions {
    * metrics only, so probes still answer while clients hold every regular slot.
    */
   healthOnly?: (req: IncomingMessage) => boolean;
+  /** The event bus `subscriptions/listen` streams hang off (Redis pub/sub across replicas, or in-process). */
+  bus?: ServerEventBus;
 }
 
 /** The methods /mcp serves (the SDK answers GET and DELETE itself); anything else is a 405 from us. */
@@ -57,6 +59,7 @@ export function createApp(options: AppOptions): { app: RequestListener; mcpHandl
   const mcpHandler = createMcpHandler((ctx) => options.createServer(ctx), {
     legacy: 'stateless',
     maxRequestBodySize: BODY_LIMIT_BYTES,
+    ...(options.bus ? { bus: options.bus } : {}),
     onerror: (error) => logger.debug({ err: error }, 'MCP request rejected'),
   });
   const nodeHandler = toNodeHandler(mcpHandler, {

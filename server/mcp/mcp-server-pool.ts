@@ -7,8 +7,8 @@
 import type { McpRequestContext, McpServer } from '@modelcontextprotocol/server';
 
 export interface McpServerPoolOptions {
-  /** Builds a fully registered server (`createMcpServer(deps)`). */
-  create(): McpServer;
+  /** Builds a fully registered server (`createMcpServer(deps)`) for a request of this era. */
+  create(era: McpRequestContext['era']): McpServer;
   /** Idle instances kept for reuse; more may exist while more requests are in flight. */
   maxIdle: number;
 }
@@ -53,19 +53,19 @@ export function createMcpServerPool(options: McpServerPoolOptions): McpServerPoo
     if (server.server.transport === undefined && idle.length < options.maxIdle) idle.push(server);
   };
 
-  const build = () => {
-    const server = options.create();
+  const build = (era: McpRequestContext['era']) => {
+    const server = options.create(era);
     created++;
     return server;
   };
 
   return {
     factory(ctx) {
-      if (ctx.era !== 'modern') return build();
+      if (ctx.era !== 'modern') return build(ctx.era);
       let server = idle.pop();
       while (server !== undefined && server.server.transport !== undefined) server = idle.pop();
       if (server === undefined) {
-        const fresh = build();
+        const fresh = build('modern');
         // The SDK chains this after its own per-exchange close hook (it restores and calls the previous one).
         fresh.server.onclose = () => release(fresh);
         server = fresh;

@@ -26,8 +26,8 @@ const CACHED_PAGE = z.object({ items: z.array(MediaItemSchema), total: z.number(
 
 const YEAR = z.number().int().min(1800).max(2200);
 
-/** The genre id Plex filters by, from its name (any case) in this library; not_found lists the genres. */
-export async function genreId(sectionId: string, name: string, deps: ToolDeps): Promise<string> {
+/** A library's genres (the cached list), by id and name. */
+export async function loadGenres(sectionId: string, deps: ToolDeps): Promise<{ id: string; name: string }[]> {
   const lookup = await deps.cache.getOrLoad(
     'browse',
     { genres: sectionId },
@@ -35,7 +35,12 @@ export async function genreId(sectionId: string, name: string, deps: ToolDeps): 
     CACHED_GENRES,
     entryScope('section', sectionId),
   );
-  const genres = lookup.value;
+  return lookup.value;
+}
+
+/** The genre id Plex filters by, from its name (any case) in this library; not_found lists the genres. */
+export async function genreId(sectionId: string, name: string, deps: ToolDeps): Promise<string> {
+  const genres = await loadGenres(sectionId, deps);
   const found = genres.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
   if (!found) {
     throw new ToolError(

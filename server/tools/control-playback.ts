@@ -6,7 +6,7 @@ import { defineTool } from './define-tool.ts';
 import { describeItem, describeSession, formatDuration } from './format-text.ts';
 import { playerMatches } from './get-playback-status.ts';
 import { ToolError } from './tool-error.ts';
-import { mediaKindOf } from './write-support.ts';
+import { invalidateAfterWrite, mediaKindOf } from './write-support.ts';
 
 const ACTIONS = ['play', 'pause', 'stop', 'seek'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -171,9 +171,7 @@ export const controlPlaybackTool = defineTool({
       throw error;
     }
     // The cached session list is now wrong; drop it so the next get_playback_status asks Plex.
-    await deps.cache.invalidate('sessions').catch((error: unknown) => {
-      deps.logger.warn({ err: error }, 'could not invalidate cached sessions');
-    });
+    await invalidateAfterWrite(deps, ['sessions']);
     const what = describeItem(session.media);
     const message =
       args.action === 'seek'

@@ -160,6 +160,24 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, sharedD
         const confirmChannel = confirmChannelOf(ctx, server, sharedDeps.sessionful === true);
         if (confirmChannel) callDeps = { ...callDeps, confirmChannel };
       }
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      if (progressToken !== undefined) {
+        callDeps = {
+          ...callDeps,
+          progress: (progress, total, message) =>
+            ctx.mcpReq
+              .notify({
+                method: 'notifications/progress',
+                params: {
+                  progressToken,
+                  progress,
+                  ...(total !== undefined ? { total } : {}),
+                  ...(message ? { message } : {}),
+                },
+              })
+              .catch(() => undefined),
+        };
+      }
       const finish = (outcome: 'success' | 'error', code?: string, source?: ToolOutcome<unknown>['source']) =>
         callDeps.observer?.toolCalled(tool.name, outcome, code, (performance.now() - started) / 1000, source);
 

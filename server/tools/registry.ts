@@ -19,6 +19,7 @@ import { listPlayersTool } from './list-players.ts';
 import { listPlaylistsTool } from './list-playlists.ts';
 import { playMediaTool } from './play-media.ts';
 import { rateMediaTool } from './rate-media.ts';
+import { refreshLibraryTool } from './refresh-library.ts';
 import { removeFromPlaylistTool } from './remove-from-playlist.ts';
 import { searchMediaTool } from './search-media.ts';
 import { isToolAllowed } from './tool-access.ts';
@@ -49,6 +50,7 @@ export const TOOLS: readonly AnyToolDefinition[] = [
   removeFromPlaylistTool,
   deletePlaylistTool,
   playMediaTool,
+  refreshLibraryTool,
 ].map(withApp);
 
 const TOOLS_BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));

@@ -1,5 +1,5 @@
 import type { CallerIdentity } from '../auth/caller.ts';
-import type { ToolCache } from '../cache/tool-cache.ts';
+import type { CacheableKind, ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { PlexLive } from '../live/plex-live.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -7,6 +7,9 @@ import type { ToolCallObserver } from '../observability/tool-call-observer.ts';
 import type { PlexClient } from '../plex/plex-client.ts';
 import type { ConfirmChannel } from './elicitation.ts';
 import type { ToolAccess } from './tool-access.ts';
+
+/** `notifications/progress` for one call (MCP: `progress` increases; `total` when known). */
+export type ProgressReporter = (progress: number, total?: number, message?: string) => Promise<void>;
 
 /** What every tool handler gets. Built once per process by `createServerDeps`; shared by all requests. */
 export interface ToolDeps {
@@ -20,6 +23,10 @@ export interface ToolDeps {
   posters?: PosterSettings | undefined;
   /** Plex's event stream: live sessions and changes; absent = TTL behaviour only (tests, tools without it). */
   live?: PlexLive | undefined;
+  /** Tells subscribers that what these cached kinds answer has changed (after a write); absent = nobody listens. */
+  notifyChanged?: ((kinds: readonly CacheableKind[]) => void) | undefined;
+  /** Set per call when the client sent a progress token: reports progress on that call's own stream. */
+  progress?: ProgressReporter | undefined;
   /** Who is calling, when an OAuth token says so (set per call; absent for the static token and stdio). */
   caller?: CallerIdentity | undefined;
   /**

@@ -13,8 +13,12 @@ export const WATCH_STATE_KINDS: readonly CacheableKind[] = [
   'recentlyAdded',
 ];
 
-/** Drops the cached answers a write made wrong; a failure is logged, never fails the write that succeeded. */
+/**
+ * Drops the cached answers a write made wrong and tells resource subscribers (on every replica); a failure is
+ * logged, never fails the write that succeeded.
+ */
 export async function invalidateAfterWrite(deps: ToolDeps, kinds: readonly CacheableKind[]): Promise<void> {
+  deps.notifyChanged?.(kinds);
   await Promise.all(
     kinds.map((kind) =>
       deps.cache.invalidate(kind).catch((error: unknown) => {

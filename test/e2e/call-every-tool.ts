@@ -38,6 +38,7 @@ export const TOOL_NAMES = [
   'remove_from_playlist',
   'delete_playlist',
   'play_media',
+  'refresh_library',
 ] as const;
 
 export interface CallEveryToolOptions {
@@ -222,6 +223,8 @@ export async function callEveryTool(options: CallEveryToolOptions): Promise<Tool
     assert.equal(started.player.id, roku.machineIdentifier);
     // Stopped at 0 ms it leaves no resume point and no history entry.
     await call('control_playback', { action: 'stop', player: roku.name });
+    const scan = await call('refresh_library', { library: 'Movies' });
+    assert.equal(scan.library.name, 'Movies');
 
     const called = new Set(checks.map((c) => c.tool));
     assert.deepEqual(

@@ -19,6 +19,7 @@ const WRITE_TOOLS = [
   'remove_from_playlist',
   'delete_playlist',
   'play_media',
+  'refresh_library',
 ];
 const KEY = 'k'.repeat(40);
 

@@ -31,9 +31,7 @@ export interface ConformanceEdition {
 
 const FIXTURE = 'the reference server\u2019s fixture, which a Plex server does not have';
 const FIXTURE_RESOURCE = `${FIXTURE}; our only resources are the MCP Apps views (ui://)`;
-const NO_PROMPTS = 'the server offers tools and app views, no prompts (no prompts capability)';
-const NO_COMPLETIONS =
-  'nothing to complete: no prompts and no resource templates with arguments (no completions capability)';
+const FIXTURE_PROMPT = `${FIXTURE}; our prompts are movie_night, whats_new and continue_watching`;
 const NO_LOGGING =
   'no logging capability: logs go to stderr (logging/setLevel is removed and MCP logging deprecated in the 2026-07-28 revision)';
 const STATELESS =
@@ -57,15 +55,20 @@ const fixtureResource = (checkId: string, uri: string): ExpectedFailure => ({
   reason: FIXTURE_RESOURCE,
   checks: { [checkId]: new RegExp(`Resource not found: ${uri}`) },
 });
-/** Scenarios whose only check has the scenario's name (all of 0.1.16's, and the older ones in 0.2). */
-const PROMPTS = [
-  'prompts-list',
-  'prompts-get-simple',
-  'prompts-get-with-args',
-  'prompts-get-embedded-resource',
-  'prompts-get-with-image',
-];
-const noPrompts = Object.fromEntries(PROMPTS.map((s) => [s, methodNotFound(s, NO_PROMPTS)]));
+/** Scenarios whose only check has the scenario's name (all of 0.1.16's, and the older ones in 0.2): fixture prompts. */
+const FIXTURE_PROMPTS: Record<string, string> = {
+  'prompts-get-simple': 'test_simple_prompt',
+  'prompts-get-with-args': 'test_prompt_with_arguments',
+  'prompts-get-embedded-resource': 'test_prompt_with_embedded_resource',
+  'prompts-get-with-image': 'test_prompt_with_image',
+};
+const fixturePrompt = (checkId: string, prompt: string): ExpectedFailure => ({
+  reason: FIXTURE_PROMPT,
+  checks: { [checkId]: new RegExp(`Prompt ${prompt} not found`) },
+});
+const noPrompts = Object.fromEntries(
+  Object.entries(FIXTURE_PROMPTS).map(([s, prompt]) => [s, fixturePrompt(s, prompt)]),
+);
 const FIXTURE_TOOL_CALLS: Record<string, string> = {
   'tools-call-simple-text': 'test_simple_text',
   'tools-call-image': 'test_image_content',
@@ -99,7 +102,7 @@ export const EDITION_2025: ConformanceEdition = {
     'json-schema-2020-12': jsonSchemaFixture,
     'logging-set-level': methodNotFound('logging-set-level', NO_LOGGING),
     'tools-call-with-logging': methodNotFound('tools-call-with-logging', NO_LOGGING),
-    'completion-complete': methodNotFound('completion-complete', NO_COMPLETIONS),
+    'completion-complete': fixturePrompt('completion-complete', 'test_prompt_with_arguments'),
     'tools-call-sampling': serverToClient('tools-call-sampling', 'test_sampling'),
     'tools-call-elicitation': serverToClient('tools-call-elicitation', 'test_elicitation'),
     'elicitation-sep1034-defaults': serverToClient(
@@ -154,10 +157,9 @@ export const EDITION_2026: ConformanceEdition = {
     ...fixtureToolCalls,
     ...fixtureResources,
     'json-schema-2020-12': jsonSchemaFixture,
-    'completion-complete': methodNotFound('completion-complete', NO_COMPLETIONS),
-    caching: methodNotFound('sep-2549-prompts-list-caching-hints', NO_PROMPTS),
+    'completion-complete': fixturePrompt('completion-complete', 'test_prompt_with_arguments'),
     'server-stateless': {
-      reason: `the diagnostic tools these checks need (test_missing_capability, test_streaming_elicitation, test_logging_tool, test_trigger_tool_change) are ${FIXTURE}; our tool list never changes while the server runs, and the suite reads our unknown-tool error (-32602) as a mutation`,
+      reason: `the diagnostic tools these checks need (test_missing_capability, test_streaming_elicitation, test_logging_tool, test_trigger_tool_change) are ${FIXTURE}; our tool and prompt lists never change while the server runs, and the suite reads our unknown-tool error (-32602) as a mutation`,
       checks: {
         'sep-2575-server-rejects-undeclared-capability':
           /does not list the diagnostic tool 'test_missing_capability'/,
@@ -167,6 +169,8 @@ export const EDITION_2026: ConformanceEdition = {
         'sep-2575-server-no-log-without-loglevel': /does not list the diagnostic tool 'test_logging_tool'/,
         'sep-2575-server-sends-tools-list-changed-on-subscription':
           /no notifications\/tools\/list_changed arrived/,
+        'sep-2575-server-sends-prompts-list-changed-on-subscription':
+          /no notifications\/prompts\/list_changed arrived/,
       },
     },
     'input-required-result-basic-elicitation': inputRequired(
@@ -199,7 +203,7 @@ export const EDITION_2026: ConformanceEdition = {
     ),
     'input-required-result-non-tool-request': inputRequired(
       'sep-2322-non-tool-incomplete',
-      /Method not found/,
+      /Prompt test_input_required_result_prompt not found/,
     ),
     'input-required-result-result-type': inputRequired(
       'sep-2322-result-type-included',
