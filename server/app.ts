@@ -268,6 +268,7 @@ export async function startHttpServer(
           createMcpServer(d, categories, {
             ttlSeconds: config.cache.ttlSeconds,
             push: { via: era === 'modern' ? 'listen' : 'none' },
+            personal: config.auth.mode === 'plex',
           }),
         maxIdle: MAX_IDLE_MCP_SERVERS,
       });

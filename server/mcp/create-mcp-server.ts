@@ -32,6 +32,8 @@ export interface McpSurface {
   /** The plex:// resources' cache lifetimes (CACHE_TTL_*, seconds); no plex:// resources without it. */
   ttlSeconds?: Readonly<Record<string, number>>;
   push?: ResourcePush;
+  /** Callers are different Plex people (AUTH_MODE=plex): nothing that cannot tell them apart (completions). */
+  personal?: boolean;
 }
 
 export function createMcpServer(
@@ -46,7 +48,8 @@ export function createMcpServer(
   registerAllTools(server, deps, categories);
   registerAppResources(server);
   // The plex:// resources read what the read tools read: only for callers allowed to read.
-  if (!categories || categories.has('read')) registerPlexPrompts(server, deps);
+  if (!categories || categories.has('read'))
+    registerPlexPrompts(server, deps, { completions: surface.personal !== true });
   if (surface.ttlSeconds && (!categories || categories.has('read'))) {
     const push = surface.push ?? { via: 'none' };
     registerPlexResources(

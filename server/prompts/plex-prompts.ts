@@ -19,7 +19,17 @@ const message = (text: string) => ({
   messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }],
 });
 
-export function registerPlexPrompts(server: McpServer, deps: ToolDeps): void {
+/**
+ * `completions: false` where callers are different people (AUTH_MODE=plex): a completion request carries no
+ * caller, so it could only offer the owner's names; the prompts themselves work the same.
+ */
+export function registerPlexPrompts(
+  server: McpServer,
+  deps: ToolDeps,
+  options: { completions: boolean },
+): void {
+  const complete = (fn: (typed: string) => Promise<string[]>) => (typed: string | undefined) =>
+    options.completions ? fn(typed ?? '') : Promise.resolve([]);
   server.registerPrompt(
     'movie_night',
     {
@@ -29,7 +39,7 @@ export function registerPlexPrompts(server: McpServer, deps: ToolDeps): void {
         // completable() marks the inner string (the SDK unwraps .optional() to find it; .describe() would copy it away).
         genre: completable(
           z.string().trim().min(1).max(100).describe('A genre of your movie library, e.g. Comedy'),
-          (typed) => completeMovieGenre(deps, typed ?? ''),
+          complete((typed) => completeMovieGenre(deps, typed)),
         ).optional(),
         max_minutes: wholeNumber('max_minutes', 600).optional().describe('Longest running time, in minutes'),
       }),
@@ -77,7 +87,7 @@ export function registerPlexPrompts(server: McpServer, deps: ToolDeps): void {
       argsSchema: z.object({
         user: completable(
           z.string().trim().min(1).max(100).describe('A person on this Plex server (default: the owner)'),
-          (typed) => completeUser(deps, typed ?? ''),
+          complete((typed) => completeUser(deps, typed)),
         ).optional(),
       }),
     },

@@ -5,7 +5,14 @@
  * 2025-era clients). Clients that subscribe get `notifications/resources/updated` when Plex's events (or a write
  * through any replica) change them; see resource-notifier.ts and README "Cache, health and metrics".
  */
-import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import {
+  type McpServer,
+  ResourceNotFoundError,
+  ResourceTemplate,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { plexAccessOf } from '../auth/caller.ts';
+import { runAsPlexIdentity } from '../plex/plex-identity.ts';
 import type { AnyToolDefinition } from '../tools/define-tool.ts';
 import { getMediaDetailsTool } from '../tools/get-media-details.ts';
 import { getPlaybackStatusTool } from '../tools/get-playback-status.ts';
@@ -68,17 +75,23 @@ const FIXED: readonly FixedResource[] = [
   },
 ];
 
-/** A tool's answer as resource contents: the structured JSON, then the text. Errors as MCP resource errors. */
+/**
+ * A tool's answer as resource contents: the structured JSON, then the text. Errors as MCP resource errors. With
+ * AUTH_MODE=plex the read runs with the signed-in person's own Plex access, as their tool calls do.
+ */
 async function readThrough(
   uri: string,
   tool: AnyToolDefinition,
   args: Record<string, unknown>,
   deps: ToolDeps,
   ttlMs: number,
+  ctx: ServerContext,
 ) {
   let outcome: Awaited<ReturnType<AnyToolDefinition['run']>>;
   try {
-    outcome = await tool.run(tool.input.parse(args), deps);
+    const run = () => tool.run(tool.input.parse(args), deps);
+    const access = plexAccessOf(ctx.http?.authInfo);
+    outcome = access === undefined ? await run() : await runAsPlexIdentity(access, run);
   } catch (thrown) {
     const error = thrown instanceof ToolError ? thrown : toToolError(thrown);
     if (error.code === 'not_found' || error.code === 'invalid_request') throw new ResourceNotFoundError(uri);
@@ -111,7 +124,7 @@ export function registerPlexResources(
         _meta: { [TTL_META_KEY]: ttlMs },
         cacheHint: { ttlMs, cacheScope: 'private' },
       },
-      async (uri) => readThrough(uri.href, r.tool, {}, deps, r.ttlSeconds(deps) * 1000),
+      async (uri, ctx) => readThrough(uri.href, r.tool, {}, deps, r.ttlSeconds(deps) * 1000, ctx),
     );
   }
   const itemTtlMs = (deps.ttlSeconds.mediaDetails ?? 0) * 1000;
@@ -125,10 +138,10 @@ export function registerPlexResources(
       _meta: { [TTL_META_KEY]: itemTtlMs },
       cacheHint: { ttlMs: itemTtlMs, cacheScope: 'private' },
     },
-    async (uri, variables) => {
+    async (uri, variables, ctx) => {
       const id = String(Array.isArray(variables.id) ? variables.id[0] : variables.id);
       if (!/^\d{1,12}$/.test(id)) throw new ResourceNotFoundError(uri.href);
-      return readThrough(uri.href, getMediaDetailsTool, { media_id: id }, deps, itemTtlMs);
+      return readThrough(uri.href, getMediaDetailsTool, { media_id: id }, deps, itemTtlMs, ctx);
     },
   );
   if (options.subscribe)
