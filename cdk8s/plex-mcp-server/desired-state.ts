@@ -4,7 +4,7 @@
 // apply objects, check their ownership and report status.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { usesBearerToken } from './auth-mode.ts';
+import { usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
 import { hashSecretData } from './checksum.ts';
 import { SERVER_PORT_NAME } from './defaults.ts';
 import {
@@ -22,6 +22,7 @@ import { platformChildWanted } from './platform-names.ts';
 import { renderPlexMcpServer } from './render.ts';
 import {
   AUTH_TOKEN_KEY,
+  CONFIRM_TOKEN_KEY_KEY,
   generateSecretValue,
   REDIS_PASSWORD_KEY,
   renderAuthSecret,
@@ -29,14 +30,22 @@ import {
 } from './secrets.ts';
 import { publicUrl } from './server-config.ts';
 
-/** One generated Secret: where its value lives, and how to make it (always with a fresh random value). */
+/** What the generated Secrets hold, by meaning (`GeneratedSecretSpec.keys` says under which Secret key). */
+export type GeneratedValueName = 'authToken' | 'confirmKey' | 'redisPassword';
+
+/** One generated Secret: where its values live, and how to make them (always fresh random values). */
 export interface GeneratedSecretSpec {
   name: string;
-  key: string;
-  /** The whole Secret with a fresh value; `rotation` is recorded on the auth Secret (the request it answers). */
+  /** The values it holds, each under its key: random, made once (and again when its key was emptied). */
+  keys: Partial<Record<GeneratedValueName, string>>;
+  /** Keys an earlier spec put there that this one does not use: removed, so no unused credential stays behind. */
+  retiredKeys: string[];
+  /** The value a rotation request renews (the bearer token); undefined: nothing here rotates. */
+  rotates?: GeneratedValueName;
+  /** The whole Secret with fresh values; `rotation` is recorded on the auth Secret (the request it answers). */
   create(rotation?: string): V1Secret;
-  /** `data` holding a fresh value under `key` (rotation, repair). */
-  freshData(): Record<string, string>;
+  /** `data` holding fresh values under `keys` (rotation, repair). */
+  freshData(keys: readonly string[]): Record<string, string>;
 }
 
 /** The values the pods see through Secrets: only their digest reaches the rendered objects. */
@@ -45,6 +54,8 @@ export interface SecretValues {
   externalRedisPassword?: string;
   /** In the bearer auth modes only. */
   authToken?: string;
+  /** With tools.writeAccess Library (the default) only. */
+  confirmKey?: string;
   redisPassword?: string;
 }
 
@@ -89,7 +100,10 @@ export interface DesiredState {
   unwanted: ChildRef[];
   /** Children the spec asks for that this cluster cannot have: their kind is not served. */
   unserved: UnservedChild[];
-  /** The bearer token Secret in the bearer auth modes; the Redis password Secret with Managed Redis. */
+  /**
+   * `<name>-auth` when it holds something (the bearer token in the bearer auth modes, the confirm-token key with
+   * tools.writeAccess Library); the Redis password Secret with Managed Redis.
+   */
   generatedSecrets: { auth?: GeneratedSecretSpec; redis?: GeneratedSecretSpec };
   /** Generated Secrets this spec does not have (deleted when an earlier spec made them and they are ours). */
   unwantedGeneratedSecrets: string[];
@@ -106,12 +120,45 @@ export interface DesiredStateOptions {
   operatorNamespace?: string;
 }
 
-function generatedSecret(name: string, key: string, render: (value: string, rotation?: string) => V1Secret) {
+function freshData(keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    keys.map((key) => [key, Buffer.from(generateSecretValue(), 'utf8').toString('base64')]),
+  );
+}
+
+/** `<name>-auth`: the bearer token in the bearer auth modes, the confirm-token key when tools ask before acting. */
+function authSecretSpec(resource: PlexMcpServer): GeneratedSecretSpec | undefined {
+  const bearer = usesBearerToken(resource);
+  const confirm = usesConfirmTokenKey(resource);
+  if (!bearer && !confirm) return undefined;
   return {
-    name,
-    key,
-    create: (rotation?: string) => render(generateSecretValue(), rotation),
-    freshData: () => ({ [key]: Buffer.from(generateSecretValue(), 'utf8').toString('base64') }),
+    name: childNames(resource).authSecret,
+    keys: {
+      ...(bearer ? { authToken: AUTH_TOKEN_KEY } : {}),
+      ...(confirm ? { confirmKey: CONFIRM_TOKEN_KEY_KEY } : {}),
+    },
+    retiredKeys: [...(bearer ? [] : [AUTH_TOKEN_KEY]), ...(confirm ? [] : [CONFIRM_TOKEN_KEY_KEY])],
+    ...(bearer ? { rotates: 'authToken' as const } : {}),
+    create: (rotation) =>
+      renderAuthSecret(
+        resource,
+        {
+          authToken: bearer ? generateSecretValue() : undefined,
+          confirmKey: confirm ? generateSecretValue() : undefined,
+        },
+        rotation,
+      ),
+    freshData,
+  };
+}
+
+function redisSecretSpec(resource: PlexMcpServer): GeneratedSecretSpec {
+  return {
+    name: childNames(resource).redisSecret,
+    keys: { redisPassword: REDIS_PASSWORD_KEY },
+    retiredKeys: [],
+    create: () => renderRedisSecret(resource, generateSecretValue()),
+    freshData,
   };
 }
 
@@ -119,6 +166,7 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
   const names = childNames(resource);
   const managedRedis = resource.spec.redis.mode === 'Managed';
   const bearer = usesBearerToken(resource);
+  const auth = authSecretSpec(resource);
   const served = options.servedKinds ?? ALL_OPTIONAL_KINDS;
   const wanted = wantedChildRefs(resource, served);
   const keep = new Set(wanted.map((ref) => `${ref.kind}/${ref.name}`));
@@ -136,20 +184,8 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
       (kind) => !served.has(kind) && platformChildWanted(resource, kind),
     ).map((kind) => ({ kind, ...OPTIONAL_KIND_NEEDS[kind] })),
     generatedSecrets: {
-      ...(bearer
-        ? {
-            auth: generatedSecret(names.authSecret, AUTH_TOKEN_KEY, (value, rotation) =>
-              renderAuthSecret(resource, value, rotation),
-            ),
-          }
-        : {}),
-      ...(managedRedis
-        ? {
-            redis: generatedSecret(names.redisSecret, REDIS_PASSWORD_KEY, (value) =>
-              renderRedisSecret(resource, value),
-            ),
-          }
-        : {}),
+      ...(auth ? { auth } : {}),
+      ...(managedRedis ? { redis: redisSecretSpec(resource) } : {}),
     },
     unwantedGeneratedSecrets: possible
       .filter((ref) => ref.generated && !keep.has(`${ref.kind}/${ref.name}`))
@@ -159,12 +195,14 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
         defaultServerImage: options.defaultServerImage,
         servedKinds: served,
         ...(options.operatorNamespace !== undefined ? { operatorNamespace: options.operatorNamespace } : {}),
-        // All four names, present or not: an absent value is part of the digest too (see hashSecretData).
+        // All four names, present or not: an absent value is part of the digest too (see hashSecretData). The
+        // confirm-token key only when present, so resources without it keep the digest (and pods) they had.
         secretsChecksum: hashSecretData({
           plexToken: values.plexToken,
           externalRedisPassword: values.externalRedisPassword,
           authToken: values.authToken,
           redisPassword: values.redisPassword,
+          ...(values.confirmKey !== undefined ? { confirmKey: values.confirmKey } : {}),
         }),
       }),
   };

@@ -1,6 +1,6 @@
 // What a PlexMcpServer becomes: the render function, the construct, and the helpers the controller needs.
 
-export { usesBearerToken } from './auth-mode.ts';
+export { needsAuthSecret, usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
 export { hashSecretData } from './checksum.ts';
 export { buildChildren, type RenderInputs } from './children.ts';
 export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './construct.ts';
@@ -10,6 +10,7 @@ export {
   type DesiredStateOptions,
   desiredState,
   type GeneratedSecretSpec,
+  type GeneratedValueName,
   type SecretValues,
   type UnservedChild,
 } from './desired-state.ts';
@@ -38,6 +39,8 @@ export {
 export { renderPlexMcpServer } from './render.ts';
 export {
   AUTH_TOKEN_KEY,
+  type AuthSecretValues,
+  CONFIRM_TOKEN_KEY_KEY,
   generateSecretValue,
   REDIS_PASSWORD_KEY,
   renderAuthSecret,

@@ -1,7 +1,7 @@
 // Names, labels, selectors and owner references of a PlexMcpServer's children (the brief's contract).
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, KIND, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { usesBearerToken } from './auth-mode.ts';
+import { needsAuthSecret } from './auth-mode.ts';
 import {
   PLATFORM_KINDS,
   type PlatformChild,
@@ -139,21 +139,21 @@ export interface ChildRef {
 }
 
 /**
- * The children the resource's current spec has, generated Secrets included: the server's (the bearer Secret only in
- * the bearer auth modes), the Redis ones only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
+ * The children the resource's current spec has, generated Secrets included: the server's (`<name>-auth` only when it
+ * holds something: a bearer token or the confirm-token key), the Redis ones only with Managed Redis. What the reconciler checks ownership of before writing, and keeps when pruning.
  */
 export function wantedChildRefs(
   resource: Pick<PlexMcpServer, 'metadata' | 'spec'>,
   served: ReadonlySet<OptionalChildKind> = ALL_OPTIONAL_KINDS,
 ): ChildRef[] {
   const managedRedis = resource.spec.redis.mode === 'Managed';
-  // auth.mode OAuth has no static token: its `<name>-auth` is not wanted (and pruned when it is ours).
+  // OAuth without destructive tools needs neither value: its `<name>-auth` is not wanted (and pruned when it is ours).
   const authSecret = childNames(resource).authSecret;
   return childRefsOf(resource, served).filter((ref) =>
     ref.platform
       ? platformChildWanted(resource, ref.platform)
       : (ref.component === 'server' || managedRedis) &&
-        (ref.name !== authSecret || ref.kind !== 'Secret' || usesBearerToken(resource)),
+        (ref.name !== authSecret || ref.kind !== 'Secret' || needsAuthSecret(resource)),
   );
 }
 

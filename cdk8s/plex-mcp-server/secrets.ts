@@ -7,17 +7,35 @@ import { childMetadata, childNames } from './names.ts';
 
 /** Key of the bearer token in `<name>-auth` (the server reads env AUTH_TOKEN). */
 export const AUTH_TOKEN_KEY = 'AUTH_TOKEN';
+/** Key of the confirm-token HMAC key in `<name>-auth` (the server reads env CONFIRM_TOKEN_KEY). */
+export const CONFIRM_TOKEN_KEY_KEY = 'CONFIRM_TOKEN_KEY';
 /** Key of the managed Redis password in `<name>-redis`. */
 export const REDIS_PASSWORD_KEY = 'password';
 
-/** 32 random bytes, base64url: 43 characters, above the server's 32-character minimum for AUTH_TOKEN. */
+/**
+ * 32 random bytes, base64url: 43 characters, above the server's 32-character minimum for AUTH_TOKEN and
+ * CONFIRM_TOKEN_KEY.
+ */
 export function generateSecretValue(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** The values `<name>-auth` holds: each only when the spec uses it (see auth-mode.ts). */
+export interface AuthSecretValues {
+  authToken?: string | undefined;
+  confirmKey?: string | undefined;
+}
+
 /** `rotation`: the rotation request this token answers, recorded on the Secret (see AUTH_TOKEN_ROTATION_ANNOTATION). */
-export function renderAuthSecret(resource: PlexMcpServer, token: string, rotation?: string): V1Secret {
+export function renderAuthSecret(
+  resource: PlexMcpServer,
+  values: AuthSecretValues,
+  rotation?: string,
+): V1Secret {
   const metadata = childMetadata(resource, childNames(resource).authSecret, 'server');
+  const data: Record<string, string> = {};
+  if (values.authToken !== undefined) data[AUTH_TOKEN_KEY] = base64(values.authToken);
+  if (values.confirmKey !== undefined) data[CONFIRM_TOKEN_KEY_KEY] = base64(values.confirmKey);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -26,8 +44,12 @@ export function renderAuthSecret(resource: PlexMcpServer, token: string, rotatio
         ? metadata
         : { ...metadata, annotations: { [AUTH_TOKEN_ROTATION_ANNOTATION]: rotation } },
     type: 'Opaque',
-    data: { [AUTH_TOKEN_KEY]: Buffer.from(token, 'utf8').toString('base64') },
+    data,
   };
+}
+
+function base64(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64');
 }
 
 export function renderRedisSecret(resource: PlexMcpServer, password: string): V1Secret {
@@ -36,6 +58,6 @@ export function renderRedisSecret(resource: PlexMcpServer, password: string): V1
     kind: 'Secret',
     metadata: childMetadata(resource, childNames(resource).redisSecret, 'redis'),
     type: 'Opaque',
-    data: { [REDIS_PASSWORD_KEY]: Buffer.from(password, 'utf8').toString('base64') },
+    data: { [REDIS_PASSWORD_KEY]: base64(password) },
   };
 }

@@ -2,7 +2,12 @@
 // reads it. Unset spec fields are left out so the server's own defaults apply.
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { AuthMode, CacheTtlSpec, PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import type {
+  AuthMode,
+  CacheTtlSpec,
+  PlexMcpServer,
+  WriteAccessLevel,
+} from '../../operator/api/v1alpha1/index.ts';
 import {
   DEFAULT_SERVER_RESOURCES,
   REDIS_PORT,
@@ -44,6 +49,9 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
     if (ttl !== undefined) data[env] = String(ttl);
   }
   if (spec.cache.staleSeconds !== undefined) data.CACHE_STALE_TTL = String(spec.cache.staleSeconds);
+  if (spec.tools?.writeAccess !== undefined) data.WRITE_ACCESS = WRITE_ACCESS_ENV[spec.tools.writeAccess];
+  if (spec.tools?.libraries !== undefined && spec.tools.libraries.length > 0)
+    data.PLEX_LIBRARIES = spec.tools.libraries.map((library) => library.trim()).join(',');
 
   Object.assign(data, authConfigData(resource));
 
@@ -66,6 +74,12 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
   }
   return sortedRecord(data);
 }
+
+const WRITE_ACCESS_ENV: Record<WriteAccessLevel, string> = {
+  None: 'none',
+  Playback: 'playback',
+  Library: 'library',
+};
 
 const AUTH_MODE_ENV: Record<AuthMode, string> = {
   Bearer: 'bearer',

@@ -1,13 +1,13 @@
 // The MCP server's Deployment and Service.
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { CONFIG_CHECKSUM_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { usesBearerToken } from './auth-mode.ts';
+import { usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
 import { configChecksum } from './checksum.ts';
 import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_PORT_NAME, SERVER_UID } from './defaults.ts';
 import { childLabels, childMetadata, childNames, selectorLabels } from './names.ts';
 import { containerResources } from './resources.ts';
 import { serverTopologySpread } from './scaling.ts';
-import { AUTH_TOKEN_KEY, REDIS_PASSWORD_KEY } from './secrets.ts';
+import { AUTH_TOKEN_KEY, CONFIRM_TOKEN_KEY_KEY, REDIS_PASSWORD_KEY } from './secrets.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { serverConfigData } from './server-config.ts';
 
@@ -35,6 +35,13 @@ function secretEnv(resource: PlexMcpServer): V1EnvVar[] {
     env.push({
       name: 'AUTH_TOKEN',
       valueFrom: { secretKeyRef: { name: names.authSecret, key: AUTH_TOKEN_KEY } },
+    });
+  }
+  // One key for every replica, so a confirmation token minted by one pod is accepted by the next.
+  if (usesConfirmTokenKey(resource)) {
+    env.push({
+      name: 'CONFIRM_TOKEN_KEY',
+      valueFrom: { secretKeyRef: { name: names.authSecret, key: CONFIRM_TOKEN_KEY_KEY } },
     });
   }
   if (spec.redis.mode === 'Managed') {

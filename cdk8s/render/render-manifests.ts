@@ -8,6 +8,7 @@ import {
   hashSecretData,
   renderPlexMcpServer,
   usesBearerToken,
+  usesConfirmTokenKey,
 } from '../plex-mcp-server/index.ts';
 import { toYamlDocuments } from '../yaml.ts';
 
@@ -20,12 +21,13 @@ export interface RenderManifestsOptions {
   tokenSecretData?: string;
   /** Reuse these instead of generating new values (keep tokens stable across renders). */
   authToken?: string;
+  confirmKey?: string;
   redisPassword?: string;
 }
 
 const GENERATED_SECRET_COMMENT = [
   'GENERATED SECRET: a random value created by this render.',
-  'Keep it secret (SOPS, Sealed Secrets, ...) and keep it stable: pass --auth-token/--redis-password',
+  'Keep it secret (SOPS, Sealed Secrets, ...) and keep it stable: pass --auth-token/--confirm-token-key/--redis-password',
   'with the same values on the next render, or clients and the server get new credentials.',
 ].join('\n');
 
@@ -45,12 +47,25 @@ export function renderManifestsYaml(yamlText: string, options: RenderManifestsOp
     const resource = parsed.value;
     // auth.mode OAuth has no static token, hence no `<name>-auth` Secret.
     const authToken = usesBearerToken(resource) ? (options.authToken ?? generateSecretValue()) : undefined;
+    // Destructive tools (tools.writeAccess Library) sign confirmations with a key every replica shares.
+    const confirmKey = usesConfirmTokenKey(resource)
+      ? (options.confirmKey ?? generateSecretValue())
+      : undefined;
     const managedRedis = resource.spec.redis.mode === 'Managed';
     const redisPassword = managedRedis ? (options.redisPassword ?? generateSecretValue()) : undefined;
     const children = renderPlexMcpServer(resource, {
       defaultServerImage: options.defaultServerImage,
-      secretsChecksum: hashSecretData({ plexToken: options.tokenSecretData, authToken, redisPassword }),
-      generatedSecrets: { authToken, ...(redisPassword ? { redisPassword } : {}) },
+      secretsChecksum: hashSecretData({
+        plexToken: options.tokenSecretData,
+        authToken,
+        redisPassword,
+        ...(confirmKey !== undefined ? { confirmKey } : {}),
+      }),
+      generatedSecrets: {
+        authToken,
+        ...(confirmKey ? { confirmKey } : {}),
+        ...(redisPassword ? { redisPassword } : {}),
+      },
     });
     for (const child of children) {
       out.push({ object: child, ...(child.kind === 'Secret' ? { comment: GENERATED_SECRET_COMMENT } : {}) });

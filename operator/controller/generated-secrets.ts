@@ -1,6 +1,6 @@
-// The Secrets the operator generates for a resource (the bearer token `<name>-auth`, the managed Redis password
-// `<name>-redis`), in one component: create once, repair an emptied key, rotate the auth token on request, delete
-// the Redis password when the spec no longer has a managed Redis.
+// The Secrets the operator generates for a resource (`<name>-auth`: the bearer token and the confirm-token key; the
+// managed Redis password `<name>-redis`), in one component: create once, repair an emptied key, add a key a newer
+// spec needs, remove one it no longer uses, rotate the auth token on request, delete a Secret the spec no longer has.
 //
 // Their values are random, so they are never re-rendered: they are CREATED (POST; 409 means another reconcile or
 // replica created it first, so we read theirs) and only written again to repair or rotate. Which rotation request
@@ -8,7 +8,11 @@
 // nothing is kept in memory: a new leader, or a reconcile whose cache still shows the Secret from before our own
 // write, reads the answer from the API server instead of rotating a second time.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import type { DesiredState, GeneratedSecretSpec } from '../../cdk8s/plex-mcp-server/index.ts';
+import type {
+  DesiredState,
+  GeneratedSecretSpec,
+  GeneratedValueName,
+} from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   AUTH_TOKEN_ROTATION_ANNOTATION,
   type PlexMcpServer,
@@ -20,8 +24,10 @@ import { KINDS, resourcePath } from '../runtime/resource-paths.ts';
 import { controlledBy } from './child-ownership.ts';
 
 export interface GeneratedSecretValues {
-  /** Only in the bearer auth modes (auth.mode OAuth has no static token, and no `<name>-auth`). */
+  /** Only in the bearer auth modes (auth.mode OAuth has no static token). */
   authToken?: string;
+  /** With tools.writeAccess Library (the default) only. */
+  confirmKey?: string;
   /** With Managed Redis only. */
   redisPassword?: string;
   /** The rotation request the auth token answers, as recorded on its Secret. */
@@ -45,6 +51,22 @@ export function secretValue(secret: KubernetesObject | undefined, key: string): 
 
 function rotationOf(secret: KubernetesObject | undefined): string | undefined {
   return secret?.metadata?.annotations?.[AUTH_TOKEN_ROTATION_ANNOTATION];
+}
+
+/** The values `spec` says `secret` holds, by meaning (an emptied one reads as ''). */
+function valuesOf(secret: KubernetesObject, spec: GeneratedSecretSpec): GeneratedSecretValues {
+  const values: GeneratedSecretValues = {};
+  for (const [name, key] of Object.entries(spec.keys) as [GeneratedValueName, string][])
+    values[name] = decode(secret as V1Secret, key) ?? '';
+  return values;
+}
+
+function describeValues(spec: GeneratedSecretSpec): string {
+  const what = [
+    ...(spec.keys.authToken ? ['a new auth token'] : []),
+    ...(spec.keys.confirmKey ? ['a new confirm-token key'] : []),
+  ];
+  return what.join(' and ') || 'new values';
 }
 
 export class GeneratedSecrets {
@@ -80,7 +102,7 @@ export class GeneratedSecrets {
           reason: 'RedisSecretCreated',
           message: `Created Secret ${redisSpec.name} with a new Redis password.`,
         });
-      values = { ...values, redisPassword: decode(redis.secret as V1Secret, redisSpec.key) ?? '' };
+      values = { ...values, ...valuesOf(redis.secret, redisSpec) };
     }
     // E.g. the Redis password after leaving Managed, the bearer token with auth.mode OAuth.
     for (const name of desired.unwantedGeneratedSecrets) {
@@ -90,7 +112,7 @@ export class GeneratedSecrets {
     return values;
   }
 
-  /** Creates, repairs and rotates the bearer token Secret. */
+  /** Creates, repairs and rotates `<name>-auth` (the bearer token and/or the confirm-token key). */
   private async reconcileAuthSecret(
     resource: PlexMcpServer,
     authSpec: GeneratedSecretSpec,
@@ -98,16 +120,18 @@ export class GeneratedSecrets {
     note: (note: GeneratedSecretsNote) => void,
   ): Promise<GeneratedSecretValues> {
     const { namespace, uid } = resource.metadata;
-    const requested = resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION];
+    // Only the bearer token rotates: with auth.mode OAuth the annotation has nothing to act on.
+    const rotatedKey = authSpec.rotates !== undefined ? authSpec.keys[authSpec.rotates] : undefined;
+    const requested = rotatedKey ? resource.metadata.annotations?.[ROTATE_AUTH_TOKEN_ANNOTATION] : undefined;
     const ensured = await this.ensure(namespace, authSpec, uid, requested);
     if (ensured.created)
       note({
         reason: 'AuthSecretCreated',
-        message: `Created Secret ${authSpec.name} with a new auth token.`,
+        message: `Created Secret ${authSpec.name} with ${describeValues(authSpec)}.`,
       });
     let auth = ensured.secret;
-    if (requested !== undefined && requested !== (rotationOf(auth) ?? legacyRotation)) {
-      const rotation = await this.rotate(namespace, authSpec, uid, requested);
+    if (rotatedKey && requested !== undefined && requested !== (rotationOf(auth) ?? legacyRotation)) {
+      const rotation = await this.rotate(namespace, authSpec, rotatedKey, uid, requested);
       auth = rotation.secret;
       if (rotation.rotated)
         note({
@@ -115,16 +139,17 @@ export class GeneratedSecrets {
           message: `Rotated the auth token in Secret ${authSpec.name}; the server pods roll to pick it up.`,
         });
     }
-    const authTokenRotation = rotationOf(auth) ?? legacyRotation;
+    const authTokenRotation = rotatedKey ? (rotationOf(auth) ?? legacyRotation) : undefined;
     return {
-      authToken: decode(auth as V1Secret, authSpec.key) ?? '',
+      ...valuesOf(auth, authSpec),
       ...(authTokenRotation !== undefined ? { authTokenRotation } : {}),
     };
   }
 
   /**
-   * The Secret `spec` names, created (with a fresh value) when it does not exist, or given a fresh value under its
-   * key when that key was emptied by hand.
+   * The Secret `spec` names, created (with fresh values) when it does not exist; otherwise given a fresh value under
+   * each key it lacks (emptied by hand, or one this spec adds, such as the confirm-token key for a Secret made by an
+   * older operator) and stripped of the keys the spec retired, keeping whatever else it holds.
    */
   private async ensure(
     namespace: string,
@@ -147,14 +172,18 @@ export class GeneratedSecrets {
       // Created meanwhile (our informer had not seen it yet): use the stored value, never overwrite it.
       secret = await this.readOwned(namespace, spec.name, uid);
     }
-    if (decode(secret as V1Secret, spec.key)) return { secret, created: false };
-    // The Secret exists without our key (emptied by hand): put a fresh value in, keeping whatever else it holds.
+    const missing = Object.values(spec.keys).filter((key) => !decode(secret as V1Secret, key));
+    const retired = spec.retiredKeys.filter((key) => (secret as V1Secret).data?.[key] !== undefined);
+    if (missing.length === 0 && retired.length === 0) return { secret, created: false };
+    // A merge patch: null removes a key, the other keys of the Secret stay as they are.
+    const data: Record<string, string | null> = { ...spec.freshData(missing) };
+    for (const key of retired) data[key] = null;
     const repaired = await this.client.request<KubernetesObject>(
       'PATCH',
       resourcePath(KINDS.Secret, namespace, spec.name),
       {
         query: { fieldManager: this.fieldManager },
-        body: { data: spec.freshData() },
+        body: { data },
         contentType: 'application/merge-patch+json',
       },
     );
@@ -169,6 +198,7 @@ export class GeneratedSecrets {
   private async rotate(
     namespace: string,
     spec: GeneratedSecretSpec,
+    key: string,
     uid: string | undefined,
     requested: string,
   ): Promise<{ secret: KubernetesObject; rotated: boolean }> {
@@ -184,7 +214,7 @@ export class GeneratedSecrets {
             resourceVersion: live.metadata?.resourceVersion,
             annotations: { [AUTH_TOKEN_ROTATION_ANNOTATION]: requested },
           },
-          data: spec.freshData(),
+          data: spec.freshData([key]),
         },
         contentType: 'application/merge-patch+json',
       },

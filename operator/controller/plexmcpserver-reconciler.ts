@@ -198,6 +198,7 @@ export class PlexMcpServerReconciler {
       plexToken: secretsOrProblem.plexToken,
       externalRedisPassword: secretsOrProblem.externalRedisPassword,
       authToken: generated.authToken,
+      confirmKey: generated.confirmKey,
       redisPassword: generated.redisPassword,
     });
     const applyProblem = await this.applyChildren(resource, children);
@@ -226,8 +227,9 @@ export class PlexMcpServerReconciler {
     if (verification === undefined) return undefined;
     if (verification === 'disabled') return { conditions: verificationDisabledConditions() };
     const auth = desired.generatedSecrets.auth;
+    const bearerKey = auth?.keys.authToken;
     // OAuth only: the operator holds no credential the server accepts, so it cannot make the handshake.
-    if (!auth) {
+    if (!auth || !bearerKey) {
       return {
         conditions: verificationDisabledConditions(
           'spec.auth.mode is OAuth: the operator holds no token the server accepts, so it does not verify it.',
@@ -247,7 +249,7 @@ export class PlexMcpServerReconciler {
         name,
         serviceName: desired.names.service,
         portName: desired.servicePortName,
-        authSecret: { name: auth.name, key: auth.key },
+        authSecret: { name: auth.name, key: bearerKey },
         context: {
           plexUrl: resource.spec.plex.url,
           tokenSecret: resource.spec.plex.tokenSecretRef,

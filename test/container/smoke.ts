@@ -207,10 +207,12 @@ function renderChildren(plexToken: string, authToken: string, redisPassword: str
     },
   });
   if (!parsed.ok) throw new Error(`smoke resource invalid: ${parsed.errors.join('; ')}`);
+  // The operator generates the confirm-token key (delete_playlist and remove_from_playlist sign with it).
+  const confirmKey = randomBytes(32).toString('base64url');
   const children = renderPlexMcpServer(parsed.value, {
     defaultServerImage: images.server,
-    secretsChecksum: hashSecretData({ plexToken, authToken, redisPassword }),
-    generatedSecrets: { authToken, redisPassword },
+    secretsChecksum: hashSecretData({ plexToken, authToken, redisPassword, confirmKey }),
+    generatedSecrets: { authToken, confirmKey, redisPassword },
   });
   const plexSecret: KubernetesObject & { data: Record<string, string> } = {
     apiVersion: 'v1',

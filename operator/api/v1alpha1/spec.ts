@@ -352,6 +352,47 @@ const authSpecRules = [
   },
 ];
 
+export const WriteAccessLevels = ['None', 'Playback', 'Library'] as const;
+/** Library names and ids: as many as a home server has, each as long as the server accepts (PLEX_LIBRARIES). */
+const MAX_LIBRARIES = 64;
+const MAX_LIBRARY_NAME = 200;
+
+export const ToolsSpecSchema = describe(
+  z.object({
+    writeAccess: describe(
+      z.enum(WriteAccessLevels),
+      'What the assistant may change in Plex. None: read-only, no write tool is even listed. Playback: also ' +
+        'control and start playback. Library: also watch state, ratings and playlists (deleting asks the ' +
+        'user first). Unset: Library.',
+    ).optional(),
+    libraries: describe(
+      z
+        .array(
+          describe(
+            withCelRules(z.string().min(1).max(MAX_LIBRARY_NAME), [
+              {
+                rule: "!self.contains(',')",
+                message: 'tools.libraries entries are library names or ids and must not contain a comma',
+                holds: (value) => !value.includes(','),
+              },
+              {
+                rule: "self.matches('\\\\S')",
+                message: 'tools.libraries entries must not be blank',
+                holds: (value) => /\S/.test(value),
+              },
+            ]),
+            'A library name ("Movies", any case) or section id ("2").',
+          ),
+        )
+        .max(MAX_LIBRARIES),
+      'Libraries (names such as "Movies", or section ids) the tools may read and change; every other library ' +
+        'is hidden and refused ("keep the assistant out of Home Videos"). Unset or empty: every library.',
+      { 'x-kubernetes-list-type': 'set' },
+    ).optional(),
+  }),
+  'Which tools the server offers and what they may touch.',
+);
+
 export const LogLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export const ImagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const;
 
@@ -427,6 +468,7 @@ export const PlexMcpServerSpecSchema = describe(
       service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
       auth: AuthSpecSchema.prefault({ mode: 'Bearer' }),
       logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
+      tools: ToolsSpecSchema.optional(),
       scheduling: SchedulingSpecSchema.optional(),
       networkPolicy: NetworkPolicySpecSchema.prefault({ enabled: true }),
       gateway: GatewaySpecSchema.optional(),
@@ -451,3 +493,5 @@ export type ResourceRequirementsSpec = NonNullable<PlexMcpServerSpec['resources'
 export type LogLevel = (typeof LogLevels)[number];
 export type AuthSpec = z.output<typeof AuthSpecSchema>;
 export type AuthMode = (typeof AuthModes)[number];
+export type ToolsSpec = z.output<typeof ToolsSpecSchema>;
+export type WriteAccessLevel = (typeof WriteAccessLevels)[number];

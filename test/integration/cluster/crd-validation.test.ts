@@ -393,6 +393,26 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
     }
   });
 
+  it('refuses a tools policy the server could not read, and stores a valid one as given', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { libraries: ['Movies, TV Shows'] },
+        'tools.libraries entries are library names or ids and must not contain a comma',
+      ],
+      [{ libraries: ['   '] }, 'tools.libraries entries must not be blank'],
+      [{ writeAccess: 'library' }, 'Unsupported value'],
+      [{ libraries: ['Movies', 'Movies'] }, 'Duplicate value'],
+    ];
+    for (const [i, [tools, expected]] of cases.entries()) {
+      const { code, message } = await refusal(create(resource(`tools-bad-${i}`, { plex, tools })));
+      expect(code, JSON.stringify(tools)).toBe(422);
+      expect(message).toContain(expected);
+    }
+    const tools = { writeAccess: 'Playback', libraries: ['Movies', '4'] };
+    const stored = (await create(resource('tools-good', { plex, tools }))) as { spec: { tools: unknown } };
+    expect(stored.spec.tools).toEqual(tools);
+  });
+
   it.skipIf(!hasKubectl())(
     'kubectl get pms -o wide shows the auth mode and the public endpoint',
     async () => {

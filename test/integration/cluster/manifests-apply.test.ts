@@ -107,7 +107,7 @@ describe.skipIf(!inject('kubeconfig'))('rendered manifests on the API server', (
       const resource = created[name] as PlexMcpServer;
       const children = [
         ...renderPlexMcpServer(resource, inputs),
-        renderAuthSecret(resource, generateSecretValue()),
+        renderAuthSecret(resource, { authToken: generateSecretValue(), confirmKey: generateSecretValue() }),
         ...(resource.spec.redis.mode === 'Managed'
           ? [renderRedisSecret(resource, generateSecretValue())]
           : []),

@@ -366,12 +366,11 @@ describe.skipIf(!inject('kubeconfig'))('operator reconciles PlexMcpServers on a 
       auth,
     });
     expect(await get('Secret', nsB, 'beta-auth')).toBeDefined();
-    await applyPlexMcpServer(
-      client,
-      nsB,
-      'beta',
-      spec({ mode: 'OAuth', oauth: { issuer: 'https://auth.example.com/realms/home' }, publicURL }),
-    );
+    await applyPlexMcpServer(client, nsB, 'beta', {
+      ...spec({ mode: 'OAuth', oauth: { issuer: 'https://auth.example.com/realms/home' }, publicURL }),
+      // No destructive tools either, so `<name>-auth` has nothing to hold (no confirm-token key): it is pruned.
+      tools: { writeAccess: 'Playback' },
+    });
     await waitFor(async () => (await get('Secret', nsB, 'beta-auth')) === undefined, {
       timeoutMs: 30_000,
       description: 'Secret beta-auth pruned',

@@ -58,7 +58,7 @@ describe('spec.auth validation', () => {
 });
 
 describe('what each auth mode renders', () => {
-  it('OAuth: the settings in the ConfigMap, no AUTH_TOKEN env, and no bearer Secret from the render CLI', () => {
+  it('OAuth: the settings in the ConfigMap, no AUTH_TOKEN env, and no bearer token from the render CLI', () => {
     const resource = makeResource({
       auth: {
         mode: 'OAuth',
@@ -79,12 +79,23 @@ describe('what each auth mode renders', () => {
     }[];
     expect(env.map((e) => e.name)).not.toContain('AUTH_TOKEN');
 
-    const yaml = renderManifestsYaml(
-      `apiVersion: plexmcp.dev/v1alpha1\nkind: PlexMcpServer\nmetadata: {name: living-room}\nspec:\n  plex: {url: "http://plex:32400", tokenSecretRef: {name: plex-token}}\n  redis: {mode: Disabled}\n  auth: {mode: OAuth, oauth: {issuer: "${oauth.issuer}"}, publicURL: "https://plex-mcp.example.com/mcp"}\n`,
-      { namespace: 'media', defaultServerImage: 'plex-mcp:test' },
-    );
-    expect(yaml).not.toContain('living-room-auth');
-    expect(yaml).not.toMatch(/kind: Secret/);
+    const manifest = (tools: string) =>
+      `apiVersion: plexmcp.dev/v1alpha1\nkind: PlexMcpServer\nmetadata: {name: living-room}\nspec:\n  plex: {url: "http://plex:32400", tokenSecretRef: {name: plex-token}}\n  redis: {mode: Disabled}\n  auth: {mode: OAuth, oauth: {issuer: "${oauth.issuer}"}, publicURL: "https://plex-mcp.example.com/mcp"}\n${tools}`;
+    // Destructive tools (the default Library writes) still need the confirm-token key: `<name>-auth` holds only it.
+    const yaml = renderManifestsYaml(manifest(''), {
+      namespace: 'media',
+      defaultServerImage: 'plex-mcp:test',
+    });
+    expect(yaml).toContain('name: living-room-auth');
+    expect(yaml).toContain('CONFIRM_TOKEN_KEY:');
+    expect(yaml).not.toContain('AUTH_TOKEN:');
+    // Without them there is nothing to generate.
+    const readOnly = renderManifestsYaml(manifest('  tools: {writeAccess: Playback}\n'), {
+      namespace: 'media',
+      defaultServerImage: 'plex-mcp:test',
+    });
+    expect(readOnly).not.toContain('living-room-auth');
+    expect(readOnly).not.toMatch(/kind: Secret/);
   });
 
   it('BearerAndOAuth: both the token env and the OAuth settings; Bearer: AUTH_MODE=bearer and no OAuth keys', () => {

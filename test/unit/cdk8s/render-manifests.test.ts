@@ -42,6 +42,7 @@ describe('renderManifestsYaml (npm run render)', () => {
     const stable = {
       ...options,
       authToken: 'a'.repeat(43),
+      confirmKey: 'c'.repeat(43),
       redisPassword: 'r'.repeat(43),
       tokenSecretData: 't1',
     };

@@ -71,7 +71,11 @@ describe('renderPlexMcpServer: the children', () => {
     const resource = makeResource();
     const inputs = {
       ...makeInputs(),
-      generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+      generatedSecrets: {
+        authToken: 'a'.repeat(43),
+        confirmKey: 'c'.repeat(43),
+        redisPassword: 'p'.repeat(43),
+      },
     };
     // Every feature on; spec.gateway and spec.ingress exclude each other, so two renders between them.
     const everything = {
@@ -110,7 +114,11 @@ describe('renderPlexMcpServer: the children', () => {
       const resource = makeResource({ redis });
       const inputs = {
         ...makeInputs(),
-        generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+        generatedSecrets: {
+          authToken: 'a'.repeat(43),
+          confirmKey: 'c'.repeat(43),
+          redisPassword: 'p'.repeat(43),
+        },
       };
       const rendered = renderPlexMcpServer(resource, inputs).map((o) => `${o.kind} ${o.metadata?.name}`);
       expect(
@@ -171,6 +179,10 @@ describe('renderPlexMcpServer: the server Deployment', () => {
       { name: 'SERVER_HOST', value: '0.0.0.0' },
       { name: 'PLEX_TOKEN', valueFrom: { secretKeyRef: { name: 'plex-token', key: 'token' } } },
       { name: 'AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'living-room-auth', key: 'AUTH_TOKEN' } } },
+      {
+        name: 'CONFIRM_TOKEN_KEY',
+        valueFrom: { secretKeyRef: { name: 'living-room-auth', key: 'CONFIRM_TOKEN_KEY' } },
+      },
       { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'living-room-redis', key: 'password' } } },
     ]);
     expect(container.command).toEqual(['plex-mcp-server']);
@@ -475,9 +487,13 @@ describe('generated Secrets', () => {
 
   it('renders the auth and redis Secrets with the contract keys and owner', () => {
     const resource = makeResource();
-    const auth = renderAuthSecret(resource, 'the-auth-token');
+    const auth = renderAuthSecret(resource, { authToken: 'the-auth-token', confirmKey: 'the-confirm-key' });
     expect(auth.metadata?.name).toBe('living-room-auth');
     expect(Buffer.from(auth.data?.AUTH_TOKEN ?? '', 'base64').toString()).toBe('the-auth-token');
+    expect(Buffer.from(auth.data?.CONFIRM_TOKEN_KEY ?? '', 'base64').toString()).toBe('the-confirm-key');
+    expect(Object.keys(renderAuthSecret(resource, { confirmKey: 'k' }).data ?? {})).toEqual([
+      'CONFIRM_TOKEN_KEY',
+    ]);
     expect(auth.metadata?.ownerReferences?.[0]?.controller).toBe(true);
     const redis = renderRedisSecret(resource, 'pw');
     expect(redis.metadata?.name).toBe('living-room-redis');
@@ -488,7 +504,11 @@ describe('generated Secrets', () => {
   it('are included in the render only when their values are given', () => {
     const inputs = {
       ...makeInputs(),
-      generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+      generatedSecrets: {
+        authToken: 'a'.repeat(43),
+        confirmKey: 'c'.repeat(43),
+        redisPassword: 'p'.repeat(43),
+      },
     };
     const names = renderPlexMcpServer(makeResource(), inputs)
       .filter((o) => o.kind === 'Secret')
@@ -497,8 +517,14 @@ describe('generated Secrets', () => {
     expect(() =>
       renderPlexMcpServer(makeResource(), {
         ...makeInputs(),
-        generatedSecrets: { authToken: 'a'.repeat(43) },
+        generatedSecrets: { authToken: 'a'.repeat(43), confirmKey: 'c'.repeat(43) },
       }),
     ).toThrow(/redisPassword is required/);
+    expect(() =>
+      renderPlexMcpServer(makeResource(), {
+        ...makeInputs(),
+        generatedSecrets: { authToken: 'a'.repeat(43), redisPassword: 'p'.repeat(43) },
+      }),
+    ).toThrow(/confirmKey is required/);
   });
 });

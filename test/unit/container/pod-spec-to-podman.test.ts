@@ -20,7 +20,11 @@ function rendered() {
   const children = renderPlexMcpServer(parsed.value, {
     defaultServerImage: 'plex-mcp:test',
     secretsChecksum: hashSecretData({ plexToken: 'p', authToken: 'a', redisPassword: 'r' }),
-    generatedSecrets: { authToken: 'auth-token-value', redisPassword: 'redis-password-value' },
+    generatedSecrets: {
+      authToken: 'auth-token-value',
+      confirmKey: 'confirm-key-value',
+      redisPassword: 'redis-password-value',
+    },
   });
   const objects = [
     ...children,

@@ -110,6 +110,24 @@ function putTokenSecret(
   } as KubernetesObject);
 }
 
+/** A Secret of ours (controlled by the resource `pms`) in the cache, as an earlier reconcile left it. */
+function putOwnSecret(children: ChildCaches, name: string, data: Record<string, string>) {
+  (children.Secret as MapStore<KubernetesObject>).put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'media', ownerReferences: controllerRef('pms', 'uid-1') },
+    data,
+  } as KubernetesObject);
+}
+
+/** The server container's env in the Deployment the reconcile applied. */
+function appliedServerEnv(client: RecordingClient): Array<{ name: string } & Record<string, unknown>> {
+  const deployment = client.writes().find((r) => r.path.endsWith('/deployments/pms'))?.body as {
+    spec: { template: { spec: { containers: Array<{ env: Array<{ name: string }> }> } } };
+  };
+  return deployment.spec.template.spec.containers[0]?.env ?? [];
+}
+
 const statusPatch = (client: RecordingClient) =>
   client.writes().find((r) => r.path.endsWith('/status'))?.body as
     | { status: RawPlexMcpServer['status'] }
@@ -347,7 +365,10 @@ describe('PlexMcpServerReconciler', () => {
         ownerReferences: owner,
         annotations,
       },
-      data: { AUTH_TOKEN: Buffer.from(`token-${resourceVersion}`).toString('base64') },
+      data: {
+        AUTH_TOKEN: Buffer.from(`token-${resourceVersion}`).toString('base64'),
+        CONFIRM_TOKEN_KEY: Buffer.from('c'.repeat(43)).toString('base64'),
+      },
     });
     (children.Secret as MapStore<KubernetesObject>).put(authSecret('10'));
     client.live.set('/api/v1/namespaces/media/secrets/pms-auth', authSecret('10'));
@@ -394,6 +415,53 @@ describe('PlexMcpServerReconciler', () => {
     expect(rotations()).toEqual([]);
   });
 
+  it('adds the confirm-token key to an auth Secret made before it existed, keeping the token, and wires it', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    putOwnSecret(children, 'pms-auth', { AUTH_TOKEN: Buffer.from('t'.repeat(43)).toString('base64') });
+    plexMcpServers.put(resource({ plex, redis: { mode: 'Disabled' } }));
+    await reconciler.reconcile('media/pms');
+    const patches = client.writes().filter((r) => r.path === '/api/v1/namespaces/media/secrets/pms-auth');
+    expect(patches).toHaveLength(1);
+    const data = (patches[0]?.body as { data: Record<string, string> } | undefined)?.data ?? {};
+    // Only the missing key: the token clients hold stays.
+    expect(Object.keys(data)).toEqual(['CONFIRM_TOKEN_KEY']);
+    expect(Buffer.from(data.CONFIRM_TOKEN_KEY ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(appliedServerEnv(client)).toContainEqual({
+      name: 'CONFIRM_TOKEN_KEY',
+      valueFrom: { secretKeyRef: { name: 'pms-auth', key: 'CONFIRM_TOKEN_KEY' } },
+    });
+  });
+
+  it('with auth.mode OAuth and the default Library writes: the auth Secret keeps only the confirm-token key', async () => {
+    const { client, plexMcpServers, children, reconciler } = setup();
+    putTokenSecret(children);
+    // Left from when the resource was in Bearer mode.
+    putOwnSecret(children, 'pms-auth', { AUTH_TOKEN: Buffer.from('old-token').toString('base64') });
+    plexMcpServers.put(
+      resource({
+        plex,
+        redis: { mode: 'Disabled' },
+        auth: {
+          mode: 'OAuth',
+          oauth: { issuer: 'https://auth.example.com' },
+          publicURL: 'https://p.example.com/mcp',
+        },
+      }),
+    );
+    await reconciler.reconcile('media/pms');
+    const secretWrites = client.writes().filter((r) => r.path.includes('/secrets'));
+    expect(secretWrites.map((r) => r.verb)).toEqual(['PATCH']);
+    const data = (secretWrites[0]?.body as { data: Record<string, string | null> } | undefined)?.data ?? {};
+    // The unused bearer token is removed (null in a merge patch), the confirm-token key added.
+    expect(data.AUTH_TOKEN).toBeNull();
+    expect(typeof data.CONFIRM_TOKEN_KEY).toBe('string');
+    const env = appliedServerEnv(client).map((e) => e.name);
+    expect(env).toContain('CONFIRM_TOKEN_KEY');
+    expect(env).not.toContain('AUTH_TOKEN');
+    expect((statusPatch(client)?.status as Record<string, unknown> | undefined)?.authSecretName).toBeNull();
+  });
+
   it('with auth.mode OAuth: no bearer Secret, no AUTH_TOKEN env, the OAuth settings, and a bearer Secret of ours pruned', async () => {
     const { client, plexMcpServers, children, reconciler } = setup();
     putTokenSecret(children);
@@ -417,6 +485,8 @@ describe('PlexMcpServerReconciler', () => {
           oauth: { issuer: 'https://auth.example.com/realms/home', scopes: { library: 'media:write' } },
           publicURL: 'https://plex-mcp.example.com/mcp',
         },
+        // No destructive tools, so no confirm-token key either: nothing for `<name>-auth` to hold.
+        tools: { writeAccess: 'Playback' },
       }),
     );
     await reconciler.reconcile('media/pms');
