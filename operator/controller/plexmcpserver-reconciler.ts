@@ -15,6 +15,7 @@ import {
   type ChildRef,
   type DesiredState,
   desiredState,
+  isOptionalChildKind,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   API_VERSION,
@@ -32,7 +33,7 @@ import type { OptionalKindsSource } from '../platform/optional-kinds.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EventRecorder, EventTarget } from '../runtime/event-recorder.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
-import { KubeApiError, type KubeClient } from '../runtime/kube-client.ts';
+import { isNotFound, KubeApiError, type KubeClient } from '../runtime/kube-client.ts';
 import { canonicalJson } from '../runtime/live-matches-desired.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { kindInfo, resourcePath } from '../runtime/resource-paths.ts';
@@ -342,6 +343,9 @@ export class PlexMcpServerReconciler {
           (live ? updated : created).push(`${kind} ${childName}`);
         }
       } catch (error) {
+        // An optional kind whose CRD went away since discovery last said it was served: look again at once (the
+        // retry then leaves the child out and reports it), instead of trusting the remembered answer for minutes.
+        if (isNotFound(error) && isOptionalChildKind(kind)) this.deps.optionalKinds?.forget(kind);
         if (isPermanentRefusal(error)) {
           problem = {
             reason: 'InvalidSpec',

@@ -14,6 +14,8 @@ import type { ServedKinds } from './served-kinds.ts';
 /** What the reconciler asks: which optional kinds the cluster serves, with their caches filled. */
 export interface OptionalKindsSource {
   served(): Promise<ReadonlySet<OptionalChildKind>>;
+  /** The API server answered 404 for the kind: drop the remembered discovery answer, ask again next time. */
+  forget(kind: OptionalChildKind): void;
 }
 
 /** The part of an InformerGroup used here. */
@@ -26,7 +28,7 @@ export interface StartableStore extends ObjectStore<KubernetesObject> {
 const SYNC_POLL_MS = 10;
 
 export class OptionalKindInformers implements OptionalKindsSource {
-  private readonly servedKinds: Pick<ServedKinds, 'serves'>;
+  private readonly servedKinds: Pick<ServedKinds, 'serves' | 'forget'>;
   private readonly kinds: readonly OptionalChildKind[];
   private readonly makeInformer: (kind: OptionalChildKind) => StartableStore;
   private readonly informers = new Map<
@@ -37,7 +39,7 @@ export class OptionalKindInformers implements OptionalKindsSource {
 
   /** `makeInformer` builds a new, not yet started informer of the kind (with its event handlers attached). */
   constructor(
-    servedKinds: Pick<ServedKinds, 'serves'>,
+    servedKinds: Pick<ServedKinds, 'serves' | 'forget'>,
     kinds: readonly OptionalChildKind[],
     makeInformer: (kind: OptionalChildKind) => StartableStore,
   ) {
@@ -65,6 +67,10 @@ export class OptionalKindInformers implements OptionalKindsSource {
       }
     }
     return served;
+  }
+
+  forget(kind: OptionalChildKind): void {
+    this.servedKinds.forget(KINDS[kind]);
   }
 
   async stop(): Promise<void> {

@@ -34,6 +34,11 @@ export class ServedKinds {
     return (await this.resourcesOf(kind.apiVersion)).includes(kind.plural);
   }
 
+  /** Drops what discovery said about `kind`'s group/version: the next `serves` asks again. */
+  forget(kind: OptionalKind): void {
+    this.resources.delete(kind.apiVersion);
+  }
+
   private resourcesOf(apiVersion: string): Promise<string[]> {
     const known = this.resources.get(apiVersion);
     if (known && this.clock.now() - known.at < this.ttlMs) return Promise.resolve(known.names);

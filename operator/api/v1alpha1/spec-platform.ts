@@ -102,8 +102,9 @@ export const NetworkPolicySpecSchema = describe(
       z.array(NetworkPeerSchema).max(16),
       'Who may connect to the server pods (at most 16 peers). Unset: every pod in this namespace and, with ' +
         "spec.gateway, the Gateway's namespace. The operator's own namespace is always allowed (it verifies " +
-        'the server through its Service). With spec.ingress it must name the ingress controller, and with ' +
-        "spec.monitoring.serviceMonitor add Prometheus' namespace.",
+        'the server through its Service). With spec.ingress it must name the ingress controller; with ' +
+        "spec.gateway, the namespace of the Gateway's proxies when they run elsewhere (e.g. envoy-gateway-system); " +
+        "with spec.monitoring.serviceMonitor, Prometheus' namespace.",
     ).optional(),
     plexCIDR: cidr(
       'networkPolicy.plexCIDR',

@@ -653,7 +653,7 @@ describe('PlexMcpServerReconciler', () => {
 
     it('leaves out a ServiceMonitor and an HTTPRoute the cluster does not serve, and says why in IntegrationsReady', async () => {
       const { client, plexMcpServers, children, reconciler } = setup({
-        optionalKinds: { served: async () => new Set() },
+        optionalKinds: { served: async () => new Set(), forget: () => undefined },
       });
       putTokenSecret(children);
       plexMcpServers.put(
@@ -676,6 +676,27 @@ describe('PlexMcpServerReconciler', () => {
       expect(conditions.find((c) => c.type === 'Degraded')).toMatchObject({ status: 'False' });
       const events = client.writes().filter((r) => r.path.endsWith('/events'));
       expect(events.map((r) => (r.body as { reason: string }).reason)).toContain('GatewayAPINotInstalled');
+    });
+
+    it('asks discovery again when the API server no longer serves a kind it was told about (404 on apply)', async () => {
+      const forgotten: string[] = [];
+      const { client, plexMcpServers, children, reconciler } = setup({
+        optionalKinds: {
+          served: async () => new Set(['ServiceMonitor'] as const),
+          forget: (kind) => forgotten.push(kind),
+        },
+      });
+      putTokenSecret(children);
+      client.refuse.set(
+        '/apis/monitoring.coreos.com/v1/namespaces/media/servicemonitors/pms',
+        new KubeApiError('the server could not find the requested resource', 404, 'NotFound'),
+      );
+      plexMcpServers.put(
+        resource({ plex, redis: { mode: 'Disabled' }, monitoring: { serviceMonitor: true } }),
+      );
+      // An error: the work queue retries with backoff, and the retry asks discovery afresh.
+      await expect(reconciler.reconcile('media/pms')).rejects.toThrow('could not find');
+      expect(forgotten).toEqual(['ServiceMonitor']);
     });
   });
 });

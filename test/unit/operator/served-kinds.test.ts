@@ -52,6 +52,19 @@ describe('ServedKinds', () => {
     expect(fake.paths).toHaveLength(2);
   });
 
+  it('asks again at once after forget (the kind was found gone)', async () => {
+    const clock = new FakeClock();
+    const fake = fakeClient([
+      () => ({ resources: [{ name: 'servicemonitors' }] }),
+      () => ({ resources: [] }),
+    ]);
+    const kinds = new ServedKinds(fake.client as never, clock, 60_000);
+    expect(await kinds.serves(serviceMonitors)).toBe(true);
+    kinds.forget(serviceMonitors);
+    expect(await kinds.serves(serviceMonitors)).toBe(false);
+    expect(fake.paths).toHaveLength(2);
+  });
+
   it('passes on other errors instead of guessing', async () => {
     const fake = fakeClient([
       () => {
@@ -91,7 +104,7 @@ describe('OptionalKindInformers', () => {
     const made: ReturnType<typeof fakeInformer>[] = [];
     const contents: Record<string, string[]> = { ServiceMonitor: ['old'], HTTPRoute: [] };
     const kinds = new OptionalKindInformers(
-      { serves: async (kind) => served.has(kind.plural) },
+      { serves: async (kind) => served.has(kind.plural), forget: () => undefined },
       ['HTTPRoute', 'ServiceMonitor'],
       (kind) => {
         const informer = fakeInformer(kind, contents[kind] ?? []);
