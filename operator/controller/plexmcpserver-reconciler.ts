@@ -15,7 +15,6 @@ import {
   type ChildRef,
   type DesiredState,
   desiredState,
-  isOptionalChildKind,
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import {
   API_VERSION,
@@ -345,7 +344,7 @@ export class PlexMcpServerReconciler {
       } catch (error) {
         // An optional kind whose CRD went away since discovery last said it was served: look again at once (the
         // retry then leaves the child out and reports it), instead of trusting the remembered answer for minutes.
-        if (isNotFound(error) && isOptionalChildKind(kind)) this.deps.optionalKinds?.forget(kind);
+        if (isNotFound(error)) this.deps.optionalKinds?.forget(kind);
         if (isPermanentRefusal(error)) {
           problem = {
             reason: 'InvalidSpec',

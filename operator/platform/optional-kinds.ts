@@ -6,7 +6,7 @@
 // asks `served()` once per reconcile; ServedKinds remembers the discovery answers, so that costs no request most of
 // the time.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { OptionalChildKind } from '../../cdk8s/plex-mcp-server/index.ts';
+import { isOptionalChildKind, type OptionalChildKind } from '../../cdk8s/plex-mcp-server/index.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
 import { KINDS } from '../runtime/resource-paths.ts';
 import type { ServedKinds } from './served-kinds.ts';
@@ -14,8 +14,11 @@ import type { ServedKinds } from './served-kinds.ts';
 /** What the reconciler asks: which optional kinds the cluster serves, with their caches filled. */
 export interface OptionalKindsSource {
   served(): Promise<ReadonlySet<OptionalChildKind>>;
-  /** The API server answered 404 for the kind: drop the remembered discovery answer, ask again next time. */
-  forget(kind: OptionalChildKind): void;
+  /**
+   * The API server answered 404 for an object of `kind`: for an optional kind, drop the remembered discovery answer
+   * and ask again next time (other kinds are always served: nothing to forget).
+   */
+  forget(kind: string): void;
 }
 
 /** The part of an InformerGroup used here. */
@@ -69,8 +72,8 @@ export class OptionalKindInformers implements OptionalKindsSource {
     return served;
   }
 
-  forget(kind: OptionalChildKind): void {
-    this.servedKinds.forget(KINDS[kind]);
+  forget(kind: string): void {
+    if (isOptionalChildKind(kind)) this.servedKinds.forget(KINDS[kind]);
   }
 
   async stop(): Promise<void> {
