@@ -44,6 +44,10 @@ export const DEMO_OPTIONS = {
     type: 'boolean',
     help: 'also start a local OpenID Provider and serve AUTH_MODE=bearer+oauth (for OAuth-capable clients)',
   },
+  'plex-sign-in': {
+    type: 'boolean',
+    help: 'AUTH_MODE=plex: a plex.tv double with a family (owner, Home members, a friend, a stranger); people sign in with "Plex"',
+  },
   help: { type: 'boolean', help: 'print this help and exit' },
   version: { type: 'boolean', help: 'print the version and exit' },
 } as const satisfies Record<string, OptionSpec>;

@@ -89,11 +89,53 @@ function oauthInstructions(url: string, issuer: string): string {
 const plexToken = randomBytes(18).toString('base64url');
 const authToken = randomBytes(32).toString('base64url');
 
+if (options.oauth && options['plex-sign-in']) {
+  console.error('demo: --oauth and --plex-sign-in are two different AUTH_MODEs; choose one');
+  process.exit(2);
+}
+// --plex-sign-in: the family on both doubles (test/plex-sim/household.ts); the owner's token is PLEX_TOKEN.
+const family = options['plex-sign-in'] ? (await import('./household.ts')).household() : undefined;
+
 const sim = await startPlexSimulator({
   port: Number(options['plex-port']),
-  token: plexToken,
+  token: family?.ownerToken ?? plexToken,
   items: Number(options.items),
+  ...(family && { people: family.sim }),
 });
+const plexSignIn = family ? await startDemoPlexSignIn(family, options.port) : undefined;
+
+async function startDemoPlexSignIn(people: NonNullable<typeof family>, port: string) {
+  const [{ startPlexTv }, { freeLoopbackPorts }] = await Promise.all([
+    import('./plex-tv.ts'),
+    import('../cluster/ports.ts'),
+  ]);
+  const plexTv = await startPlexTv({
+    server: {
+      machineIdentifier: sim.catalog.server.machineIdentifier,
+      name: sim.catalog.server.friendlyName,
+      uri: sim.url,
+    },
+    people: people.plexTv,
+  });
+  const serverPort = port === '0' ? String((await freeLoopbackPorts(1))[0]) : port;
+  return { plexTv, port: serverPort, publicUrl: `http://127.0.0.1:${serverPort}/mcp` };
+}
+
+function plexSignInInstructions(url: string, plexTvUrl: string): string {
+  return `Sign in with Plex (AUTH_MODE=plex, no static token: everyone signs in as themselves):
+  plex.tv double    : ${plexTvUrl}   (its sign-in page lets you pick who you are)
+  People            : owner "Olivia" (the owner; asked who's watching: herself, Pat with PIN 2468, or Kid, a
+                      managed profile, no PIN), partner "Pat" (Home member), friend "Fran" (one library shared),
+                      stranger "Stan" (refused: not shared with him)
+
+  Claude Code registers itself and opens your browser:
+    claude mcp add --transport http plex-demo-plex ${url}
+  MCP Inspector: Streamable HTTP, URL ${url}, "Open Auth Settings", then Quick OAuth Flow.
+  In the browser: "Sign in with Plex" opens the double's page in a new tab; pick a person there, and the first tab
+  continues by itself. Sign in twice as two people (two clients) and ask each for its On Deck: they differ.
+
+`;
+}
 
 // --oauth: a local OpenID Provider (test/support/idp) that mints tokens for this server. The public URL is the
 // resource those tokens name, so the port must be known before the server starts.
@@ -102,15 +144,23 @@ const oauth = options.oauth ? await startDemoIdp(options.port) : undefined;
 const loaded = loadConfig(
   {
     PLEX_SERVER_URL: sim.url,
-    PLEX_TOKEN: plexToken,
-    AUTH_TOKEN: authToken,
+    PLEX_TOKEN: family?.ownerToken ?? plexToken,
+    ...(!plexSignIn && { AUTH_TOKEN: authToken }),
     SERVER_HOST: '127.0.0.1',
-    SERVER_PORT: oauth ? String(oauth.port) : options.port,
+    SERVER_PORT: oauth ? String(oauth.port) : plexSignIn ? plexSignIn.port : options.port,
     LOG_LEVEL: options['log-level'],
     ...(oauth && {
       AUTH_MODE: 'bearer+oauth',
       MCP_PUBLIC_URL: oauth.publicUrl,
       OAUTH_ISSUER: oauth.idp.issuer,
+    }),
+    ...(plexSignIn && {
+      AUTH_MODE: 'plex',
+      MCP_PUBLIC_URL: plexSignIn.publicUrl,
+      PLEX_SIGN_IN_KEY: randomBytes(32).toString('base64url'),
+      PLEX_TV_URL: plexSignIn.plexTv.url,
+      PLEX_TV_RESOURCES_URL: plexSignIn.plexTv.url,
+      PLEX_APP_AUTH_URL: `${plexSignIn.plexTv.url}/auth`,
     }),
   },
   'http',
@@ -119,6 +169,7 @@ if (!loaded.ok) {
   console.error(`demo: invalid configuration:\n  ${loaded.problems.join('\n  ')}`);
   await sim.close();
   await oauth?.idp.stop();
+  await plexSignIn?.plexTv.close();
   process.exit(2);
 }
 
@@ -132,16 +183,15 @@ try {
   );
   await sim.close();
   await oauth?.idp.stop();
+  await plexSignIn?.plexTv.close();
   process.exit(1);
 }
 
 const c = sim.catalog;
 const url = server.url;
-console.log(`
-Plex simulator : ${sim.url}  ("${c.server.friendlyName}", ${c.movies.length} movies, ${c.shows.length} shows, ${c.artists.length} artists, ${c.photos.length} photos, 2 playing sessions)
-MCP server     : ${url}
-AUTH_TOKEN     : ${authToken}   (new on every start; demo only)
-PLEX_TOKEN     : ${plexToken}   (the simulator's Plex token, for a second server or a stdio client)
+const ownerToken = family?.ownerToken ?? plexToken;
+const bearerInstructions = `AUTH_TOKEN     : ${authToken}   (new on every start; demo only)
+PLEX_TOKEN     : ${ownerToken}   (the simulator's Plex token, for a second server or a stdio client)
 
 Connect Claude Code:
   claude mcp add --transport http plex-demo ${url} --header "Authorization: Bearer ${authToken}"
@@ -157,9 +207,13 @@ curl (2025-06-18 JSON-RPC over Streamable HTTP):
     -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_media","arguments":{"query":"${c.movies[0]?.title.split(' ')[1] ?? 'the'}","limit":3}}}'
 
 A stdio client (after npm run build), against the same simulator:
-  PLEX_SERVER_URL=${sim.url} PLEX_TOKEN=${plexToken} node dist/server/main.js --stdio
+  PLEX_SERVER_URL=${sim.url} PLEX_TOKEN=${ownerToken} node dist/server/main.js --stdio
 
-${oauth ? oauthInstructions(url, oauth.idp.issuer) : ''}Health: ${url.replace(/\/mcp$/, '/health/ready')}   Metrics: ${url.replace(/\/mcp$/, '/metrics')}
+`;
+console.log(`
+Plex simulator : ${sim.url}  ("${c.server.friendlyName}", ${c.movies.length} movies, ${c.shows.length} shows, ${c.artists.length} artists, ${c.photos.length} photos, 2 playing sessions)
+MCP server     : ${url}
+${plexSignIn ? plexSignInInstructions(url, plexSignIn.plexTv.url) : bearerInstructions}${oauth ? oauthInstructions(url, oauth.idp.issuer) : ''}Health: ${url.replace(/\/mcp$/, '/health/ready')}   Metrics: ${url.replace(/\/mcp$/, '/metrics')}
 Press Ctrl-C to stop both.
 `);
 
@@ -171,6 +225,7 @@ const stop = async () => {
   await server.close({ graceMs: 2_000 });
   await sim.close();
   await oauth?.idp.stop();
+  await plexSignIn?.plexTv.close();
   process.exit(0);
 };
 process.once('SIGINT', stop);

@@ -73,6 +73,33 @@ interface Pin {
   authToken: string | null;
 }
 
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/** The double's stand-in for app.plex.tv/auth: one button per account that can sign in. */
+function signInPage(people: { username: string; title: string; access: PlexTvAccess }[]): string {
+  const buttons = people
+    .map(
+      (p) =>
+        `<button data-username="${escapeHtml(p.username)}">${escapeHtml(p.title)} (${escapeHtml(p.username)}, ${p.access})</button>`,
+    )
+    .join('<br>');
+  return `<!doctype html><meta charset="utf-8"><title>plex.tv double: sign in</title>
+<h1>Simulated Plex sign-in</h1><p>Sign in as:</p>${buttons}<p id="done"></p>
+<script>
+const params = new URLSearchParams(location.hash.replace(/^#??/, ''));
+for (const b of document.querySelectorAll('button')) b.onclick = async () => {
+  const q = new URLSearchParams({ code: params.get('code') || '', username: b.dataset.username });
+  const r = await fetch('/__plextv/claim?' + q, { method: 'POST' });
+  document.getElementById('done').textContent = r.ok
+    ? 'Signed in. Go back to the other tab: it continues by itself.' : 'That did not work: ' + (await r.text());
+};
+</script>`;
+}
+
 /** A plex.tv-looking token (20 characters, like the classic ones). */
 const newToken = () => randomBytes(15).toString('base64url');
 
@@ -282,6 +309,24 @@ export async function startPlexTv(options: PlexTvOptions): Promise<PlexTv> {
     const clientId =
       req.headers['x-plex-client-identifier'] ?? url.searchParams.get('X-Plex-Client-Identifier');
 
+    // The human half of the demo: app.plex.tv's sign-in page, as a page that lets you pick who signs in. Plex
+    // reads the PIN code from the fragment, which never reaches a server, so a script hands it to the form.
+    if (path === '/auth' && method === 'GET') {
+      const html = signInPage(people.filter((p) => !p.managed));
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(html),
+      });
+      return res.end(html);
+    }
+    if (path === '/__plextv/claim' && method === 'POST') {
+      try {
+        api.claimCode(url.searchParams.get('code') ?? '', url.searchParams.get('username') ?? '');
+        return send(res, 200, { ok: true });
+      } catch (error) {
+        return send(res, 400, { error: (error as Error).message });
+      }
+    }
     const claim = /^\/__plextv\/pins\/(\d+)\/claim$/.exec(path);
     if (claim && method === 'POST') {
       try {

@@ -1,43 +1,23 @@
 // `npm run demo -- --oauth`: the simulator, a local OpenID Provider and the server in bearer+oauth mode; what it
 // prints is enough for an OAuth client (here the SDK's client-credentials flow) to connect and call a tool, and the
 // static token keeps working.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type DemoProcess, startDemo } from './support/demo-process.ts';
 import { connectClient, textOf } from './support/mcp-harness.ts';
 import { connectWithOAuth } from './support/oauth-harness.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-let demo: ChildProcess | undefined;
+let demo: DemoProcess | undefined;
 
 afterAll(async () => {
-  if (demo && demo.exitCode === null) {
-    const exited = new Promise((r) => demo?.once('exit', r));
-    demo.kill('SIGTERM');
-    await exited;
-  }
+  await demo?.stop();
 });
 
 describe('npm run demo -- --oauth', () => {
   it('prints the provider and a client, with which the SDK client gets a token and calls a tool', async () => {
-    demo = spawn(process.execPath, ['test/plex-sim/demo.ts', '--oauth', '--port', '0'], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    demo.stdout?.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    demo.stderr?.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-    });
-    const deadline = Date.now() + 60_000;
-    while (!out.includes('Press Ctrl-C') && Date.now() < deadline && demo.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    demo = await startDemo(['--oauth', '--port', '0']);
+    const out = demo.out;
+    const err = demo.err();
     const url = /MCP server\s*:\s*(\S+)/.exec(out)?.[1] as string;
     const issuer = /Identity provider\s*:\s*(\S+)/.exec(out)?.[1] as string;
     const machine = /Machine client\s*:\s*client_id (\S+), client_secret (\S+)/.exec(out);

@@ -16,42 +16,16 @@ import {
 } from '../../../../server/app.ts';
 import { createLogger } from '../../../../server/observability/logger.ts';
 import { freeLoopbackPorts } from '../../../cluster/ports.ts';
-import { type PlexTv, type PlexTvPersonOptions, startPlexTv } from '../../../plex-sim/plex-tv.ts';
+import { household } from '../../../plex-sim/household.ts';
+import { type PlexTv, startPlexTv } from '../../../plex-sim/plex-tv.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../../plex-sim/simulator.ts';
 import { BrowserOAuthClient, ScriptedBrowser } from '../../../support/idp/scripted-browser.ts';
 
 export { ScriptedBrowser };
 
-import { buildConfig, randomToken } from './mcp-harness.ts';
+import { buildConfig } from './mcp-harness.ts';
 
 export const SIGN_IN_REDIRECT = 'http://127.0.0.1:9/oauth/callback';
-
-/** The household: the owner, a Home member with a PIN, a managed kid profile with a PIN, a friend, a stranger. */
-export function household(): {
-  plexTv: PlexTvPersonOptions[];
-  sim: { token: string; accountID: number; name: string; sections?: string[] }[];
-  ownerToken: string;
-} {
-  const ownerToken = randomToken();
-  const partner = randomToken();
-  const kid = randomToken();
-  const friend = randomToken();
-  return {
-    ownerToken,
-    plexTv: [
-      { id: 1, username: 'owner', title: 'Olivia', access: 'owner', serverToken: ownerToken },
-      { id: 11, username: 'partner', title: 'Pat', access: 'home', serverToken: partner, pin: '2468' },
-      { id: 12, username: 'kid', title: 'Kid', access: 'home', serverToken: kid, managed: true, pin: '1357' },
-      { id: 21, username: 'friend', title: 'Fran', access: 'friend', serverToken: friend },
-      { id: 31, username: 'stranger', title: 'Stan', access: 'none' },
-    ],
-    sim: [
-      { token: partner, accountID: 20_000_011, name: 'partner' },
-      { token: kid, accountID: 20_000_012, name: 'Kid' },
-      { token: friend, accountID: 30_000_021, name: 'friend', sections: ['1'] },
-    ],
-  };
-}
 
 export interface SignInHarness {
   sim: PlexSimulator;
@@ -187,7 +161,7 @@ const unescapeHtml = (s: string) =>
 export async function signInWithPlex(
   authorizationUrl: URL,
   person: PersonAtTheBrowser,
-  plexTv: PlexTv,
+  plexTv: { claimCode(code: string, username: string): void | Promise<void> },
   redirectUri: string,
   browser = new ScriptedBrowser(),
 ): Promise<URL> {
@@ -211,7 +185,7 @@ export async function signInWithPlex(
       if (!claimed) {
         // The person follows the link to Plex's page and signs in there; then the page reloads.
         const fragment = new URL(unescapeHtml(plexLink)).hash.replace(/^#\??/, '');
-        plexTv.claimCode(new URLSearchParams(fragment).get('code') ?? '', person.username);
+        await plexTv.claimCode(new URLSearchParams(fragment).get('code') ?? '', person.username);
         claimed = true;
       } else await new Promise((r) => setTimeout(r, 2_100));
       init = {};
@@ -248,7 +222,11 @@ export async function signInWithPlex(
  * the scripted browser: what claude.ai or Claude Desktop do.
  */
 export class PlexSignInClient extends BrowserOAuthClient {
-  constructor(person: PersonAtTheBrowser, plexTv: PlexTv, redirectUri = SIGN_IN_REDIRECT) {
+  constructor(
+    person: PersonAtTheBrowser,
+    plexTv: { claimCode(code: string, username: string): void | Promise<void> },
+    redirectUri = SIGN_IN_REDIRECT,
+  ) {
     super({
       redirectUri,
       name: `plex-mcp tests (${person.username})`,
