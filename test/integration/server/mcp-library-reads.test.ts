@@ -190,6 +190,54 @@ describe.each(ERAS)('library read tools over HTTP (%s era)', (era) => {
     await t.call('get_on_deck', { user: ownerSession.user });
   });
 
+  it('get_playback_status knows the owner by account name, plex.tv user name or email, as get_on_deck does', async () => {
+    const owner = h.sim.catalog.accounts[0]?.name as string;
+    const ownerSessions = h.sim.sessions().filter((s) => s.userTitle === owner).length;
+    expect(ownerSessions).toBeGreaterThan(0);
+    const email = h.sim.catalog.server.myPlexUsername;
+    for (const user of [owner, owner.toUpperCase(), email, email.split('@')[0] as string]) {
+      const out = await t.call('get_playback_status', { user });
+      expect(out.count, user).toBe(ownerSessions);
+      expect(
+        out.sessions.every((s: Structured) => s.user === owner),
+        user,
+      ).toBe(true);
+      // The name it shows is one get_on_deck accepts.
+      await t.call('get_on_deck', { user: out.sessions[0].user, limit: 1 });
+    }
+  });
+
+  it('every date in a text says how long ago it was', async () => {
+    const watched = h.sim.catalog.movies.find((m) => m.viewCount && m.lastViewedAt);
+    const texts: string[] = [];
+    for (const [tool, args] of [
+      ['get_recently_added', { limit: 10 }],
+      ['get_watch_history', { limit: 10 }],
+      ['get_media_details', { media_id: watched?.ratingKey }],
+      ['get_on_deck', { limit: 5 }],
+      ['list_libraries', {}],
+      ['list_playlists', {}],
+      ['get_playback_status', {}],
+      ['search_media', { query: 'the', limit: 10 }],
+      ['browse_library', { library: 'Movies', limit: 10 }],
+    ] as const) {
+      await t.call(tool, args);
+      texts.push(t.lastText());
+    }
+    expect(texts[2]).toContain('Watched');
+    const all = texts.join('\n');
+    const dates = [...all.matchAll(/\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?Z?)?)?/g)];
+    // The watch history and recently added texts have dates; the details of a watched item too.
+    expect(dates.length).toBeGreaterThan(10);
+    for (const date of dates) {
+      const after = all.slice((date.index ?? 0) + date[0].length, (date.index ?? 0) + date[0].length + 24);
+      expect(
+        after,
+        `${date[0]} in: ${all.slice(Math.max(0, (date.index ?? 0) - 40), (date.index ?? 0) + 40)}`,
+      ).toMatch(/^ \((\d+ \w+ ago|just now|in \d+ \w+)\)/);
+    }
+  });
+
   it('get_playback_status matches a player forgivingly and lists what IS playing when nothing matches', async () => {
     const tv = h.sim.catalog.players[0]?.name as string; // "Living Room SHIELD"
     for (const client of ['living-room', 'LIVING ROOM', 'livingroom', 'shield']) {
