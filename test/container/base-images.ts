@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 // @ts-expect-error: plain .mjs without types (it must run on Node 20)
-import { NODE_PACKAGES } from '../../scripts/with-node.mjs';
+import { NODE_PACKAGES } from '../../.ci/with-node.mjs';
 import type { Podman } from './podman.ts';
 
 /** The npm that goes into the node image (the Dockerfile runs `npm ci` and `npm run build` with it). */

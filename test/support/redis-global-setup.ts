@@ -60,6 +60,6 @@ export default function setup(project: TestProject): void {
   }
   throw new Error(
     'redis-server not found (PATH, /usr/bin, /usr/sbin, REDIS_SERVER_BIN). Install it (Debian: apt-get install -y ' +
-      'redis-server; npm test does this, scripts/provision.ts) or set SKIP_REDIS_TESTS=1 to skip the Redis tests explicitly.',
+      'redis-server; npm test does this, .ci/provision.ts) or set SKIP_REDIS_TESTS=1 to skip the Redis tests explicitly.',
   );
 }

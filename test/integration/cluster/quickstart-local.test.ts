@@ -4,7 +4,7 @@
 //   npm run cluster:up             the suite's global setup already started the plane (or TEST_KUBECONFIG)
 //   export KUBECONFIG=...          becomes the environment of every later command
 //   npm run operator -- ARGS &     started as a managed child process (same program and arguments: the npm script
-//                                  is checked to be `node scripts/with-node.mjs operator/main.ts`), on free ports, so it can be stopped
+//                                  is checked to be `node .ci/with-node.mjs operator/main.ts`), on free ports, so it can be stopped
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -55,8 +55,8 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
     const scripts = (
       JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
-    // scripts/with-node.mjs only makes sure a Node that runs .ts is used; this process already is one.
-    expect(scripts.operator).toBe('node scripts/with-node.mjs operator/main.ts');
+    // .ci/with-node.mjs only makes sure a Node that runs .ts is used; this process already is one.
+    expect(scripts.operator).toBe('node .ci/with-node.mjs operator/main.ts');
 
     const commands = readmeCommands('quickstart-local');
     expect(commands[0]).toBe('npm run cluster:up');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundle, placeholder } from '../../../scripts/bundle/build-bundle.ts';
+import { buildBundle, placeholder } from '../../../.ci/bundle/build-bundle.ts';
 import { TOOLS, toolsAllowedBy } from '../../../server/tools/registry.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from '../server/support/mcp-harness.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCommand } from '../../../scripts/provision.ts';
+import { findCommand } from '../../../.ci/provision.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const REGISTRY_MODULE = 'github.com/modelcontextprotocol/registry@v1.8.9';
@@ -33,7 +33,7 @@ let validate: (data: unknown) => boolean;
 let schemaErrors: () => string;
 
 beforeAll(() => {
-  actionlint = execFileSync('bash', [path.join(repoRoot, 'scripts/build-go-tool.sh'), ...ACTIONLINT], {
+  actionlint = execFileSync('bash', [path.join(repoRoot, '.ci/build-go-tool.sh'), ...ACTIONLINT], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();

@@ -1,5 +1,5 @@
 // The README's first command as a new user runs it: `npm run demo` on a machine whose Node is older than the
-// project's minimum (Node 20 first on PATH). scripts/with-node.mjs must provision a Node that can run the demo, and
+// project's minimum (Node 20 first on PATH). .ci/with-node.mjs must provision a Node that can run the demo, and
 // the demo must answer a first tool call.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const SOURCE_DIRS = ['operator', 'cdk8s', 'server', 'charts', 'scripts', 'test'];
+const SOURCE_DIRS = ['operator', 'cdk8s', 'server', 'charts', '.ci', 'test'];
 
 interface ImportEdge {
   specifier: string;

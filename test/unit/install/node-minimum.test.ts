@@ -1,4 +1,4 @@
-// One Node minimum everywhere: package.json's engines.node is what scripts/with-node.mjs enforces, it satisfies every
+// One Node minimum everywhere: package.json's engines.node is what .ci/with-node.mjs enforces, it satisfies every
 // installed dependency's own engines range (so no dependency refuses the Node we call enough), the Node 24 builds the
 // bootstrap provisions satisfy it too, and the README says the same number.
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain .mjs without types (it must run on Node 20)
-import { NODE_PACKAGES, requiredNode } from '../../../scripts/with-node.mjs';
+import { NODE_PACKAGES, requiredNode } from '../../../.ci/with-node.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));

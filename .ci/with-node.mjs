@@ -3,8 +3,8 @@
 // npm started us with is too old. This file is plain JavaScript on purpose: on a machine whose system Node is
 // 20, `npm run <script>` starts it with Node 20, which cannot strip TypeScript types.
 //
-//   node scripts/with-node.mjs <entry.ts> [args...]   run <entry> (in this process when this Node is new enough)
-//   node scripts/with-node.mjs --print-bin-dir        ensure a suitable Node, print the directory holding it
+//   node .ci/with-node.mjs <entry.ts> [args...]   run <entry> (in this process when this Node is new enough)
+//   node .ci/with-node.mjs --print-bin-dir        ensure a suitable Node, print the directory holding it
 //
 // The minimum is package.json's engines.node (">=X.Y"). An older Node gets Node 24 from the npm registry package
 // `node-<os>-<arch>` (pinned below), installed once into ${PLEX_MCP_CACHE:-~/.cache/plex-mcp}/node/<pkg>@<version>
@@ -119,7 +119,7 @@ async function main(argv) {
   }
   const [entry, ...args] = argv;
   if (!entry) {
-    say('usage: node scripts/with-node.mjs <entry.ts> [args...] | --print-bin-dir');
+    say('usage: node .ci/with-node.mjs <entry.ts> [args...] | --print-bin-dir');
     process.exit(2);
   }
   const entryPath = path.resolve(entry);

@@ -4,7 +4,7 @@
 #   actionlint     github.com/rhysd/actionlint/cmd/actionlint                  (GitHub workflow syntax and semantics)
 #   mcp-publisher  github.com/modelcontextprotocol/registry/cmd/publisher      (`validate`: server.json against the
 #                                                                              registry's embedded schema and rules)
-# Usage: bash scripts/build-go-tool.sh <name> <module/cmd/path> <version>
+# Usage: bash .ci/build-go-tool.sh <name> <module/cmd/path> <version>
 # Env:   PLEX_MCP_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/plex-mcp)
 set -euo pipefail
 

@@ -1,4 +1,4 @@
-// `npm test`: sets up what the suite needs (scripts/provision.ts says what it installs), then lint, type check and
+// `npm test`: sets up what the suite needs (.ci/provision.ts says what it installs), then lint, type check and
 // every vitest project. Arguments after `npm test --` go to vitest instead, without lint and type check
 // (`npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
