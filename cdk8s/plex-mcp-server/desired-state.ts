@@ -4,7 +4,7 @@
 // apply objects, check their ownership and report status.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
+import { usesBearerToken, usesConfirmTokenKey, usesSignInKey } from './auth-mode.ts';
 import { hashSecretData } from './checksum.ts';
 import { SERVER_PORT_NAME } from './defaults.ts';
 import {
@@ -27,11 +27,12 @@ import {
   REDIS_PASSWORD_KEY,
   renderAuthSecret,
   renderRedisSecret,
+  SIGN_IN_KEY_KEY,
 } from './secrets.ts';
 import { publicUrl } from './server-config.ts';
 
 /** What the generated Secrets hold, by meaning (`GeneratedSecretSpec.keys` says under which Secret key). */
-export type GeneratedValueName = 'authToken' | 'confirmKey' | 'redisPassword';
+export type GeneratedValueName = 'authToken' | 'confirmKey' | 'signInKey' | 'redisPassword';
 
 /** One generated Secret: where its values live, and how to make them (always fresh random values). */
 export interface GeneratedSecretSpec {
@@ -56,6 +57,8 @@ export interface SecretValues {
   authToken?: string;
   /** With tools.writeAccess Library (the default) only. */
   confirmKey?: string;
+  /** With auth.mode SignInWithPlex only. */
+  signInKey?: string;
   redisPassword?: string;
 }
 
@@ -130,13 +133,16 @@ function freshData(keys: readonly string[]): Record<string, string> {
 function authSecretSpec(resource: PlexMcpServer): GeneratedSecretSpec | undefined {
   const bearer = usesBearerToken(resource);
   const confirm = usesConfirmTokenKey(resource);
-  if (!bearer && !confirm) return undefined;
+  const signIn = usesSignInKey(resource);
+  if (!bearer && !confirm && !signIn) return undefined;
   return {
     name: childNames(resource).authSecret,
     keys: {
       ...(bearer ? { authToken: AUTH_TOKEN_KEY } : {}),
       ...(confirm ? { confirmKey: CONFIRM_TOKEN_KEY_KEY } : {}),
+      ...(signIn ? { signInKey: SIGN_IN_KEY_KEY } : {}),
     },
+    // The sign-in key is never retired: switching back to SignInWithPlex then finds everyone still signed in.
     retiredKeys: [...(bearer ? [] : [AUTH_TOKEN_KEY]), ...(confirm ? [] : [CONFIRM_TOKEN_KEY_KEY])],
     ...(bearer ? { rotates: 'authToken' as const } : {}),
     create: (rotation) =>
@@ -145,6 +151,7 @@ function authSecretSpec(resource: PlexMcpServer): GeneratedSecretSpec | undefine
         {
           authToken: bearer ? generateSecretValue() : undefined,
           confirmKey: confirm ? generateSecretValue() : undefined,
+          signInKey: signIn ? generateSecretValue() : undefined,
         },
         rotation,
       ),
@@ -203,6 +210,7 @@ export function desiredState(resource: PlexMcpServer, options: DesiredStateOptio
           authToken: values.authToken,
           redisPassword: values.redisPassword,
           ...(values.confirmKey !== undefined ? { confirmKey: values.confirmKey } : {}),
+          ...(values.signInKey !== undefined ? { signInKey: values.signInKey } : {}),
         }),
       }),
   };

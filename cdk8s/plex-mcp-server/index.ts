@@ -1,6 +1,6 @@
 // What a PlexMcpServer becomes: the render function, the construct, and the helpers the controller needs.
 
-export { needsAuthSecret, usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
+export { needsAuthSecret, usesBearerToken, usesConfirmTokenKey, usesSignInKey } from './auth-mode.ts';
 export { hashSecretData } from './checksum.ts';
 export { buildChildren, type RenderInputs } from './children.ts';
 export { PlexMcpServerChildren, type PlexMcpServerChildrenProps } from './construct.ts';
@@ -45,5 +45,6 @@ export {
   REDIS_PASSWORD_KEY,
   renderAuthSecret,
   renderRedisSecret,
+  SIGN_IN_KEY_KEY,
 } from './secrets.ts';
 export { publicUrl, serverConfigData } from './server-config.ts';

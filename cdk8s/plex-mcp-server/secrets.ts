@@ -9,6 +9,8 @@ import { childMetadata, childNames } from './names.ts';
 export const AUTH_TOKEN_KEY = 'AUTH_TOKEN';
 /** Key of the confirm-token HMAC key in `<name>-auth` (the server reads env CONFIRM_TOKEN_KEY). */
 export const CONFIRM_TOKEN_KEY_KEY = 'CONFIRM_TOKEN_KEY';
+/** Key of the "Sign in with Plex" key in `<name>-auth` (the server reads env PLEX_SIGN_IN_KEY). */
+export const SIGN_IN_KEY_KEY = 'PLEX_SIGN_IN_KEY';
 /** Key of the managed Redis password in `<name>-redis`. */
 export const REDIS_PASSWORD_KEY = 'password';
 
@@ -24,6 +26,7 @@ export function generateSecretValue(): string {
 export interface AuthSecretValues {
   authToken?: string | undefined;
   confirmKey?: string | undefined;
+  signInKey?: string | undefined;
 }
 
 /** `rotation`: the rotation request this token answers, recorded on the Secret (see AUTH_TOKEN_ROTATION_ANNOTATION). */
@@ -36,6 +39,7 @@ export function renderAuthSecret(
   const data: Record<string, string> = {};
   if (values.authToken !== undefined) data[AUTH_TOKEN_KEY] = base64(values.authToken);
   if (values.confirmKey !== undefined) data[CONFIRM_TOKEN_KEY_KEY] = base64(values.confirmKey);
+  if (values.signInKey !== undefined) data[SIGN_IN_KEY_KEY] = base64(values.signInKey);
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -85,6 +85,7 @@ const AUTH_MODE_ENV: Record<AuthMode, string> = {
   Bearer: 'bearer',
   OAuth: 'oauth',
   BearerAndOAuth: 'bearer+oauth',
+  SignInWithPlex: 'plex',
 };
 
 /** The public MCP URL: spec.auth.publicURL, else what the Gateway or Ingress gives (undefined when neither). */
@@ -96,6 +97,13 @@ export function publicUrl(resource: Pick<PlexMcpServer, 'spec'>): string | undef
 function authConfigData(resource: PlexMcpServer): Record<string, string> {
   const { auth } = resource.spec;
   const data: Record<string, string> = { AUTH_MODE: AUTH_MODE_ENV[auth.mode] };
+  if (auth.mode === 'SignInWithPlex') {
+    const url = publicUrl(resource);
+    if (url) data.MCP_PUBLIC_URL = url;
+    if (auth.allowedUsers && auth.allowedUsers.length > 0)
+      data.PLEX_ALLOWED_USERS = auth.allowedUsers.join(',');
+    return data;
+  }
   if (auth.mode === 'Bearer' || !auth.oauth) return data;
   const url = publicUrl(resource);
   if (url) data.MCP_PUBLIC_URL = url;

@@ -108,12 +108,15 @@ function redisEgress(
 
 /**
  * With OAuth the server fetches the issuer's metadata and its key set (JWKS): one rule per host and port they name,
+ * with SignInWithPlex it calls plex.tv;
  * an IP pinned to a single address, a host name to its port only (a NetworkPolicy cannot match DNS names).
  */
 function identityProviderEgress(
   resource: PlexMcpServer,
 ): { to?: PolicyPeer[]; ports: V1NetworkPolicyPort[] }[] {
   const { auth } = resource.spec;
+  // Sign in with Plex: plex.tv and clients.plex.tv over https (cloud addresses that change: the port only).
+  if (auth.mode === 'SignInWithPlex') return [{ ports: [{ protocol: 'TCP', port: 443 }] }];
   if (auth.mode === 'Bearer' || !auth.oauth) return [];
   const rules = new Map<string, { to?: PolicyPeer[]; ports: V1NetworkPolicyPort[] }>();
   for (const address of [auth.oauth.issuer, auth.oauth.jwksURL]) {

@@ -1,13 +1,13 @@
 // The MCP server's Deployment and Service.
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { CONFIG_CHECKSUM_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { usesBearerToken, usesConfirmTokenKey } from './auth-mode.ts';
+import { usesBearerToken, usesConfirmTokenKey, usesSignInKey } from './auth-mode.ts';
 import { configChecksum } from './checksum.ts';
 import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_PORT_NAME, SERVER_UID } from './defaults.ts';
 import { childLabels, childMetadata, childNames, selectorLabels } from './names.ts';
 import { containerResources } from './resources.ts';
 import { serverTopologySpread } from './scaling.ts';
-import { AUTH_TOKEN_KEY, CONFIRM_TOKEN_KEY_KEY, REDIS_PASSWORD_KEY } from './secrets.ts';
+import { AUTH_TOKEN_KEY, CONFIRM_TOKEN_KEY_KEY, REDIS_PASSWORD_KEY, SIGN_IN_KEY_KEY } from './secrets.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { serverConfigData } from './server-config.ts';
 
@@ -42,6 +42,13 @@ function secretEnv(resource: PlexMcpServer): V1EnvVar[] {
     env.push({
       name: 'CONFIRM_TOKEN_KEY',
       valueFrom: { secretKeyRef: { name: names.authSecret, key: CONFIRM_TOKEN_KEY_KEY } },
+    });
+  }
+  // Sign in with Plex: one key for every replica, so any pod opens the sign-ins another one stored.
+  if (usesSignInKey(resource)) {
+    env.push({
+      name: 'PLEX_SIGN_IN_KEY',
+      valueFrom: { secretKeyRef: { name: names.authSecret, key: SIGN_IN_KEY_KEY } },
     });
   }
   if (spec.redis.mode === 'Managed') {

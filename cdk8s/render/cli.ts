@@ -1,6 +1,6 @@
 // `npm run render -- <resource.yaml> [--namespace ns] [--image img] [--token-secret-data <text>]
-//                    [--auth-token <t>] [--confirm-token-key <k>] [--redis-password <p>] [--out file]`
-// (or env PLEX_MCP_AUTH_TOKEN / PLEX_MCP_CONFIRM_TOKEN_KEY / PLEX_MCP_REDIS_PASSWORD instead of the three flags)
+//                    [--auth-token <t>] [--confirm-token-key <k>] [--sign-in-key <k>] [--redis-password <p>] [--out file]`
+// (or env PLEX_MCP_AUTH_TOKEN / PLEX_MCP_CONFIRM_TOKEN_KEY / PLEX_MCP_SIGN_IN_KEY / PLEX_MCP_REDIS_PASSWORD instead of the flags)
 // Prints (or writes) the children of every PlexMcpServer in the file, for GitOps without the operator.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { renderManifestsYaml } from './render-manifests.ts';
 
 const USAGE =
   'usage: npm run render -- <resource.yaml|-> [--namespace ns] [--image img] [--token-secret-data text]\n' +
-  '                         [--auth-token t] [--confirm-token-key k] [--redis-password p] [--out file]';
+  '                         [--auth-token t] [--confirm-token-key k] [--sign-in-key k] [--redis-password p] [--out file]';
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, string>);
@@ -24,6 +24,7 @@ function main(): number {
       'token-secret-data': { type: 'string' },
       'auth-token': { type: 'string' },
       'confirm-token-key': { type: 'string' },
+      'sign-in-key': { type: 'string' },
       'redis-password': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -42,6 +43,7 @@ function main(): number {
     // Env alternatives keep the values out of shell history and `ps`.
     ...optional('authToken', values['auth-token'] ?? process.env.PLEX_MCP_AUTH_TOKEN),
     ...optional('confirmKey', values['confirm-token-key'] ?? process.env.PLEX_MCP_CONFIRM_TOKEN_KEY),
+    ...optional('signInKey', values['sign-in-key'] ?? process.env.PLEX_MCP_SIGN_IN_KEY),
     ...optional('redisPassword', values['redis-password'] ?? process.env.PLEX_MCP_REDIS_PASSWORD),
   });
   if (values.out) {

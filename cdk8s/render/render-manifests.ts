@@ -9,6 +9,7 @@ import {
   renderPlexMcpServer,
   usesBearerToken,
   usesConfirmTokenKey,
+  usesSignInKey,
 } from '../plex-mcp-server/index.ts';
 import { toYamlDocuments } from '../yaml.ts';
 
@@ -22,6 +23,7 @@ export interface RenderManifestsOptions {
   /** Reuse these instead of generating new values (keep tokens stable across renders). */
   authToken?: string;
   confirmKey?: string;
+  signInKey?: string;
   redisPassword?: string;
 }
 
@@ -51,6 +53,8 @@ export function renderManifestsYaml(yamlText: string, options: RenderManifestsOp
     const confirmKey = usesConfirmTokenKey(resource)
       ? (options.confirmKey ?? generateSecretValue())
       : undefined;
+    // Sign in with Plex: one key sealing every replica's sign-ins, generated once.
+    const signInKey = usesSignInKey(resource) ? (options.signInKey ?? generateSecretValue()) : undefined;
     const managedRedis = resource.spec.redis.mode === 'Managed';
     const redisPassword = managedRedis ? (options.redisPassword ?? generateSecretValue()) : undefined;
     const children = renderPlexMcpServer(resource, {
@@ -60,10 +64,12 @@ export function renderManifestsYaml(yamlText: string, options: RenderManifestsOp
         authToken,
         redisPassword,
         ...(confirmKey !== undefined ? { confirmKey } : {}),
+        ...(signInKey !== undefined ? { signInKey } : {}),
       }),
       generatedSecrets: {
         authToken,
         ...(confirmKey ? { confirmKey } : {}),
+        ...(signInKey ? { signInKey } : {}),
         ...(redisPassword ? { redisPassword } : {}),
       },
     });

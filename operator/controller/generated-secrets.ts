@@ -28,6 +28,8 @@ export interface GeneratedSecretValues {
   authToken?: string;
   /** With tools.writeAccess Library (the default) only. */
   confirmKey?: string;
+  /** With auth.mode SignInWithPlex only. */
+  signInKey?: string;
   /** With Managed Redis only. */
   redisPassword?: string;
   /** The rotation request the auth token answers, as recorded on its Secret. */
@@ -65,6 +67,7 @@ function describeValues(spec: GeneratedSecretSpec): string {
   const what = [
     ...(spec.keys.authToken ? ['a new auth token'] : []),
     ...(spec.keys.confirmKey ? ['a new confirm-token key'] : []),
+    ...(spec.keys.signInKey ? ['a new sign-in key'] : []),
   ];
   return what.join(' and ') || 'new values';
 }

@@ -199,6 +199,7 @@ export class PlexMcpServerReconciler {
       externalRedisPassword: secretsOrProblem.externalRedisPassword,
       authToken: generated.authToken,
       confirmKey: generated.confirmKey,
+      ...(generated.signInKey !== undefined ? { signInKey: generated.signInKey } : {}),
       redisPassword: generated.redisPassword,
     });
     const applyProblem = await this.applyChildren(resource, children);

@@ -248,7 +248,9 @@ export const ServiceSpecSchema = describe(
   'The Service clients reach the MCP endpoint through.',
 );
 
-export const AuthModes = ['Bearer', 'OAuth', 'BearerAndOAuth'] as const;
+export const AuthModes = ['Bearer', 'OAuth', 'BearerAndOAuth', 'SignInWithPlex'] as const;
+/** Plex usernames (or Home profile names) allowed to sign in: a household's worth. */
+const MAX_ALLOWED_USERS = 100;
 
 /** An https:// URL (CEL and TS twin), for the OAuth issuer, its key set and the public URL. */
 function httpsUrl(field: string, example: string) {
@@ -306,9 +308,18 @@ export const AuthSpecSchema = describe(
         z.enum(AuthModes).default('Bearer'),
         'Bearer: clients send the generated static token (Secret <name>-auth). OAuth: clients send access ' +
           'tokens from your identity provider (claude.ai, Claude Desktop and ChatGPT connectors); no bearer ' +
-          'Secret exists. BearerAndOAuth: either. Default Bearer.',
+          'Secret exists. BearerAndOAuth: either. SignInWithPlex: the server is its own authorization server ' +
+          'and each person signs in with their Plex account; tool calls run with their own Plex access (the ' +
+          'operator generates the sign-in key once, key PLEX_SIGN_IN_KEY of <name>-auth). Default Bearer.',
       ),
       oauth: OAuthSpecSchema.optional(),
+      allowedUsers: describe(
+        z
+          .array(describe(z.string().min(1).max(256), 'A Plex username or Home profile name.'))
+          .max(MAX_ALLOWED_USERS),
+        'With SignInWithPlex: only these Plex usernames (or Home profile names) may sign in. Unset: everyone ' +
+          'the Plex server is shared with.',
+      ).optional(),
       publicURL: describe(
         httpsUrl('auth.publicURL', 'https://plex-mcp.example.com/mcp'),
         'The MCP endpoint as clients reach it (the resource identifier tokens are issued for). Unset: the ' +
@@ -317,14 +328,20 @@ export const AuthSpecSchema = describe(
     }),
     [
       {
-        rule: "self.mode == 'Bearer' || has(self.oauth)",
+        rule: "self.mode == 'Bearer' || self.mode == 'SignInWithPlex' || has(self.oauth)",
         message: 'auth.oauth.issuer is required when auth.mode is OAuth or BearerAndOAuth',
-        holds: (auth) => auth.mode === 'Bearer' || auth.oauth !== undefined,
+        holds: (auth) => auth.mode === 'Bearer' || auth.mode === 'SignInWithPlex' || auth.oauth !== undefined,
       },
       {
-        rule: "self.mode != 'Bearer' || !has(self.oauth)",
+        rule: "(self.mode != 'Bearer' && self.mode != 'SignInWithPlex') || !has(self.oauth)",
         message: 'auth.oauth may only be set when auth.mode is OAuth or BearerAndOAuth',
-        holds: (auth) => auth.mode !== 'Bearer' || auth.oauth === undefined,
+        holds: (auth) =>
+          (auth.mode !== 'Bearer' && auth.mode !== 'SignInWithPlex') || auth.oauth === undefined,
+      },
+      {
+        rule: "self.mode == 'SignInWithPlex' || !has(self.allowedUsers)",
+        message: 'auth.allowedUsers may only be set when auth.mode is SignInWithPlex',
+        holds: (auth) => auth.mode === 'SignInWithPlex' || auth.allowedUsers === undefined,
       },
     ],
   ),
@@ -338,8 +355,8 @@ const authSpecRules = [
       "self.auth.mode == 'Bearer' || has(self.auth.publicURL) || has(self.gateway) || " +
       '(has(self.ingress) && has(self.ingress.tlsSecretName))',
     message:
-      'auth.publicURL (or spec.gateway, or spec.ingress with tlsSecretName) is required when auth.mode is OAuth ' +
-      'or BearerAndOAuth: it is the https URL tokens are issued for',
+      'auth.publicURL (or spec.gateway, or spec.ingress with tlsSecretName) is required when auth.mode is OAuth, ' +
+      'BearerAndOAuth or SignInWithPlex: it is the https URL tokens are issued for',
     holds: (spec: {
       auth: { mode: string; publicURL?: string };
       gateway?: unknown;

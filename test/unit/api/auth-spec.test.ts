@@ -1,7 +1,7 @@
 // spec.auth: its CEL rules (and their TypeScript twins, which the operator's parser applies), and what each mode
 // renders: the ConfigMap settings the server reads, the bearer Secret only in the bearer modes.
 import { describe, expect, it } from 'vitest';
-import { renderPlexMcpServer } from '../../../cdk8s/plex-mcp-server/index.ts';
+import { desiredState, renderPlexMcpServer } from '../../../cdk8s/plex-mcp-server/index.ts';
 import { renderManifestsYaml } from '../../../cdk8s/render/render-manifests.ts';
 import { parsePlexMcpServer } from '../../../operator/api/v1alpha1/index.ts';
 import { find, makeInputs, makeResource } from '../cdk8s/fixtures.ts';
@@ -54,6 +54,96 @@ describe('spec.auth validation', () => {
       /auth.publicURL \(or spec.gateway, or spec.ingress with tlsSecretName\) is required/,
     );
     expect(errorsOf({ auth: { mode: 'Kerberos' } })).not.toEqual([]);
+  });
+});
+
+describe('spec.auth SignInWithPlex', () => {
+  it('needs a public URL (or a Gateway), takes allowed users, and refuses oauth settings or allowedUsers elsewhere', () => {
+    expect(
+      errorsOf({
+        auth: {
+          mode: 'SignInWithPlex',
+          allowedUsers: ['olivia'],
+          publicURL: 'https://plex-mcp.example.com/mcp',
+        },
+      }),
+    ).toEqual([]);
+    expect(errorsOf({ auth: { mode: 'SignInWithPlex' } }).join('\n')).toMatch(
+      /auth.publicURL \(or spec.gateway, or spec.ingress with tlsSecretName\) is required when auth.mode is OAuth, BearerAndOAuth or SignInWithPlex/,
+    );
+    expect(
+      errorsOf({ auth: { mode: 'SignInWithPlex', oauth, publicURL: 'https://x.example.com/mcp' } }).join(
+        '\n',
+      ),
+    ).toMatch(/auth.oauth may only be set/);
+    expect(errorsOf({ auth: { mode: 'Bearer', allowedUsers: ['olivia'] } }).join('\n')).toMatch(
+      /auth.allowedUsers may only be set when auth.mode is SignInWithPlex/,
+    );
+  });
+
+  it('renders AUTH_MODE=plex with the public URL and allowed users, the sign-in key from <name>-auth, no bearer token', () => {
+    const resource = makeResource({
+      auth: {
+        mode: 'SignInWithPlex',
+        allowedUsers: ['olivia', 'Pat'],
+        publicURL: 'https://plex-mcp.example.com/mcp',
+      },
+      tools: { writeAccess: 'Playback' },
+      redis: { mode: 'Disabled' },
+    });
+    const children = renderPlexMcpServer(resource, {
+      ...makeInputs(),
+      generatedSecrets: { signInKey: 's'.repeat(43) },
+    });
+    expect(find(children, 'ConfigMap', 'living-room-config').data).toMatchObject({
+      AUTH_MODE: 'plex',
+      MCP_PUBLIC_URL: 'https://plex-mcp.example.com/mcp',
+      PLEX_ALLOWED_USERS: 'olivia,Pat',
+    });
+    const env = find(children, 'Deployment', 'living-room').spec.template.spec.containers[0].env as {
+      name: string;
+      valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    }[];
+    expect(env.map((e) => e.name)).not.toContain('AUTH_TOKEN');
+    expect(env.find((e) => e.name === 'PLEX_SIGN_IN_KEY')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'living-room-auth',
+      key: 'PLEX_SIGN_IN_KEY',
+    });
+    const secret = find(children, 'Secret', 'living-room-auth');
+    expect(Object.keys(secret.data)).toEqual(['PLEX_SIGN_IN_KEY']);
+    // Egress to plex.tv (https) besides DNS and Plex.
+    const policy = children.find(
+      (c) => c.kind === 'NetworkPolicy' && JSON.stringify(c).includes('"Egress"'),
+    ) as {
+      spec: { egress: { ports: { port: number }[]; to?: unknown }[] };
+    };
+    expect(policy.spec.egress.some((r) => r.to === undefined && r.ports.some((p) => p.port === 443))).toBe(
+      true,
+    );
+    // The GitOps render generates one, and keeps a given one.
+    const yaml = renderManifestsYaml(
+      `apiVersion: plexmcp.dev/v1alpha1\nkind: PlexMcpServer\nmetadata: {name: living-room}\nspec:\n  plex: {url: "http://plex:32400", tokenSecretRef: {name: plex-token}}\n  redis: {mode: Disabled}\n  tools: {writeAccess: Playback}\n  auth: {mode: SignInWithPlex, publicURL: "https://plex-mcp.example.com/mcp"}\n`,
+      { namespace: 'media', defaultServerImage: 'plex-mcp:test', signInKey: 'k'.repeat(43) },
+    );
+    expect(yaml).toContain(`PLEX_SIGN_IN_KEY: ${Buffer.from('k'.repeat(43)).toString('base64')}`);
+    expect(yaml).not.toContain('AUTH_TOKEN:');
+  });
+
+  it('the operator generates the sign-in key once into <name>-auth and never rotates or retires it', () => {
+    const resource = makeResource({
+      auth: { mode: 'SignInWithPlex', publicURL: 'https://plex-mcp.example.com/mcp' },
+    });
+    const auth = desiredState(resource, { defaultServerImage: 'img' }).generatedSecrets.auth;
+    expect(auth?.keys).toEqual({ confirmKey: 'CONFIRM_TOKEN_KEY', signInKey: 'PLEX_SIGN_IN_KEY' });
+    expect(auth?.rotates).toBeUndefined();
+    expect(auth?.retiredKeys).toEqual(['AUTH_TOKEN']);
+    const created = auth?.create();
+    const key = Buffer.from(created?.data?.PLEX_SIGN_IN_KEY ?? '', 'base64').toString();
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(auth?.create().data?.PLEX_SIGN_IN_KEY ?? '', 'base64').toString()).not.toBe(key);
+    // Leaving the mode keeps the key (coming back finds everyone still signed in).
+    const bearer = desiredState(makeResource(), { defaultServerImage: 'img' }).generatedSecrets.auth;
+    expect(bearer?.retiredKeys).not.toContain('PLEX_SIGN_IN_KEY');
   });
 });
 

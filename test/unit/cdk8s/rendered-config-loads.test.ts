@@ -135,6 +135,16 @@ describe('the rendered server environment loads in the server', () => {
         },
       },
     ],
+    [
+      'Sign in with Plex',
+      {
+        auth: {
+          mode: 'SignInWithPlex',
+          allowedUsers: ['olivia', 'Pat'],
+          publicURL: 'https://mcp.example.com/mcp',
+        },
+      },
+    ],
   ])('%s', (label, spec) => expectLoads(label, makeResource(spec)));
 
   const fields = numericSpecFields();
