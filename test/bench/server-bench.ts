@@ -18,12 +18,25 @@
  * same calls with the cache off (every call reaches the simulator); coalescing = 100 concurrent identical cold
  * search_media calls, counting the simulator's /hubs/search requests.
  *
+ * Also (#18): uncached get_recently_added (50 items) and search_media alone at 1 and 10 clients, each against its
+ * uncached floor (the SDK floor plus one keep-alive GET of the same Plex answers and a JSON.parse); start-up from
+ * spawn to the first answered tools/list over stdio and HTTP, and the first call after it (startup-time.ts); and the
+ * cached and uncached 50-client loads inside a real memory cgroup of 100 MiB and of 256 MiB, each with the
+ * environment the operator renders for that limit, with cgroup usage, RSS, GC pauses and OOM kills (limited-run.ts).
+ * CPU figures are the server's own CPU time per call (/proc), which other work on the machine affects far less than
+ * wall time; every ratio is against a baseline measured in the same run.
+ *
  * Environment: BENCH_CONCURRENCY (50), BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_ITEMS (2000),
  * BENCH_REDIS (auto: when redis-server is found; 0 to skip), BENCH_SOURCE (0: 1 runs server/main.ts from source),
  * BENCH_LOADGEN (auto|wrk|node), BENCH_INSTALL_WRK (1), BENCH_NODE_OPTIONS (default: the container's),
  * BENCH_COMPARE_DEFAULT_HEAP (1: also run cached without heap flags), BENCH_FEW_CLIENTS (8: a cached run with
- * this many clients, showing latency when the server is not saturated; 0 skips it).
- * Last line: {"cached_rps","ceiling_rps","ratio","p50_ms","p99_ms","uncached_rps","rss_mib","coalesced_plex_requests"}.
+ * this many clients, showing latency when the server is not saturated; 0 skips it), BENCH_TOOL_SECONDS (4: each
+ * single-tool uncached run), BENCH_STARTS (5: start-ups measured, medians reported), BENCH_LIMIT_MIB (100).
+ * Last line, one JSON object: cached_us, uncached_us (mean of the two tools at 1 client), sdk_floor_us,
+ * uncached_floor_us, cached_ratio, uncached_ratio (+ per tool), idle_rss_mib, peak_rss_mib, idle_cgroup_mib,
+ * limited_peak_cgroup_mib, limited_oom_kills, limited_errors, startup_ms_stdio, startup_ms_http, first_call_ms,
+ * first_call_ratio, p99_ms_c50 (cached), uncached_p99_over_p50_c1 / _c10 (the worse tool), then the older
+ * cached_rps, ceiling_rps, ratio, p50_ms, p99_ms, uncached_rps, rss_mib, coalesced_plex_requests.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +44,7 @@ import { SERVER_NODE_OPTIONS } from '../../cdk8s/plex-mcp-server/defaults.ts';
 import { ADJECTIVES } from '../plex-sim/words.ts';
 import { findRedisServer } from '../support/redis-global-setup.ts';
 import { startRedisServer } from '../support/redis-server.ts';
+import { type LimitedRun, limitedEnv, runLimited } from './limited-run.ts';
 import { processMemory } from './proc-memory.ts';
 import {
   buildServer,
@@ -41,15 +55,18 @@ import {
   type Measured,
   type MeasureOptions,
   measure,
+  plexToken,
   repo,
   shutdownAll,
   simRequestCount,
   startMcpServer,
   startSimulator,
   stopServer,
+  type ToolCall,
   warm,
   workload,
 } from './server-harness.ts';
+import { httpStartup, median, stdioStartup } from './startup-time.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -60,6 +77,29 @@ const COALESCE_CALLS = 100;
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
 const COMPARE_DEFAULT_HEAP = process.env.BENCH_COMPARE_DEFAULT_HEAP !== '0';
 const FEW_CLIENTS = Number(process.env.BENCH_FEW_CLIENTS ?? 8);
+/** Seconds of each single-tool uncached run (CPU per call and tail latency at 1 and 10 clients). */
+const TOOL_SECONDS = Number(process.env.BENCH_TOOL_SECONDS ?? 4);
+const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+/** The design's memory limit for the limited runs, MiB, and the default it is compared with. */
+const LIMIT_MIB = Number(process.env.BENCH_LIMIT_MIB ?? 100);
+const DEFAULT_LIMIT_MIB = 256;
+
+/** The uncached targets of #18: get_recently_added (50 items) and search_media, and the Plex answers they read. */
+const SEARCH_WORDS = ADJECTIVES.slice(0, 20);
+const uncachedTools: Array<{ label: string; calls: ToolCall[]; plexPaths: string[] }> = [
+  {
+    label: 'search_media',
+    calls: SEARCH_WORDS.map((query) => ({ name: 'search_media', arguments: { query } })),
+    plexPaths: SEARCH_WORDS.map(
+      (query) => `/hubs/search?query=${encodeURIComponent(query)}&limit=10&includeCollections=0`,
+    ),
+  },
+  {
+    label: 'get_recently_added(50)',
+    calls: [{ name: 'get_recently_added', arguments: { limit: 50 } }],
+    plexPaths: ['/library/recentlyAdded?X-Plex-Container-Start=0&X-Plex-Container-Size=50'],
+  },
+];
 
 function row(name: string, r: Measured): string {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
@@ -208,6 +248,71 @@ async function main(): Promise<void> {
     }
   }
 
+  // 6. Uncached single-tool runs at 1 and 10 clients (CPU per call, tail), and their uncached floors: the SDK floor
+  // plus one keep-alive GET of the same Plex answers from the simulator and a JSON.parse (sdk-floor-server.ts).
+  const single = await startMcpServer(entry, sim.url, { CACHE_ENABLED: 'false' }, asContainer);
+  const toolRuns: Array<{ label: string; c1: Measured; c10: Measured; floor: Measured; bytes: number }> = [];
+  for (const tool of uncachedTools) {
+    const bytes = await warm(single.url, tool.calls);
+    const at = (concurrency: number) =>
+      measure(single.url, tool.calls, single.child.pid, {
+        ...opts,
+        concurrency,
+        seconds: TOOL_SECONDS,
+        warmupSeconds: 1,
+      });
+    const c1 = await at(1);
+    const c10 = await at(10);
+    const floorProcess = await forkChild<{ port: number }>('sdk-floor-server.ts', [], {
+      BODY_BYTES: String(bytes),
+      PLEX_URL: sim.url,
+      PLEX_TOKEN: plexToken,
+      PLEX_PATHS: JSON.stringify(tool.plexPaths),
+    });
+    const floorRun = await measure(
+      `http://127.0.0.1:${floorProcess.message.port}/mcp`,
+      tool.calls,
+      floorProcess.child.pid,
+      { ...opts, concurrency: 1, seconds: TOOL_SECONDS, warmupSeconds: 1 },
+    );
+    floorProcess.child.disconnect();
+    toolRuns.push({ label: tool.label, c1, c10, floor: floorRun, bytes });
+    log(
+      `uncached ${tool.label}: ${c1.serverCpuUsPerRequest.toFixed(0)} µs/call vs floor ${floorRun.serverCpuUsPerRequest.toFixed(0)} µs`,
+    );
+  }
+  await stopServer(single.child);
+
+  // 7. Start-up: spawn to the first answered tools/list over stdio and HTTP, and the first call (uncached search).
+  const stdioMs: number[] = [];
+  const httpMs: number[] = [];
+  const firstCallMs: number[] = [];
+  const startEnv = { CACHE_ENABLED: 'false' };
+  for (let i = 0; i < STARTS; i++) {
+    stdioMs.push(await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv));
+    const run = await httpStartup(
+      entry,
+      sim.url,
+      NODE_OPTIONS,
+      { name: 'search_media', arguments: { query: SEARCH_WORDS[i % SEARCH_WORDS.length] } },
+      startEnv,
+    );
+    httpMs.push(run.toolsListMs);
+    firstCallMs.push(run.firstCallMs);
+  }
+  log(
+    `start-up: stdio ${stdioMs.map((m) => m.toFixed(0)).join(' ')} ms; http ${httpMs.map((m) => m.toFixed(0)).join(' ')} ms`,
+  );
+
+  // 8. The whole load inside a real memory cgroup: the design's 100 MiB limit with the environment the operator
+  // renders for it, next to the 256Mi default; cached and uncached, 50 clients each, GC pauses from --trace-gc.
+  const limited: LimitedRun[] = [];
+  for (const mib of [LIMIT_MIB, DEFAULT_LIMIT_MIB]) {
+    for (const cache of [true, false]) {
+      limited.push(await runLimited({ entry, simUrl: sim.url, limitMiB: mib, cache, calls, measure: opts }));
+    }
+  }
+
   const header = [
     'scenario'.padEnd(34),
     'req/s'.padStart(8),
@@ -243,8 +348,61 @@ async function main(): Promise<void> {
     ...(redisRun ? [row('tools/call cached (redis)', redisRun), ...perTool(redisRun)] : []),
     row('tools/call uncached (cache off)', uncachedRun),
     ...perTool(uncachedRun),
+    ...toolRuns.flatMap((t) => [
+      row(`uncached ${t.label}, 1 client`, t.c1),
+      row(`uncached ${t.label}, 10 clients`, t.c10),
+      row(`  uncached floor, 1 client`, t.floor),
+    ]),
   ];
   console.log(lines.join('\n'));
+  console.log(
+    `start-up (median of ${STARTS}, spawn to the first answered tools/list): stdio ${median(stdioMs).toFixed(0)} ms, ` +
+      `HTTP ${median(httpMs).toFixed(0)} ms; first tools/call after start (uncached search_media) ${median(firstCallMs).toFixed(1)} ms`,
+  );
+  const limitedHeader = [
+    'memory limit / NODE_OPTIONS'.padEnd(62),
+    'load'.padEnd(9),
+    'req/s'.padStart(7),
+    'p50'.padStart(7),
+    'p99'.padStart(7),
+    'err'.padStart(5),
+    'idle cg'.padStart(8),
+    'peak cg'.padStart(8),
+    'peak RSS'.padStart(9),
+    'GCs'.padStart(6),
+    'GC ms'.padStart(7),
+    'max GC'.padStart(7),
+    'OOM'.padStart(4),
+  ].join(' ');
+  console.log(limitedHeader);
+  for (const l of limited) {
+    console.log(
+      [
+        `${l.limitMiB} MiB: ${l.nodeOptions}`.padEnd(62),
+        (l.cache ? 'cached' : 'uncached').padEnd(9),
+        l.run.rps.toFixed(0).padStart(7),
+        l.run.p50Ms.toFixed(2).padStart(7),
+        l.run.p99Ms.toFixed(2).padStart(7),
+        String(l.run.errors).padStart(5),
+        l.idleCgroupMiB.toFixed(1).padStart(8),
+        l.peakCgroupMiB.toFixed(1).padStart(8),
+        l.peakRssMiB.toFixed(1).padStart(9),
+        String(l.gc.scavenges + l.gc.markCompacts).padStart(6),
+        l.gc.totalPauseMs.toFixed(0).padStart(7),
+        l.gc.maxPauseMs.toFixed(1).padStart(7),
+        String(l.oomKills).padStart(4),
+      ].join(' '),
+    );
+  }
+  for (const l of limited)
+    if (l.failure) console.log(`  ${l.limitMiB} MiB ${l.cache ? 'cached' : 'uncached'} FAILED: ${l.failure}`);
+  for (const l of limited)
+    console.log(
+      `  cgroup MiB each second, ${l.limitMiB} MiB ${l.cache ? 'cached' : 'uncached'}: ${l.run.cgroupSeriesMiB.map((m) => m.toFixed(0)).join(' ')}`,
+    );
+  console.log(
+    `limited runs: a memory cgroup of their own (child of this process's), limit = memory+swap; environment as the operator renders it for spec.resources.limits.memory (${JSON.stringify(limitedEnv(LIMIT_MIB, true))}); cg = memory-cgroup usage (what the kubelet counts), RSS includes the node binary's file pages`,
+  );
   console.log(`load generator: ${generator.name}`);
   console.log(
     `server: ${path.relative(repo, entry)} with NODE_OPTIONS="${NODE_OPTIONS}"; cached/ceiling ratio ${(cachedRun.rps / ceiling.rps).toFixed(3)}; ` +
@@ -281,8 +439,58 @@ async function main(): Promise<void> {
     if (r?.firstError) log(`${name}: first error: ${r.firstError}`);
   }
   const round = (n: number, d: number) => Number(n.toFixed(d));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const uncachedUs = mean(toolRuns.map((t) => t.c1.serverCpuUsPerRequest));
+  const uncachedFloorUs = mean(toolRuns.map((t) => t.floor.serverCpuUsPerRequest));
+  const tail = (pick: (t: (typeof toolRuns)[number]) => Measured) =>
+    Math.max(...toolRuns.map((t) => pick(t).p99Ms / pick(t).p50Ms));
+  const limitedRuns = limited.filter((l) => l.limitMiB === LIMIT_MIB);
+  const limitedCached = limitedRuns.find((l) => l.cache);
+  const warmSearchMs = toolRuns.find((t) => t.label === 'search_media')?.c1.p50Ms ?? Number.NaN;
+  console.log(
+    `uncached CPU per call (1 client) vs its floor: ${toolRuns
+      .map(
+        (t) =>
+          `${t.label} ${t.c1.serverCpuUsPerRequest.toFixed(0)} µs / ${t.floor.serverCpuUsPerRequest.toFixed(0)} µs = ${(t.c1.serverCpuUsPerRequest / t.floor.serverCpuUsPerRequest).toFixed(2)}x`,
+      )
+      .join(
+        '; ',
+      )}; cached ${cachedRun.serverCpuUsPerRequest.toFixed(0)} µs / SDK floor ${floor.serverCpuUsPerRequest.toFixed(0)} µs = ${(cachedRun.serverCpuUsPerRequest / floor.serverCpuUsPerRequest).toFixed(2)}x; ` +
+      `first call ${median(firstCallMs).toFixed(1)} ms = ${(median(firstCallMs) / warmSearchMs).toFixed(1)}x a warm uncached search_media (p50 ${warmSearchMs.toFixed(2)} ms)`,
+  );
   console.log(
     JSON.stringify({
+      cached_us: round(cachedRun.serverCpuUsPerRequest, 0),
+      uncached_us: round(uncachedUs, 0),
+      sdk_floor_us: round(floor.serverCpuUsPerRequest, 0),
+      uncached_floor_us: round(uncachedFloorUs, 0),
+      cached_ratio: round(cachedRun.serverCpuUsPerRequest / floor.serverCpuUsPerRequest, 2),
+      uncached_ratio: round(uncachedUs / uncachedFloorUs, 2),
+      ...Object.fromEntries(
+        toolRuns.map((t) => [
+          `uncached_ratio_${t.label.replace(/\W+/g, '_').replace(/_$/, '')}`,
+          round(t.c1.serverCpuUsPerRequest / t.floor.serverCpuUsPerRequest, 2),
+        ]),
+      ),
+      idle_rss_mib: round(cached.idleRssMiB, 1),
+      peak_rss_mib: round(Math.max(cachedRun.rssMiB, cachedPeak), 1),
+      idle_cgroup_mib: round(limitedCached?.idleCgroupMiB ?? Number.NaN, 1),
+      limited_peak_cgroup_mib: round(Math.max(...limitedRuns.map((l) => l.peakCgroupMiB)), 1),
+      limited_oom_kills: limitedRuns.reduce((n, l) => n + l.oomKills, 0),
+      limited_errors: limitedRuns.reduce((n, l) => n + l.run.errors + (l.failure ? 1 : 0), 0),
+      startup_ms_stdio: round(median(stdioMs), 0),
+      startup_ms_http: round(median(httpMs), 0),
+      first_call_ms: round(median(firstCallMs), 1),
+      first_call_ratio: round(median(firstCallMs) / warmSearchMs, 2),
+      p99_ms_c50: round(cachedRun.p99Ms, 2),
+      uncached_p99_over_p50_c1: round(
+        tail((t) => t.c1),
+        2,
+      ),
+      uncached_p99_over_p50_c10: round(
+        tail((t) => t.c10),
+        2,
+      ),
       cached_rps: round(cachedRun.rps, 1),
       ceiling_rps: round(ceiling.rps, 1),
       ratio: round(cachedRun.rps / ceiling.rps, 3),

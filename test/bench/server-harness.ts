@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ADJECTIVES } from '../plex-sim/words.ts';
 import { freeLoopbackPort } from '../support/redis-server.ts';
+import { GcTrace } from './gc-trace.ts';
 import { type LoadResult, runLoad } from './http-load.ts';
+import type { MemoryCgroup } from './memory-cgroup.ts';
 import { processCpuSeconds, processMemory } from './proc-memory.ts';
 import { findWrk, runWrkLoad } from './wrk-load.ts';
 
@@ -104,6 +106,10 @@ export interface StartedServer {
   /** RSS right after /health/live first answered, before any MCP request. */
   idleRssMiB: number;
   idleRssAnonMiB: number;
+  /** Memory-cgroup usage at the idle sample (only when started in a cgroup). */
+  idleCgroupMiB: number;
+  /** GC pauses from `--trace-gc` (only with `traceGc`). */
+  gc?: GcTrace;
 }
 
 /**
@@ -114,10 +120,21 @@ export async function startMcpServer(
   entry: string,
   plexUrl: string,
   env: Record<string, string>,
-  options: { nodeOptions?: string | undefined; nodeArgs?: string[] } = {},
+  options: {
+    nodeOptions?: string | undefined;
+    nodeArgs?: string[];
+    /** Runs the server inside this memory cgroup (memory-cgroup.ts). */
+    cgroup?: MemoryCgroup | undefined;
+    /** Runs it with --trace-gc and collects the pauses it prints (stdout is otherwise unused over HTTP). */
+    traceGc?: boolean;
+  } = {},
 ): Promise<StartedServer> {
   const port = await freeLoopbackPort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+  const nodeArgs = [...(options.traceGc ? ['--trace-gc'] : []), ...(options.nodeArgs ?? []), entry];
+  const line = options.cgroup
+    ? options.cgroup.wrap(process.execPath, nodeArgs)
+    : { command: process.execPath, args: nodeArgs };
+  const child = spawn(line.command, line.args, {
     cwd: repo,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -130,9 +147,10 @@ export async function startMcpServer(
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.traceGc ? 'pipe' : 'ignore', 'inherit'],
   });
   children.push(child);
+  const gc = options.traceGc && child.stdout ? new GcTrace(child.stdout) : undefined;
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -152,12 +170,14 @@ export async function startMcpServer(
     url: `${base}/mcp`,
     idleRssMiB: idle?.rssMiB ?? Number.NaN,
     idleRssAnonMiB: idle?.rssAnonMiB ?? Number.NaN,
+    idleCgroupMiB: options.cgroup ? options.cgroup.usageMiB() : Number.NaN,
+    ...(gc ? { gc } : {}),
   };
 }
 
 /** SIGTERM, resolved when the process has exited (so a --cpu-prof file is complete). */
 export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
@@ -283,6 +303,9 @@ export interface Measured extends LoadResult {
   simCpu: number;
   /** Server CPU time per request (warm-up included), microseconds: robust when other work steals CPU. */
   serverCpuUsPerRequest: number;
+  /** With `cgroup`: the largest memory-cgroup usage sampled during the run, and one sample per second. */
+  cgroupPeakMiB: number;
+  cgroupSeriesMiB: number[];
 }
 
 export interface MeasureOptions {
@@ -293,6 +316,17 @@ export interface MeasureOptions {
   simPid?: number | undefined;
   /** `tool-call` judges answers as tools/call results; `status-200` only checks the status (the bare ceiling). */
   rule: 'tool-call' | 'status-200';
+  /** The server's memory cgroup, sampled with its RSS. */
+  cgroup?: MemoryCgroup | undefined;
+}
+
+/** A process's CPU seconds, NaN once it has gone (an OOM kill must not hide the figures measured so far). */
+function cpuSecondsOrNaN(pid: number): number {
+  try {
+    return processCpuSeconds(pid);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Runs a load while sampling the server's RSS and the CPU used by it and by the simulator. */
@@ -304,11 +338,23 @@ export async function measure(
 ): Promise<Measured> {
   let rssMiB = 0;
   let rssAnonMiB = 0;
+  let cgroupPeakMiB = 0;
+  const cgroupSeriesMiB: number[] = [];
+  let samples = 0;
   const sample = () => {
     if (!pid) return;
-    const m = processMemory(pid);
-    rssMiB = Math.max(rssMiB, m.rssMiB);
-    rssAnonMiB = Math.max(rssAnonMiB, m.rssAnonMiB);
+    try {
+      const m = processMemory(pid);
+      rssMiB = Math.max(rssMiB, m.rssMiB);
+      rssAnonMiB = Math.max(rssAnonMiB, m.rssAnonMiB);
+    } catch {
+      // the process is gone (e.g. OOM-killed): the load result says so
+    }
+    if (options.cgroup) {
+      const usage = options.cgroup.usageMiB();
+      cgroupPeakMiB = Math.max(cgroupPeakMiB, usage);
+      if (samples++ % 10 === 0) cgroupSeriesMiB.push(usage);
+    }
   };
   const { simPid } = options;
   const cpu0 = {
@@ -340,11 +386,13 @@ export async function measure(
   clearInterval(sampler);
   sample();
   const wall = (performance.now() - cpu0.t) / 1000;
-  const serverCpuSeconds = pid ? processCpuSeconds(pid) - cpu0.server : Number.NaN;
+  const serverCpuSeconds = pid ? cpuSecondsOrNaN(pid) - cpu0.server : Number.NaN;
   return {
     ...result,
     rssMiB,
     rssAnonMiB,
+    cgroupPeakMiB: options.cgroup ? cgroupPeakMiB : Number.NaN,
+    cgroupSeriesMiB,
     serverCpuUsPerRequest: (serverCpuSeconds / result.totalRequests) * 1e6,
     serverCpu: pid ? serverCpuSeconds / wall : Number.NaN,
     simCpu: simPid ? (processCpuSeconds(simPid) - cpu0.sim) / wall : Number.NaN,

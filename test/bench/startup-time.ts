@@ -1,0 +1,155 @@
+/**
+ * Start-up as a user feels it: from spawning `node server/main.js` to the first answered `tools/list`, over stdio
+ * (the desktop client's initialize, notifications/initialized, tools/list) and over HTTP (a 2026-07-28 stateless
+ * tools/list POSTed every 5 ms until one is answered), then the wall time of the first tool call after start.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { freeLoopbackPort } from '../support/redis-server.ts';
+import {
+  authToken,
+  mcpHeaders,
+  PROTOCOL,
+  plexToken,
+  repo,
+  rpc,
+  type ToolCall,
+  toolCallOk,
+} from './server-harness.ts';
+
+export interface StartupRun {
+  /** Spawn to the answered tools/list. */
+  toolsListMs: number;
+  /** Wall time of the first tools/call after that (HTTP only). */
+  firstCallMs: number;
+}
+
+const meta = {
+  'io.modelcontextprotocol/protocolVersion': PROTOCOL,
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'plex-mcp-bench', version: '1.0.0' },
+};
+
+function serverEnv(plexUrl: string, nodeOptions: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    PLEX_SERVER_URL: plexUrl,
+    PLEX_TOKEN: plexToken,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** One stdio start: the time until the answer to tools/list, sent after initialize as clients do. */
+export async function stdioStartup(
+  entry: string,
+  plexUrl: string,
+  nodeOptions: string,
+  env: Record<string, string> = {},
+): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [entry, '--stdio'], {
+    cwd: repo,
+    env: serverEnv(plexUrl, nodeOptions, env),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const send = (message: object) => child.stdin?.write(`${JSON.stringify(message)}\n`);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let buffered = '';
+      child.once('exit', (code) => reject(new Error(`stdio server exited with ${code} before tools/list`)));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const message = JSON.parse(buffered.slice(0, nl)) as {
+            id?: number;
+            result?: { tools?: unknown[] };
+          };
+          buffered = buffered.slice(nl + 1);
+          if (message.id === 1) {
+            send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+            send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+          } else if (message.id === 2) {
+            if (!message.result?.tools?.length) reject(new Error('stdio tools/list answered no tools'));
+            resolve(performance.now() - t0);
+          }
+        }
+      });
+      send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'plex-mcp-bench', version: '1.0.0' },
+        },
+      });
+    });
+  } finally {
+    await stop(child);
+  }
+}
+
+/** One HTTP start: time to the first answered tools/list, then the wall time of `firstCall`. */
+export async function httpStartup(
+  entry: string,
+  plexUrl: string,
+  nodeOptions: string,
+  firstCall: ToolCall,
+  env: Record<string, string> = {},
+): Promise<StartupRun> {
+  const port = await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: meta } });
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [entry], {
+    cwd: repo,
+    env: serverEnv(plexUrl, nodeOptions, {
+      AUTH_TOKEN: authToken,
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: String(port),
+      ...env,
+    }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    let toolsListMs = Number.NaN;
+    while (Number.isNaN(toolsListMs)) {
+      if (child.exitCode !== null) throw new Error(`HTTP server exited with ${child.exitCode}`);
+      if (performance.now() - t0 > 30_000) throw new Error('no tools/list answer within 30 s');
+      const answered = await fetch(url, {
+        method: 'POST',
+        headers: { ...mcpHeaders, 'mcp-method': 'tools/list' },
+        body: list,
+      }).then(
+        async (res) => res.ok && (await res.text()).includes('"tools"'),
+        () => false,
+      );
+      if (answered) toolsListMs = performance.now() - t0;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    const { body, headers } = rpc(firstCall, 2);
+    const c0 = performance.now();
+    const res = await fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body });
+    const text = await res.text();
+    const firstCallMs = performance.now() - c0;
+    if (!toolCallOk(res.status, text)) throw new Error(`first call failed: ${text.slice(0, 200)}`);
+    return { toolsListMs, firstCallMs };
+  } finally {
+    await stop(child);
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
