@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CacheLookup } from '../cache/tool-cache.ts';
 import { freshnessFields } from '../domain/freshness.ts';
 import { type PlaybackSession, PlaybackSessionSchema } from '../domain/session.ts';
+import { isPlexUnavailable } from '../plex/errors.ts';
 import { currentCacheScope } from '../plex/plex-identity.ts';
 import { looseName, nameMatchScore, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
@@ -32,9 +33,26 @@ const CACHED_SESSIONS = z.array(PlaybackSessionSchema);
  */
 export async function currentSessions(deps: ToolDeps): Promise<CacheLookup<PlaybackSession[]>> {
   const live = currentCacheScope() === undefined ? await deps.live?.sessions() : undefined;
-  if (live !== undefined) return { value: live, source: 'plex', cachedAt: new Date() };
-  return deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
+  if (live !== undefined) {
+    // A copy for the day Plex and its stream go away together (written when there is none, as a miss would).
+    deps.cache.getOrLoad('sessions', LIVE_COPY, async () => live, CACHED_SESSIONS).catch(() => undefined);
+    return { value: live, source: 'plex', cachedAt: new Date() };
+  }
+  try {
+    return await deps.cache.getOrLoad('sessions', {}, () => deps.plex.getSessions(), CACHED_SESSIONS);
+  } catch (error) {
+    // Plex unreachable and nothing cached: the last live answer, said to be stale, as a cached list would be.
+    if (!isPlexUnavailable(error)) throw error;
+    const copy = await deps.cache
+      .getOrLoad('sessions', LIVE_COPY, () => Promise.reject(error), CACHED_SESSIONS)
+      .catch(() => undefined);
+    if (!copy) throw error;
+    return { ...copy, source: 'stale' };
+  }
 }
+
+/** The cache arguments of the live table's copy (never what a Plex read is cached under). */
+const LIVE_COPY = { live_copy: true } as const;
 
 /** A player named, forgivingly, by `wanted` (case, spaces, hyphens, partial words) or by its id. */
 export function playerMatches(

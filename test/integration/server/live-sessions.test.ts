@@ -155,6 +155,26 @@ describe('stream faults end in a reconnect or a clean fallback, with no failed t
     expect(h.servers[0]?.deps.live?.status().mode).toBe('live');
   });
 
+  it('Plex down: the stream falls back, the tool answers stale from the last live copy, the stream returns with Plex', async () => {
+    h.sim.reset();
+    await h.allConnected();
+    const live = await tools.call('get_playback_status'); // a copy of the live answer is kept for this day
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await callingThroughout(async () => {
+      h.sim.setFault({ mode: 'down' });
+      h.sim.setStreamFault({ mode: 'drop' });
+      h.sim.addItem(); // an event: it is cut in half and the open stream goes; reconnecting meets a dead Plex
+      await timeUntil(async () => h.servers[0]?.deps.live?.status().mode === 'fallback', 5_000);
+      const ready = await h.get(0, '/health/ready');
+      expect(ready.body).toMatchObject({ checks: { events: { status: 'degraded', state: 'disconnected' } } });
+      const fallback = await tools.call('get_playback_status');
+      expect(fallback).toMatchObject({ stale: true, count: live.count });
+      expect(tools.lastText()).toContain('Plex is unavailable');
+      h.sim.setFault({ mode: 'none' });
+      await h.allConnected();
+    });
+  });
+
   it('refused: falls back to Plex session list (degraded, reported), and answers right', async () => {
     h.sim.reset();
     await h.allConnected();
