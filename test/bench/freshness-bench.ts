@@ -91,7 +91,6 @@ async function freshnessRun(events: boolean): Promise<Record<string, Sample[]>> 
     ((await call('get_playback_status')).sessions as { session_id: string; state: string }[]).find(
       (s) => s.session_id === session.sessionId,
     )?.state;
-  // addedAt has one-second resolution: items added within the same second tie, so "among the newest three".
   const newest = async () =>
     ((await call('get_recently_added', { limit: 3 })).items as { id: string }[]).map((i) => i.id);
 
@@ -143,7 +142,7 @@ async function freshnessRun(events: boolean): Promise<Record<string, Sample[]>> 
         () => {
           added = sim.addItem().ratingKey;
         },
-        async () => (await newest()).includes(added),
+        async () => (await newest())[0] === added,
       ),
     );
   }

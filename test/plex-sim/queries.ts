@@ -209,7 +209,8 @@ function computeRecentlyAdded(catalog: SimCatalog, sectionKey?: string): SimItem
   const items = pools
     .flat()
     .filter((item) => sectionKey === undefined || String(item.librarySectionID) === sectionKey);
-  return sortItems(items, 'addedAt:desc');
+  // Newest first; items added in the same second (addedAt is in seconds) newest id first, as ids only grow.
+  return [...items].sort((a, b) => b.addedAt - a.addedAt || Number(b.ratingKey) - Number(a.ratingKey));
 }
 
 /**
