@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemoryServerEventBus, type ServerEventBus } from '@modelcontextprotocol/server';
 import { createAuthGate } from './auth/auth-gate.ts';
+import { createHomeSwitch } from './auth/plex-tv/home-switch.ts';
+import { PlexTvClient } from './auth/plex-tv/plex-tv-client.ts';
 import { categoriesKey } from './auth/scopes.ts';
 import type { CacheConfig } from './cache/cache-config.ts';
 import { createToolCache } from './cache/cache-factory.ts';
@@ -32,10 +34,13 @@ import { categoryOfTool } from './tools/registry.ts';
 import { toolAccessOf } from './tools/tool-access.ts';
 import type { ToolCategory } from './tools/tool-category.ts';
 import type { ToolDeps } from './tools/tool-deps.ts';
+import { SERVER_NAME } from './version.ts';
 
 /** Everything long-lived a server process holds; shared by every request and both transports. */
 export interface ServerDeps extends ToolDeps {
   config: ServerConfig;
+  /** This Plex Media Server's machine identifier, asked of Plex once (a failure is retried on the next call). */
+  machineIdentifier(): Promise<string>;
   metrics: ServerMetrics;
   /** Checks behind /health/ready (Plex now; the cache adds its own). */
   readinessChecks: ReadinessCheck[];
@@ -124,6 +129,31 @@ export async function createServerDeps(
   live.onChange((change) => resources.changed(urisForChange(change)));
   const liveInvalidation =
     cache.status().mode === 'disabled' ? undefined : followWithCache(live, cache, logger);
+  let machineId: Promise<string> | undefined;
+  const machineIdentifier = () => {
+    machineId ??= plex.getIdentity().then(
+      (identity) => identity.machineIdentifier,
+      (error: unknown) => {
+        machineId = undefined;
+        throw error;
+      },
+    );
+    return machineId;
+  };
+  // With the owner's token, `user` may name a profile of their Plex Home: acted as through plex.tv's switch.
+  const homeSwitch =
+    config.auth.mode === 'plex'
+      ? undefined
+      : createHomeSwitch({
+          plexTv: new PlexTvClient({
+            baseUrl: config.plex.plexTv.url,
+            resourcesBaseUrl: config.plex.plexTv.resourcesUrl,
+            clientIdentifier: config.plex.clientIdentifier,
+            product: SERVER_NAME,
+          }),
+          ownerToken: config.plex.token,
+          machineIdentifier,
+        });
   if (
     config.tools.confirmKey === undefined &&
     config.transport === 'http' &&
@@ -143,6 +173,8 @@ export async function createServerDeps(
     observer: metrics.observer,
     posters: config.posters,
     live,
+    machineIdentifier,
+    ...(homeSwitch && { homeSwitch }),
     liveInvalidation,
     resources,
     notifyChanged: (kinds) => resources.changed(kinds.flatMap(urisForKind)),
@@ -233,22 +265,11 @@ export async function startHttpServer(
   const ownDeps = deps === undefined;
   const d = deps ?? (await createServerDeps(config));
   let listening = false;
-  let machineIdentifier: Promise<string> | undefined;
   const auth = await createAuthGate(config, {
     logger: d.logger,
     registry: d.metrics.registry,
     categoryOfTool,
-    // Asked of Plex once (a failure is retried at the next sign-in).
-    machineIdentifier: () => {
-      machineIdentifier ??= d.plex.getIdentity().then(
-        (identity) => identity.machineIdentifier,
-        (error: unknown) => {
-          machineIdentifier = undefined;
-          throw error;
-        },
-      );
-      return machineIdentifier;
-    },
+    machineIdentifier: d.machineIdentifier,
     ...(signInLimits && { signInLimits }),
   });
   // Reused McpServer instances for 2026-07-28 requests (see mcp-server-pool.ts for why that is safe), one pool per

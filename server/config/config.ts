@@ -36,6 +36,8 @@ export interface ServerConfig {
     /** PLEX_MAX_RESPONSE_BYTES: larger answers are dropped (plex_unavailable) instead of read. */
     maxResponseBytes: number;
     clientIdentifier: string;
+    /** plex.tv (sign-in with Plex, Home profile switches): PLEX_TV_URL and PLEX_TV_RESOURCES_URL. */
+    plexTv: { url: string; resourcesUrl: string };
     /** Plex's event stream (server/live/). */
     events: {
       /** PLEX_EVENTS. */
@@ -86,8 +88,6 @@ export interface PlexSignInConfig {
   key: string;
   /** PLEX_ALLOWED_USERS; empty = everyone the Plex server is shared with. */
   allowedUsers: string[];
-  plexTvUrl: string;
-  plexTvResourcesUrl: string;
   plexAppAuthUrl: string;
   /** PLEX_SIGN_IN_TIMEOUT in ms. */
   timeoutMs: number;
@@ -230,8 +230,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
             ? {
                 key: e.PLEX_SIGN_IN_KEY,
                 allowedUsers: e.PLEX_ALLOWED_USERS,
-                plexTvUrl: e.PLEX_TV_URL.replace(/\/+$/, ''),
-                plexTvResourcesUrl: e.PLEX_TV_RESOURCES_URL.replace(/\/+$/, ''),
                 plexAppAuthUrl: e.PLEX_APP_AUTH_URL,
                 timeoutMs: e.PLEX_SIGN_IN_TIMEOUT * 1000,
                 scopes: e.OAUTH_SCOPES,
@@ -245,6 +243,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
         maxConnections: e.PLEX_MAX_CONNECTIONS,
         maxResponseBytes: e.PLEX_MAX_RESPONSE_BYTES,
         clientIdentifier: e.PLEX_CLIENT_IDENTIFIER ?? defaultClientIdentifier(plexUrl),
+        plexTv: {
+          url: e.PLEX_TV_URL.replace(/\/+$/, ''),
+          resourcesUrl: e.PLEX_TV_RESOURCES_URL.replace(/\/+$/, ''),
+        },
         events: {
           enabled: e.PLEX_EVENTS,
           idleTimeoutMs: Math.round(e.PLEX_EVENTS_IDLE_TIMEOUT * 1000),

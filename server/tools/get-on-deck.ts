@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { HomeSwitchRefused } from '../auth/plex-tv/home-switch.ts';
 import { freshnessFields } from '../domain/freshness.ts';
 import { OnDeckItemSchema } from '../domain/on-deck.ts';
+import { currentPlexIdentity, type PlexCallIdentity, runAsPlexIdentity } from '../plex/plex-identity.ts';
 import { limitArg, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
 import { withinAllowedLibraries } from './library-resolver.ts';
 import { loadPeople, resolvePerson } from './people.ts';
+import type { ToolDeps } from './tool-deps.ts';
 import { ToolError } from './tool-error.ts';
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
@@ -17,14 +20,34 @@ const CachedOnDeckSchema = z.object({
 });
 type OnDeck = z.infer<typeof CachedOnDeckSchema>;
 
+/**
+ * The Home profile `user` names, when the server acts with the owner's token and plex.tv knows such a profile;
+ * undefined for the owner and for anyone else (who is refused below). A profile that cannot be switched to without
+ * its own PIN is refused with the reason.
+ */
+async function homeProfile(
+  user: string,
+  deps: ToolDeps,
+): Promise<{ name: string; identity: PlexCallIdentity } | undefined> {
+  if (!deps.homeSwitch || currentPlexIdentity() !== undefined) return undefined;
+  try {
+    const identity = await deps.homeSwitch.identityOf(user);
+    return identity ? { name: user, identity } : undefined;
+  } catch (error) {
+    if (error instanceof HomeSwitchRefused)
+      throw new ToolError('invalid_request', `user: ${error.message}.`, { field: 'user' });
+    throw error;
+  }
+}
+
 export const getOnDeckTool = defineTool({
   name: 'get_on_deck',
   title: 'On Deck',
   description:
     'Continue watching: partly watched items with resume positions, and next episodes of shows in progress. ' +
-    "Only the token owner's list (user may name the owner).",
+    "The token owner's list; user may name the owner or a profile of the owner's Plex Home.",
   input: z.strictObject({
-    user: userArg('The token owner (optional check)').optional(),
+    user: userArg("The token owner, or a profile of the owner's Plex Home").optional(),
     limit: limitArg(25, 10),
   }),
   output: z.object({
@@ -36,31 +59,43 @@ export const getOnDeckTool = defineTool({
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    const lookup = await deps.cache.getOrLoad(
-      'onDeck',
-      { limit: args.limit },
-      async (): Promise<OnDeck> => {
-        const [info, items] = await Promise.all([
-          deps.plex.getServerInfo(),
-          deps.plex.getOnDeck({ limit: args.limit }),
-        ]);
-        return { owner: info.owner, items };
-      },
-      CachedOnDeckSchema,
-    );
+    // `user` naming a profile of the owner's Plex Home: answered as that profile (its own On Deck). The owner, or
+    // a name this server knows that is no Home profile, is answered or refused without it.
+    const person =
+      args.user === undefined
+        ? undefined
+        : await resolvePerson(args.user, deps).catch((error: unknown) => {
+            if (error instanceof ToolError && error.code === 'not_found') return undefined;
+            throw error;
+          });
+    const asProfile =
+      args.user !== undefined && !person?.owner ? await homeProfile(args.user, deps) : undefined;
+    if (args.user !== undefined && person === undefined && asProfile === undefined)
+      await resolvePerson(args.user, deps); // the not_found listing who there is
+    const load = () =>
+      deps.cache.getOrLoad(
+        'onDeck',
+        { limit: args.limit },
+        async (): Promise<OnDeck> => {
+          const [info, items] = await Promise.all([
+            deps.plex.getServerInfo(),
+            deps.plex.getOnDeck({ limit: args.limit }),
+          ]);
+          return { owner: asProfile?.name ?? info.owner, items };
+        },
+        CachedOnDeckSchema,
+      );
+    const lookup = asProfile ? await runAsPlexIdentity(asProfile.identity, load) : await load();
     const { owner } = lookup.value;
-    if (args.user !== undefined) {
+    if (person !== undefined && !person.owner && asProfile === undefined) {
       // One identity per person: the owner's account name (as sessions and history show it), user name or email.
-      const person = await resolvePerson(args.user, deps);
-      if (!person.owner) {
-        const ownerName = (await loadPeople(deps)).value.find((p) => p.owner)?.name ?? owner;
-        throw new ToolError(
-          'invalid_request',
-          `user: On Deck is only available for "${ownerName}"${owner && owner !== ownerName ? ` (${owner})` : ''}, ` +
-            `the account the server's Plex token belongs to; "${person.name}" is another account.`,
-          { field: 'user', available_user: ownerName },
-        );
-      }
+      const ownerName = (await loadPeople(deps)).value.find((p) => p.owner)?.name ?? owner;
+      throw new ToolError(
+        'invalid_request',
+        `user: On Deck is only available for "${ownerName}"${owner && owner !== ownerName ? ` (${owner})` : ''}, ` +
+          `the account the server's Plex token belongs to, and the profiles of its Plex Home; "${person.name}" is another account.`,
+        { field: 'user', available_user: ownerName },
+      );
     }
     const items = await withinAllowedLibraries(lookup.value.items, (i) => i.library_id, deps);
     const { fields, warning } = freshnessOf(lookup);

@@ -1,4 +1,5 @@
 import type { CallerIdentity } from '../auth/caller.ts';
+import type { HomeSwitch } from '../auth/plex-tv/home-switch.ts';
 import type { CacheableKind, ToolCache } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { PlexLive } from '../live/plex-live.ts';
@@ -36,4 +37,9 @@ export interface ToolDeps {
   sessionful?: boolean | undefined;
   /** How this call can ask the user (set per call for destructive tools; see server/tools/elicitation.ts). */
   confirmChannel?: ConfirmChannel | undefined;
+  /**
+   * With the owner's token (not AUTH_MODE=plex): acting as another profile of the owner's Plex Home, for `user`
+   * arguments (server/auth/plex-tv/home-switch.ts). Absent: other accounts are refused where answers are per person.
+   */
+  homeSwitch?: HomeSwitch | undefined;
 }

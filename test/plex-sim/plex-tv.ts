@@ -26,9 +26,12 @@ export interface PlexTvPersonOptions {
   /** A Home profile PIN (`protected`). */
   pin?: string;
   restricted?: boolean;
+  /** Their plex.tv token (default: a random one). An owner's classic token is often the same on plex.tv and PMS. */
+  authToken?: string;
 }
 
-export interface PlexTvPerson extends Required<Omit<PlexTvPersonOptions, 'pin' | 'serverToken'>> {
+export interface PlexTvPerson
+  extends Required<Omit<PlexTvPersonOptions, 'pin' | 'serverToken' | 'authToken'>> {
   uuid: string;
   email: string;
   /** This person's plex.tv token. */
@@ -121,7 +124,7 @@ export async function startPlexTv(options: PlexTvOptions): Promise<PlexTv> {
       uuid: randomUUID().replaceAll('-', '').slice(0, 16),
       // plex.tv's /user always has an email (the spec requires one); the Home list shows none for managed profiles.
       email: `${p.username}@example.invalid`,
-      authToken: newToken(),
+      authToken: p.authToken ?? newToken(),
       ...(p.serverToken ? { serverToken: p.serverToken } : {}),
       ...(p.pin ? { pin: p.pin } : {}),
     };

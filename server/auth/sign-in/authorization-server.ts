@@ -56,6 +56,7 @@ export interface AuthorizationServer {
 export interface AuthorizationServerOptions {
   publicUrl: string;
   signIn: PlexSignInConfig;
+  plexTv: { url: string; resourcesUrl: string };
   scopes: readonly string[];
   store: SealedStore;
   /** This Plex Media Server's machine identifier (asked of Plex once, with the owner's token). */
@@ -183,8 +184,8 @@ export async function createAuthorizationServer(o: AuthorizationServerOptions): 
   provider.proxy = true;
 
   const plexTv = new PlexTvClient({
-    baseUrl: o.signIn.plexTvUrl,
-    resourcesBaseUrl: o.signIn.plexTvResourcesUrl,
+    baseUrl: o.plexTv.url,
+    resourcesBaseUrl: o.plexTv.resourcesUrl,
     clientIdentifier: o.clientIdentifier,
     product: o.product,
   });

@@ -44,6 +44,7 @@ export async function createPlexSignIn(
   const server = await createAuthorizationServer({
     publicUrl,
     signIn,
+    plexTv: config.plex.plexTv,
     scopes: options.scopes,
     store,
     machineIdentifier: options.machineIdentifier,

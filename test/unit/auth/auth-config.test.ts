@@ -38,11 +38,13 @@ describe('auth settings', () => {
     if (!result.ok) return;
     expect(result.config.server.authToken).toBeUndefined();
     expect(result.config.auth.oauth).toBeUndefined();
+    expect(result.config.plex.plexTv).toEqual({
+      url: 'https://plex.tv',
+      resourcesUrl: 'https://clients.plex.tv',
+    });
     expect(result.config.auth.plexSignIn).toEqual({
       key: TOKEN,
       allowedUsers: ['alice', 'Bob'],
-      plexTvUrl: 'https://plex.tv',
-      plexTvResourcesUrl: 'https://clients.plex.tv',
       plexAppAuthUrl: 'https://app.plex.tv/auth',
       timeoutMs: 600_000,
       scopes: DEFAULT_OAUTH_SCOPES,

@@ -16,7 +16,11 @@ export function randomToken(bytes = 24): string {
 }
 
 export function buildConfig(env: Record<string, string>, transport: 'http' | 'stdio' = 'http'): ServerConfig {
-  const result = loadConfig(env, transport);
+  // plex.tv is not reachable from tests: a loopback port that refuses, unless a test points at the double.
+  const result = loadConfig(
+    { PLEX_TV_URL: 'http://127.0.0.1:9', PLEX_TV_RESOURCES_URL: 'http://127.0.0.1:9', ...env },
+    transport,
+  );
   if (!result.ok) throw new Error(`test config invalid: ${result.problems.join('; ')}`);
   return result.config;
 }
