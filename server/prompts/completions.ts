@@ -1,5 +1,5 @@
 /**
- * Argument completions for the prompts, from what the cache already knows (library names, genres, people), so a
+ * Argument completions for the prompts, from what the cache already knows (the movie libraries' genres, people), so a
  * client's autocomplete costs Plex at most one request per list per cache lifetime. A failure (Plex down, nothing
  * cached) completes nothing rather than failing the client's keystroke.
  */
@@ -25,15 +25,6 @@ async function quietly(load: () => Promise<string[]>): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-export function completeLibrary(deps: ToolDeps, typed: string): Promise<string[]> {
-  return quietly(async () =>
-    matching(
-      (await loadLibraries(deps)).value.map((l) => l.name),
-      typed,
-    ),
-  );
 }
 
 /** Genres of the movie libraries (movie_night is about films). */

@@ -88,6 +88,12 @@ describe.each(ERAS)('prompts and completions (%s era)', (era) => {
       whats_new: ['days'],
       continue_watching: ['user'],
     });
+    // Every argument says what it is, and none is required.
+    for (const prompt of prompts)
+      for (const argument of prompt.arguments ?? []) {
+        expect(argument.description, `${prompt.name}.${argument.name}`).toBeTruthy();
+        expect(argument.required ?? false).toBe(false);
+      }
   });
 
   it('fills the arguments in', async () => {
