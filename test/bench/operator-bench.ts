@@ -70,6 +70,9 @@ interface Result {
   seconds_to_children: number;
   seconds_to_ready: number;
   rss_mib: number;
+  /** RSS once leading with synced caches, before any PlexMcpServer existed, and the growth per resource. */
+  rss_before_mib: number;
+  mib_per_resource: number;
   steady_state_writes: number;
   lease_renewals: number;
   apiserver_writes: number;
@@ -298,7 +301,8 @@ async function runOnce(n: number): Promise<Result> {
       },
       { timeoutMs: 60_000, description: 'operator leading with synced caches' },
     );
-    console.error(`operator pid ${pid} ready, RSS ${await rssMib(pid)} MiB; applying ${n} PlexMcpServers`);
+    const rssBefore = await rssMib(pid);
+    console.error(`operator pid ${pid} ready, RSS ${rssBefore} MiB; applying ${n} PlexMcpServers`);
 
     const names = Array.from({ length: n }, (_, i) => ({
       ns: namespaces[i % NAMESPACES] as string,
@@ -377,6 +381,8 @@ async function runOnce(n: number): Promise<Result> {
       seconds_to_children: Math.round(secondsToChildren * 10) / 10,
       seconds_to_ready: Math.round(secondsToReady * 10) / 10,
       rss_mib: rss,
+      rss_before_mib: rssBefore,
+      mib_per_resource: Math.round(((rss - rssBefore) / n) * 1000) / 1000,
       steady_state_writes: opAfter.writes - opBefore.writes,
       lease_renewals: opAfter.lease - opBefore.lease,
       apiserver_writes: apiAfter - apiBefore,
