@@ -229,11 +229,11 @@ export class PlexMcpServerReconciler {
     if (verification === 'disabled') return { conditions: verificationDisabledConditions() };
     const auth = desired.generatedSecrets.auth;
     const bearerKey = auth?.keys.authToken;
-    // OAuth only: the operator holds no credential the server accepts, so it cannot make the handshake.
+    // OAuth or SignInWithPlex: the operator holds no credential the server accepts, so it cannot make the handshake.
     if (!auth || !bearerKey) {
       return {
         conditions: verificationDisabledConditions(
-          'spec.auth.mode is OAuth: the operator holds no token the server accepts, so it does not verify it.',
+          `spec.auth.mode is ${resource.spec.auth.mode}: the operator holds no token the server accepts, so it does not verify it.`,
         ),
       };
     }
