@@ -11,7 +11,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import type { Logger } from '../observability/logger.ts';
-import { PlexError, PlexUnauthorizedError } from '../plex/errors.ts';
+import { PlexBadResponseError, PlexError, PlexUnauthorizedError } from '../plex/errors.ts';
 import { type PlexNotification, parseNotification, SUBSCRIBED_TYPES } from './plex-events.ts';
 
 export type StreamState = 'off' | 'connecting' | 'connected' | 'disconnected' | 'unsupported';
@@ -74,6 +74,9 @@ export interface PlexEventStream {
 /** Statuses at which Plex does not offer the stream at all (as opposed to failing right now). */
 const UNSUPPORTED_STATUS = new Set([400, 404, 405, 501]);
 
+/** One message larger than this (Plex's are a few hundred bytes) ends the connection instead of filling memory. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export function createPlexEventStream(options: EventStreamOptions): PlexEventStream {
   const timings = { ...DEFAULT_STREAM_TIMINGS, ...options.timings };
   const random = options.random ?? Math.random;
@@ -124,7 +127,10 @@ export function createPlexEventStream(options: EventStreamOptions): PlexEventStr
       if (closed) return;
       const reason = error instanceof Error ? error.message : String(error);
       const httpStatus = error instanceof PlexError ? error.status : undefined;
-      if (httpStatus !== undefined && UNSUPPORTED_STATUS.has(httpStatus)) {
+      if (
+        (httpStatus !== undefined && UNSUPPORTED_STATUS.has(httpStatus)) ||
+        error instanceof PlexBadResponseError
+      ) {
         log.warn({ reason }, 'Plex does not offer its event stream; running on cache lifetimes alone');
         setState('unsupported', reason);
         schedule(timings.unsupportedRetryMs);
@@ -168,8 +174,14 @@ export function createPlexEventStream(options: EventStreamOptions): PlexEventStr
       handlers.onMessage?.(notification?.type ?? event ?? 'message');
       if (notification) handlers.onNotification(notification, at);
     };
+    /**
+     * Characters since the last complete message: bounded, so an endless line or message cannot grow the parser's
+     * buffer. (Comment-only keep-alives count too; the periodic recycle starts every connection from zero.)
+     */
+    let pending = 0;
     const parser = createParser({
       onEvent(message) {
+        pending = 0;
         const at = Date.now();
         if (ready) deliver(message.data, message.event, at);
         else queued.push({ data: message.data, event: message.event, at });
@@ -183,7 +195,13 @@ export function createPlexEventStream(options: EventStreamOptions): PlexEventStr
     const done = new Promise<void>((resolve) => {
       const onData = (chunk: Buffer | string) => {
         armIdle();
-        parser.feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+        const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+        pending += text.length;
+        if (pending > MAX_MESSAGE_BYTES) {
+          finish('message too large');
+          return;
+        }
+        parser.feed(text);
       };
       body.on('data', onData);
       body.once('end', () => resolve());

@@ -173,6 +173,14 @@ export class PlexHttp {
       discard(response);
       throw statusError(statusCode, endpoint);
     }
+    // Anything but an event stream (a proxy's page, a JSON answer) is not one, however long it goes on.
+    if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
+      response.destroy();
+      throw new PlexBadResponseError(`Plex answered ${endpoint} with something that is not an event stream`, {
+        status: statusCode,
+        endpoint,
+      });
+    }
     return response;
   }
 

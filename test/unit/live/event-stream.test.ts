@@ -137,3 +137,32 @@ describe('Plex event stream client', () => {
     await stream.close();
   });
 });
+
+describe('Plex event stream client against hostile answers', () => {
+  it('ends a connection whose message never ends, and delivers what came before it', async () => {
+    const body = new PassThrough();
+    const { open, opens } = scripted([() => body, () => new PassThrough()]);
+    const seen: string[] = [];
+    const stream = createPlexEventStream({
+      open,
+      logger: silentLogger,
+      timings: { initialBackoffMs: 10, maxBackoffMs: 20 },
+      handlers: {
+        onConnected: async () => undefined,
+        onNotification: (n) => {
+          if (n.type === 'playing') seen.push(n.PlaySessionStateNotification[0]?.state ?? '');
+        },
+      },
+    });
+    stream.start();
+    await until(() => stream.status().state === 'connected');
+    body.write(playing('1', 'paused'));
+    body.write('data: ');
+    const chunk = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 20 && !body.destroyed; i++) body.write(chunk);
+    await until(() => opens.length >= 2);
+    expect(seen).toEqual(['paused']);
+    expect(stream.status().reconnects).toBeGreaterThanOrEqual(1);
+    await stream.close();
+  });
+});
