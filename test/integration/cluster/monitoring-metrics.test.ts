@@ -154,6 +154,7 @@ describe.skipIf(!inject('kubeconfig'))(
         'PlexMcpPlexTokenRejected',
         'PlexMcpCircuitOpen',
         'PlexMcpRedisDown',
+        'PlexMcpEventStreamDown',
         'PlexMcpOperatorReconcileErrors',
         'PlexMcpOperatorNoLeader',
       ]);
