@@ -61,6 +61,8 @@ export class OptionalKindInformers implements OptionalKindsSource {
 
   async served(): Promise<ReadonlySet<OptionalChildKind>> {
     const served = new Set<OptionalChildKind>();
+    // Stopped (the controller shuts down; an in-flight reconcile may still ask): start nothing new.
+    if (this.stopped) return served;
     for (const kind of this.kinds) {
       if (await this.servedKinds.serves(KINDS[kind])) {
         await this.ensureRunning(kind);
