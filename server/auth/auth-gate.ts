@@ -224,6 +224,24 @@ function oauthGate(p: {
       try {
         authInfo = await verifyBearerToken(`Bearer ${token}`, { verifier, resourceMetadataUrl });
       } catch (error) {
+        if ((error as { name?: unknown }).name === 'SignInStoreUnavailable') {
+          // Not the token's fault: a 401 would send every client through sign-in again. 503: try again soon.
+          counted.inc({ method: 'oauth', outcome: 'unavailable' });
+          options.logger.warn(
+            { reason: (error as Error).message },
+            'MCP request refused: sign-in store down',
+          );
+          sendJson(
+            res,
+            503,
+            {
+              error: 'temporarily_unavailable',
+              error_description: 'Sign-ins cannot be checked right now; try again.',
+            },
+            { 'Retry-After': '2' },
+          );
+          return undefined;
+        }
         const oauthError =
           error instanceof OAuthError
             ? error

@@ -182,7 +182,7 @@ export function createInteractions(o: InteractionOptions) {
         lastCheck: 0,
       };
       await o.store.set(key, state, ttl());
-      return sendPage(res, signInPage(details, state));
+      return sendPage(res, await signInPage(details, state));
     }
     if (state.owner) return sendPage(res, chooser(details.uid, state));
     const expire = async () => {
@@ -191,26 +191,30 @@ export function createInteractions(o: InteractionOptions) {
     };
     if (state.expired || now() > state.deadline) return expire();
     // Reloads faster than this (or several tabs) do not reach plex.tv.
-    if (now() - state.lastCheck < PIN_CHECK_INTERVAL_MS) return sendPage(res, signInPage(details, state));
+    if (now() - state.lastCheck < PIN_CHECK_INTERVAL_MS)
+      return sendPage(res, await signInPage(details, state));
     state.lastCheck = now();
     await o.store.set(key, state, ttl());
     const pin = await o.plexTv.checkPin(state.pinId);
     if (pin === undefined) return expire();
-    if (!pin.authToken) return sendPage(res, signInPage(details, state));
+    if (!pin.authToken) return sendPage(res, await signInPage(details, state));
     return admitted(req, res, details, state, pin.authToken);
   }
 
-  function signInPage(
+  /** Names the client (as it registered itself) and, what matters more, where the browser will be sent back to. */
+  async function signInPage(
     details: Awaited<ReturnType<Provider['interactionDetails']>>,
     state: SignInState,
-  ): Page {
+  ): Promise<Page> {
     const redirect = String(details.params.redirect_uri ?? '');
     let redirectHost = redirect;
     try {
       redirectHost = new URL(redirect).host || redirect;
     } catch {}
+    const clientId = String(details.params.client_id);
+    const client = await o.provider.Client.find(clientId).catch(() => undefined);
     return pages.signIn({
-      clientName: String(details.params.client_id),
+      clientName: client?.clientName ?? clientId,
       redirectHost,
       plexUrl: state.plexUrl,
     });
@@ -315,8 +319,8 @@ export function createInteractions(o: InteractionOptions) {
           res,
           pages.problem({
             status: 502,
-            title: 'Plex did not answer',
-            message: 'plex.tv could not be reached. Try again in a moment.',
+            title: 'Sign-in could not continue',
+            message: 'plex.tv (or the sign-in store) did not answer. Try again in a moment.',
           }),
         );
       }

@@ -18,6 +18,11 @@ export interface PlexSignIn {
   close(): Promise<void>;
 }
 
+/** The sign-in store (Redis) did not answer: the request should be retried, not signed in again. */
+export class SignInStoreUnavailable extends Error {
+  override readonly name = 'SignInStoreUnavailable';
+}
+
 export const SIGN_IN_AGAIN =
   'Your Plex sign-in has ended; sign in with Plex again (reconnect this server in your app).';
 
@@ -64,7 +69,11 @@ export async function createPlexSignIn(
     async verifyAccessToken(token) {
       const authInfo = await verifyJwt(token);
       const subject = callerOf(authInfo)?.subject ?? '';
-      const person = await server.people.get(subject);
+      const person = await server.people.get(subject).catch((error: unknown) => {
+        throw new SignInStoreUnavailable(
+          `the sign-in store did not answer (${error instanceof Error ? error.message : String(error)})`,
+        );
+      });
       if (!person) throw new OAuthError(OAuthErrorCode.InvalidToken, SIGN_IN_AGAIN);
       return withPlexAccess(authInfo, {
         token: person.serverToken,

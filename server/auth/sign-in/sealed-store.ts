@@ -163,7 +163,9 @@ export async function createSealedStore(options: SealedStoreOptions): Promise<Se
     ...(options.redis.password !== undefined && { password: options.redis.password }),
     ...(options.redis.tls && { tls: {} }),
     lazyConnect: false,
-    maxRetriesPerRequest: 2,
+    maxRetriesPerRequest: 1,
+    // A hung Redis must fail a request quickly (503, try again), not hold it open.
+    commandTimeout: 2_000,
   });
   // ioredis reports connection trouble as events; the message names no password (the URL is a logged secret).
   redis.on('error', (error: Error) =>

@@ -28,7 +28,11 @@ async function openSignInPage(browser: ScriptedBrowser): Promise<{ url: URL; htm
   const registered = await fetch(new URL('/oauth/register', h.publicUrl), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ redirect_uris: [SIGN_IN_REDIRECT], token_endpoint_auth_method: 'none' }),
+    body: JSON.stringify({
+      client_name: 'pages test client',
+      redirect_uris: [SIGN_IN_REDIRECT],
+      token_endpoint_auth_method: 'none',
+    }),
   });
   const { client_id } = (await registered.json()) as { client_id: string };
   const authorize = new URL('/oauth/authorize', h.publicUrl);
@@ -51,6 +55,8 @@ describe('a PIN nobody claims', () => {
     const browser = new ScriptedBrowser();
     const { url, html } = await openSignInPage(browser);
     expect(html).toContain('Sign in with Plex');
+    // The client as it registered itself, and where the browser goes back to.
+    expect(html).toContain('<strong>pages test client</strong> (returning to 127.0.0.1:9)');
     expect(html).toContain('http-equiv="refresh"');
     await sleep(1_200); // the double's PIN lifetime is 1 s
     for (let i = 0; i < 2; i++) {

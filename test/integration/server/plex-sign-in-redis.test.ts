@@ -81,6 +81,33 @@ describe.skipIf(!redisBinary)('sign-ins in Redis', () => {
     expect(await deckWith(h.server.url, next.access_token)).toEqual(before);
   });
 
+  it('a hung Redis answers 503 with Retry-After (not 401: nobody is sent to sign in again), then recovers', async () => {
+    const provider = await signIn(h, 'friend');
+    const token = provider.tokens()?.access_token as string;
+    const list = () =>
+      fetch(h.server.url, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    redis.pause();
+    try {
+      const started = Date.now();
+      const refused = await list();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      redis.resume();
+    }
+    expect((await list()).status).toBe(200);
+  });
+
   it('Redis holds the records sealed: no Plex token, refresh token or signing key in the clear', async () => {
     const provider = await signIn(h, 'partner');
     const redisClient = new Redis(redis.url);
