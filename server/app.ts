@@ -10,6 +10,7 @@ import { createToolCache } from './cache/cache-factory.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
 import type { ToolCache } from './cache/tool-cache.ts';
 import type { ServerConfig } from './config/config.ts';
+import { ENV } from './config/settings.ts';
 import { type ConnectionLimits, limitConnections, slowClientOptions } from './http/connection-limits.ts';
 import { createApp } from './http/create-app.ts';
 import type { ReadinessCheck } from './http/health.ts';
@@ -160,7 +161,7 @@ export async function createServerDeps(
     config.tools.writeAccess === 'library'
   ) {
     logger.info(
-      'CONFIRM_TOKEN_KEY is not set: confirmation tokens of delete_playlist and remove_from_playlist work on this replica only',
+      `${ENV.confirmTokenKey} is not set: confirmation tokens of delete_playlist and remove_from_playlist work on this replica only`,
     );
   }
   return {

@@ -1,17 +1,20 @@
 import { createServerDeps, secretsOf, startHttpServer } from './app.ts';
 import { loadConfig } from './config/config.ts';
+import { AUTH_MODES } from './config/env-schema.ts';
+import { ENV } from './config/settings.ts';
 import { createLogger } from './observability/logger.ts';
 import { probePlexAtStart } from './plex/startup-probe.ts';
 import { startStdio } from './stdio.ts';
 import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 
+const E = ENV;
 const USAGE = `Usage: plex-mcp-server [--stdio]
 
 Serves the Plex MCP tools over Streamable HTTP (POST /mcp, default) or stdio (--stdio).
-Configuration comes from the environment: PLEX_SERVER_URL, PLEX_TOKEN, AUTH_TOKEN (HTTP only), AUTH_MODE
-(bearer, oauth, bearer+oauth, plex; with OAuth: MCP_PUBLIC_URL, OAUTH_ISSUER, OAUTH_*; with plex:
-MCP_PUBLIC_URL, PLEX_SIGN_IN_KEY, PLEX_ALLOWED_USERS), SERVER_HOST,
-SERVER_PORT, PLEX_TIMEOUT, PLEX_MAX_CONNECTIONS, REDIS_URL, CACHE_*, LOG_LEVEL (see README).
+Configuration comes from the environment: ${E.plexServerUrl}, ${E.plexToken}, ${E.authToken} (HTTP only), ${E.authMode}
+(${AUTH_MODES.join(', ')}; with OAuth: ${E.mcpPublicUrl}, ${E.oauthIssuer}, OAUTH_*; with plex:
+${E.mcpPublicUrl}, ${E.plexSignInKey}, ${E.plexAllowedUsers}), ${E.serverHost},
+${E.serverPort}, ${E.plexTimeout}, ${E.plexMaxConnections}, ${E.redisUrl}, CACHE_*, ${E.logLevel} (see README).
 `;
 
 async function main(argv: string[]): Promise<void> {

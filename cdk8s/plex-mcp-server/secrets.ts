@@ -3,14 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { AUTH_TOKEN_ROTATION_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { ENV } from '../../server/config/settings.ts';
 import { childMetadata, childNames } from './names.ts';
 
-/** Key of the bearer token in `<name>-auth` (the server reads env AUTH_TOKEN). */
-export const AUTH_TOKEN_KEY = 'AUTH_TOKEN';
-/** Key of the confirm-token HMAC key in `<name>-auth` (the server reads env CONFIRM_TOKEN_KEY). */
-export const CONFIRM_TOKEN_KEY_KEY = 'CONFIRM_TOKEN_KEY';
-/** Key of the "Sign in with Plex" key in `<name>-auth` (the server reads env PLEX_SIGN_IN_KEY). */
-export const SIGN_IN_KEY_KEY = 'PLEX_SIGN_IN_KEY';
+/** Key of the bearer token in `<name>-auth`: named as the server's env variable it becomes. */
+export const AUTH_TOKEN_KEY = ENV.authToken;
+/** Key of the confirm-token HMAC key in `<name>-auth`: named as the server's env variable it becomes. */
+export const CONFIRM_TOKEN_KEY_KEY = ENV.confirmTokenKey;
+/** Key of the "Sign in with Plex" key in `<name>-auth`: named as the server's env variable it becomes. */
+export const SIGN_IN_KEY_KEY = ENV.plexSignInKey;
 /** Key of the managed Redis password in `<name>-redis`. */
 export const REDIS_PASSWORD_KEY = 'password';
 

@@ -1,13 +1,9 @@
-// The server's non-secret environment (the ConfigMap `<name>-config`), named as server/config/env-schema.ts
-// reads it. Unset spec fields are left out so the server's own defaults apply.
+// The server's non-secret environment (the ConfigMap `<name>-config`), in the env names of the server's settings
+// table (server/config/settings.ts). Unset spec fields are left out so the server's own defaults apply.
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type {
-  AuthMode,
-  CacheTtlSpec,
-  PlexMcpServer,
-  WriteAccessLevel,
-} from '../../operator/api/v1alpha1/index.ts';
+import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { ENV, SETTING_ROWS, SETTINGS } from '../../server/config/settings.ts';
 import {
   DEFAULT_SERVER_RESOURCES,
   REDIS_PORT,
@@ -18,15 +14,6 @@ import { publicEndpoint } from './exposure.ts';
 import { childMetadata, childNames } from './names.ts';
 import { memoryBytes } from './quantity.ts';
 
-const TTL_ENV: Record<keyof CacheTtlSpec, string> = {
-  search: 'CACHE_TTL_SEARCH',
-  mediaDetails: 'CACHE_TTL_MEDIA_DETAILS',
-  libraries: 'CACHE_TTL_LIBRARIES',
-  sessions: 'CACHE_TTL_SESSIONS',
-  recentlyAdded: 'CACHE_TTL_RECENTLY_ADDED',
-  onDeck: 'CACHE_TTL_ON_DECK',
-};
-
 /** Share of the server's memory limit the in-memory cache may use (Node itself needs the rest). */
 const IN_MEMORY_CACHE_SHARE = 0.25;
 const MAX_CLIENT_IDENTIFIER_LENGTH = 128;
@@ -34,85 +21,88 @@ const MAX_CLIENT_IDENTIFIER_LENGTH = 128;
 export function serverConfigData(resource: PlexMcpServer): Record<string, string> {
   const { spec } = resource;
   const data: Record<string, string> = {
-    PLEX_SERVER_URL: spec.plex.url,
-    PLEX_CLIENT_IDENTIFIER: plexClientIdentifier(resource),
-    SERVER_PORT: String(SERVER_CONTAINER_PORT),
-    CACHE_ENABLED: String(spec.cache.enabled),
-    LOG_LEVEL: spec.logLevel ?? 'info',
+    ...specFieldData(spec),
+    ...authConfigData(resource),
+    [ENV.plexClientIdentifier]: plexClientIdentifier(resource),
+    [ENV.serverPort]: String(SERVER_CONTAINER_PORT),
     // V8 does not see the container's memory limit: size its heap from the limit this resource sets.
     NODE_OPTIONS: serverNodeOptions(serverMemoryLimitBytes(resource)),
   };
-  if (spec.plex.timeoutSeconds !== undefined) data.PLEX_TIMEOUT = String(spec.plex.timeoutSeconds);
-  if (spec.plex.maxConnections !== undefined) data.PLEX_MAX_CONNECTIONS = String(spec.plex.maxConnections);
-  for (const [field, env] of Object.entries(TTL_ENV) as [keyof CacheTtlSpec, string][]) {
-    const ttl = spec.cache.ttlSeconds?.[field];
-    if (ttl !== undefined) data[env] = String(ttl);
-  }
-  if (spec.cache.staleSeconds !== undefined) data.CACHE_STALE_TTL = String(spec.cache.staleSeconds);
-  if (spec.tools?.writeAccess !== undefined) data.WRITE_ACCESS = WRITE_ACCESS_ENV[spec.tools.writeAccess];
-  if (spec.tools?.libraries !== undefined && spec.tools.libraries.length > 0)
-    data.PLEX_LIBRARIES = spec.tools.libraries.map((library) => library.trim()).join(',');
-
-  Object.assign(data, authConfigData(resource));
-
   switch (spec.redis.mode) {
     case 'Managed':
-      data.REDIS_URL = `redis://${childNames(resource).redisService}:${REDIS_PORT}`;
-      data.REDIS_TLS = 'false';
+      data[ENV.redisUrl] = `redis://${childNames(resource).redisService}:${REDIS_PORT}`;
+      data[ENV.redisTls] = 'false';
       break;
     case 'External': {
       const url = spec.redis.external?.url ?? '';
-      data.REDIS_URL = url;
-      data.REDIS_TLS = String(spec.redis.external?.tls ?? url.startsWith('rediss:'));
+      data[ENV.redisUrl] = url;
+      data[ENV.redisTls] = String(spec.redis.external?.tls ?? url.startsWith('rediss:'));
       break;
     }
     case 'Disabled':
       // The in-memory LRU lives in the server's heap: bound it by the container's memory limit, or the
-      // server default (64 MiB) plus Node's own needs could get the pod OOM-killed under a small limit.
-      data.CACHE_MAX_BYTES = String(inMemoryCacheBytes(resource));
+      // server default plus Node's own needs could get the pod OOM-killed under a small limit.
+      data[ENV.cacheMaxBytes] = String(inMemoryCacheBytes(resource));
       break;
   }
   return sortedRecord(data);
 }
 
-const WRITE_ACCESS_ENV: Record<WriteAccessLevel, string> = {
-  None: 'none',
-  Playback: 'playback',
-  Library: 'library',
-};
+/**
+ * Every settings-table row whose spec field is written as it is: the field's value under the row's env name (enums
+ * through the row's spec-to-server values, lists comma-joined). Unset fields are left out: the server default applies.
+ */
+function specFieldData(spec: PlexMcpServer['spec']): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [, setting] of SETTING_ROWS) {
+    const binding = setting.spec;
+    if (!binding || (binding.render ?? 'value') !== 'value') continue;
+    const value = valueAt(spec, binding.field);
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      const entries = value.map((entry) => String(entry).trim());
+      if (entries.length > 0) data[setting.env] = entries.join(',');
+    } else if (binding.values) {
+      const mapped = binding.values[String(value)];
+      if (mapped === undefined)
+        throw new Error(`spec.${binding.field}: no server value for ${String(value)}`);
+      data[setting.env] = mapped;
+    } else {
+      data[setting.env] = String(value);
+    }
+  }
+  return data;
+}
 
-const AUTH_MODE_ENV: Record<AuthMode, string> = {
-  Bearer: 'bearer',
-  OAuth: 'oauth',
-  BearerAndOAuth: 'bearer+oauth',
-  SignInWithPlex: 'plex',
-};
+function valueAt(spec: PlexMcpServer['spec'], path: string): unknown {
+  let node: unknown = spec;
+  for (const key of path.split('.')) {
+    if (node === undefined || node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
 
 /** The public MCP URL: spec.auth.publicURL, else what the Gateway or Ingress gives (undefined when neither). */
 export function publicUrl(resource: Pick<PlexMcpServer, 'spec'>): string | undefined {
   return resource.spec.auth.publicURL ?? publicEndpoint(resource);
 }
 
-/** AUTH_MODE and, with OAuth, the settings server/config/env-schema.ts reads (MCP_PUBLIC_URL, OAUTH_*). */
+/** What the renderer derives for sign-in and OAuth: the public URL and the scope map (the other fields are values). */
 function authConfigData(resource: PlexMcpServer): Record<string, string> {
   const { auth } = resource.spec;
-  const data: Record<string, string> = { AUTH_MODE: AUTH_MODE_ENV[auth.mode] };
+  const data: Record<string, string> = {};
   if (auth.mode === 'SignInWithPlex') {
     const url = publicUrl(resource);
-    if (url) data.MCP_PUBLIC_URL = url;
-    if (auth.allowedUsers && auth.allowedUsers.length > 0)
-      data.PLEX_ALLOWED_USERS = auth.allowedUsers.join(',');
+    if (url) data[ENV.mcpPublicUrl] = url;
     return data;
   }
   if (auth.mode === 'Bearer' || !auth.oauth) return data;
   const url = publicUrl(resource);
-  if (url) data.MCP_PUBLIC_URL = url;
-  data.OAUTH_ISSUER = auth.oauth.issuer;
-  if (auth.oauth.audience) data.OAUTH_AUDIENCE = auth.oauth.audience;
-  if (auth.oauth.jwksURL) data.OAUTH_JWKS_URL = auth.oauth.jwksURL;
+  if (url) data[ENV.mcpPublicUrl] = url;
   const scopes = Object.entries(auth.oauth.scopes ?? {}).filter(([, scope]) => scope !== undefined);
   if (scopes.length > 0)
-    data.OAUTH_SCOPES = scopes.map(([category, scope]) => `${category}=${scope}`).join(',');
+    data[ENV.oauthScopes] = scopes.map(([category, scope]) => `${category}=${scope}`).join(',');
   return data;
 }
 
@@ -147,7 +137,10 @@ function serverMemoryLimitBytes(resource: PlexMcpServer): number {
 }
 
 function inMemoryCacheBytes(resource: PlexMcpServer): number {
-  return Math.max(1024, Math.floor(serverMemoryLimitBytes(resource) * IN_MEMORY_CACHE_SHARE));
+  return Math.max(
+    SETTINGS.cacheMaxBytes.min,
+    Math.floor(serverMemoryLimitBytes(resource) * IN_MEMORY_CACHE_SHARE),
+  );
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {

@@ -1,6 +1,7 @@
 // The MCP server's Deployment and Service.
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { CONFIG_CHECKSUM_ANNOTATION, type PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
+import { ENV } from '../../server/config/settings.ts';
 import { usesBearerToken, usesConfirmTokenKey, usesSignInKey } from './auth-mode.ts';
 import { configChecksum } from './checksum.ts';
 import { DEFAULT_SERVER_RESOURCES, SERVER_CONTAINER_PORT, SERVER_PORT_NAME, SERVER_UID } from './defaults.ts';
@@ -24,36 +25,36 @@ function secretEnv(resource: PlexMcpServer): V1EnvVar[] {
   const names = childNames(resource);
   const env: V1EnvVar[] = [
     // Containers must listen on the pod IP, not only loopback (the server's default is 127.0.0.1).
-    { name: 'SERVER_HOST', value: '0.0.0.0' },
+    { name: ENV.serverHost, value: '0.0.0.0' },
     {
-      name: 'PLEX_TOKEN',
+      name: ENV.plexToken,
       valueFrom: { secretKeyRef: { name: spec.plex.tokenSecretRef.name, key: spec.plex.tokenSecretRef.key } },
     },
   ];
   // With auth.mode OAuth there is no static token (and no `<name>-auth` Secret).
   if (usesBearerToken(resource)) {
     env.push({
-      name: 'AUTH_TOKEN',
+      name: ENV.authToken,
       valueFrom: { secretKeyRef: { name: names.authSecret, key: AUTH_TOKEN_KEY } },
     });
   }
   // One key for every replica, so a confirmation token minted by one pod is accepted by the next.
   if (usesConfirmTokenKey(resource)) {
     env.push({
-      name: 'CONFIRM_TOKEN_KEY',
+      name: ENV.confirmTokenKey,
       valueFrom: { secretKeyRef: { name: names.authSecret, key: CONFIRM_TOKEN_KEY_KEY } },
     });
   }
   // Sign in with Plex: one key for every replica, so any pod opens the sign-ins another one stored.
   if (usesSignInKey(resource)) {
     env.push({
-      name: 'PLEX_SIGN_IN_KEY',
+      name: ENV.plexSignInKey,
       valueFrom: { secretKeyRef: { name: names.authSecret, key: SIGN_IN_KEY_KEY } },
     });
   }
   if (spec.redis.mode === 'Managed') {
     env.push({
-      name: 'REDIS_PASSWORD',
+      name: ENV.redisPassword,
       valueFrom: { secretKeyRef: { name: names.redisSecret, key: REDIS_PASSWORD_KEY } },
     });
   }
@@ -61,7 +62,7 @@ function secretEnv(resource: PlexMcpServer): V1EnvVar[] {
     spec.redis.mode === 'External' ? spec.redis.external?.passwordSecretRef : undefined;
   if (externalPassword) {
     env.push({
-      name: 'REDIS_PASSWORD',
+      name: ENV.redisPassword,
       valueFrom: { secretKeyRef: { name: externalPassword.name, key: externalPassword.key } },
     });
   }

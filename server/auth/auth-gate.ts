@@ -10,6 +10,7 @@ import {
 import { Counter, type Registry } from 'prom-client';
 import type { ServerConfig } from '../config/config.ts';
 import type { AuthMode } from '../config/env-schema.ts';
+import { ENV } from '../config/settings.ts';
 import { bearerAuth, staticTokenMatcher } from '../http/bearer-auth.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -81,7 +82,7 @@ export async function createAuthGate(config: ServerConfig, options: AuthGateOpti
   const authToken = config.server.authToken;
   if (auth.mode === 'plex') return plexGate(config, options);
   if (auth.mode === 'bearer' || auth.oauth === undefined || auth.publicUrl === undefined) {
-    if (!authToken) throw new Error('AUTH_TOKEN is required for the HTTP transport');
+    if (!authToken) throw new Error(`${ENV.authToken} is required for the HTTP transport`);
     const check = bearerAuth(authToken);
     const all = allowedCategories(undefined, {} as ScopeMap);
     return {
@@ -113,7 +114,9 @@ export async function createAuthGate(config: ServerConfig, options: AuthGateOpti
 async function plexGate(config: ServerConfig, options: AuthGateOptions): Promise<AuthGate> {
   const { auth } = config;
   if (!auth.plexSignIn || !auth.publicUrl || !options.machineIdentifier)
-    throw new Error('AUTH_MODE=plex needs MCP_PUBLIC_URL, PLEX_SIGN_IN_KEY and the Plex server');
+    throw new Error(
+      `${ENV.authMode}=plex needs ${ENV.mcpPublicUrl}, ${ENV.plexSignInKey} and the Plex server`,
+    );
   const { createPlexSignIn } = await import('./sign-in/plex-sign-in.ts');
   const scopes = auth.plexSignIn.scopes;
   const signIn = await createPlexSignIn(config, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENV } from '../config/settings.ts';
 import { fetchJson, IssuerFetchError } from './fetch-json.ts';
 
 const metadataSchema = z.object({
@@ -33,7 +34,7 @@ export async function discoverJwksUrl(issuer: string, timeoutMs: number): Promis
       if (!parsed.success)
         throw new IssuerFetchError(`${new URL(url).origin}: metadata without a valid jwks_uri`);
       if (!sameIssuer(parsed.data.issuer, issuer)) {
-        throw new IssuerFetchError('the issuer metadata names a different issuer than OAUTH_ISSUER');
+        throw new IssuerFetchError(`the issuer metadata names a different issuer than ${ENV.oauthIssuer}`);
       }
       return parsed.data.jwks_uri;
     } catch (error) {

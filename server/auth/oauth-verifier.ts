@@ -5,6 +5,7 @@ import {
   type OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
 import type { OAuthConfig } from '../config/config.ts';
+import { ENV } from '../config/settings.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createIntrospectionVerifier } from './introspection-verifier.ts';
 import { discoverJwksUrl } from './issuer-metadata.ts';
@@ -73,7 +74,7 @@ export function createOAuthVerifier(config: OAuthConfig, publicUrl: string, logg
       if (verifyOpaque) return verifyOpaque(token);
       throw new OAuthError(
         OAuthErrorCode.InvalidToken,
-        'The access token is not a JWT, and opaque tokens need OAUTH_INTROSPECTION_URL.',
+        `The access token is not a JWT, and opaque tokens need ${ENV.oauthIntrospectionUrl}.`,
       );
     },
   };

@@ -1,6 +1,6 @@
 /**
  * The cache's own configuration type, deliberately independent of the server's config module: whoever builds the
- * server maps its validated environment (CACHE_*, REDIS_*, PLEX_SERVER_URL) onto this shape.
+ * server maps its validated environment onto this shape (the defaults live in the settings table, server/config/).
  */
 import type { CacheableKind } from './tool-cache.ts';
 
@@ -29,24 +29,3 @@ export interface CacheConfig {
   /** PLEX_SERVER_URL: its hash scopes the keys so several Plex servers can share one Redis. */
   plexServerUrl: string;
 }
-
-/** The design's defaults (seconds); the server's env parsing should use the same numbers. */
-export const DEFAULT_TTL_SECONDS: Readonly<Record<CacheableKind, number>> = Object.freeze({
-  search: 300,
-  mediaDetails: 900,
-  libraries: 900,
-  sessions: 30,
-  recentlyAdded: 120,
-  onDeck: 120,
-  // Thumb paths carry the image's update time, so an entry for one path never goes out of date.
-  poster: 86_400,
-  // No CACHE_TTL_* setting of their own yet: accounts rarely change, the others change with what people do.
-  accounts: 900,
-  history: 60,
-  browse: 300,
-  playlists: 120,
-  players: 30,
-});
-
-export const DEFAULT_STALE_SECONDS = 86_400;
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;

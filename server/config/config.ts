@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_TTL_SECONDS } from '../cache/cache-config.ts';
 import type { CacheableKind } from '../cache/tool-cache.ts';
 import type { PosterSettings } from '../images/poster-settings.ts';
 import type { ToolCategory } from '../tools/tool-category.ts';
 import { AUTH_MODES, type AuthMode, envSchema, type LogLevel, type WriteAccess } from './env-schema.ts';
+import { ENV, SETTINGS } from './settings.ts';
 
 /** How the process talks MCP: HTTP needs a bearer token, stdio does not (the parent process is the client). */
 export type TransportMode = 'http' | 'stdio';
@@ -110,6 +110,24 @@ export interface OAuthConfig {
   introspection: { url: string; clientId: string; clientSecret: string } | undefined;
 }
 
+/**
+ * Lifetimes of the kinds without a CACHE_TTL_* setting of their own (not settings, so not in the table): accounts
+ * rarely change, the others change with what people do.
+ */
+const FIXED_TTL_SECONDS = { accounts: 900, history: 60, browse: 300, playlists: 120, players: 30 } as const;
+
+/** Every kind's lifetime when nothing is configured: the table's defaults and the fixed ones. */
+export const DEFAULT_TTL_SECONDS: Readonly<Record<CacheableKind, number>> = Object.freeze({
+  ...FIXED_TTL_SECONDS,
+  search: SETTINGS.cacheTtlSearch.default,
+  mediaDetails: SETTINGS.cacheTtlMediaDetails.default,
+  libraries: SETTINGS.cacheTtlLibraries.default,
+  sessions: SETTINGS.cacheTtlSessions.default,
+  recentlyAdded: SETTINGS.cacheTtlRecentlyAdded.default,
+  onDeck: SETTINGS.cacheTtlOnDeck.default,
+  poster: SETTINGS.cacheTtlPoster.default,
+});
+
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; problems: string[] };
 
 /**
@@ -130,7 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
   }
   // Read from the raw value so the cross-checks below hold even when another variable failed to parse; an
   // unknown mode is reported by the schema and skips them.
-  const rawMode = (env.AUTH_MODE ?? '').trim().toLowerCase() || 'bearer';
+  const { authMode, authToken, mcpPublicUrl, oauthIssuer, plexSignInKey } = ENV;
+  const rawMode = (env[authMode] ?? '').trim().toLowerCase() || SETTINGS.authMode.default;
   const mode = (AUTH_MODES as readonly string[]).includes(rawMode) ? (rawMode as AuthMode) : undefined;
   const usesBearer = mode === 'bearer' || mode === 'bearer+oauth';
   const usesOAuth = mode === 'oauth' || mode === 'bearer+oauth';
@@ -138,27 +157,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
   const missing = (name: string, why: string) => {
     if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${why}`);
   };
-  if (transport === 'http' && usesBearer && (env.AUTH_TOKEN === undefined || env.AUTH_TOKEN === '')) {
+  if (transport === 'http' && usesBearer && (env[authToken] === undefined || env[authToken] === '')) {
     missing(
-      'AUTH_TOKEN',
-      `is required for the HTTP transport with AUTH_MODE=${mode} (at least 32 characters; not needed with --stdio or AUTH_MODE=oauth)`,
+      authToken,
+      `is required for the HTTP transport with ${authMode}=${mode} (at least ${SETTINGS.authToken.minLength} characters; not needed with --stdio or ${authMode}=oauth)`,
     );
   }
   if (usesOAuth) {
-    if (!env.MCP_PUBLIC_URL)
+    if (!env[mcpPublicUrl])
       missing(
-        'MCP_PUBLIC_URL',
-        `is required with AUTH_MODE=${mode} (the URL clients use, e.g. https://plex-mcp.example.com/mcp)`,
+        mcpPublicUrl,
+        `is required with ${authMode}=${mode} (the URL clients use, e.g. https://plex-mcp.example.com/mcp)`,
       );
-    if (!env.OAUTH_ISSUER)
-      missing(
-        'OAUTH_ISSUER',
-        `is required with AUTH_MODE=${mode} (the issuer URL of your identity provider)`,
-      );
+    if (!env[oauthIssuer])
+      missing(oauthIssuer, `is required with ${authMode}=${mode} (the issuer URL of your identity provider)`);
     const introspection = [
-      'OAUTH_INTROSPECTION_URL',
-      'OAUTH_INTROSPECTION_CLIENT_ID',
-      'OAUTH_INTROSPECTION_CLIENT_SECRET',
+      ENV.oauthIntrospectionUrl,
+      ENV.oauthIntrospectionClientId,
+      ENV.oauthIntrospectionClientSecret,
     ];
     const given = introspection.filter((name) => env[name]);
     if (given.length > 0 && given.length < introspection.length) {
@@ -167,115 +183,113 @@ export function loadConfig(env: NodeJS.ProcessEnv, transport: TransportMode): Co
     }
   }
   if (usesPlex) {
-    if (!env.MCP_PUBLIC_URL)
+    if (!env[mcpPublicUrl])
       missing(
-        'MCP_PUBLIC_URL',
-        'is required with AUTH_MODE=plex (the URL clients and browsers use, e.g. https://plex-mcp.example.com/mcp)',
+        mcpPublicUrl,
+        `is required with ${authMode}=plex (the URL clients and browsers use, e.g. https://plex-mcp.example.com/mcp)`,
       );
-    if (!env.PLEX_SIGN_IN_KEY)
+    if (!env[plexSignInKey])
       missing(
-        'PLEX_SIGN_IN_KEY',
-        'is required with AUTH_MODE=plex (at least 32 random characters, the same on every replica)',
+        plexSignInKey,
+        `is required with ${authMode}=plex (at least ${SETTINGS.plexSignInKey.minLength} random characters, the same on every replica)`,
       );
   }
-  if (parsed.success && parsed.data.SERVER_REQUEST_TIMEOUT < parsed.data.SERVER_HEADERS_TIMEOUT) {
+  if (parsed.success && parsed.data.requestTimeout < parsed.data.headersTimeout) {
     problems.push(
-      'SERVER_REQUEST_TIMEOUT: must be at least SERVER_HEADERS_TIMEOUT (the headers are part of the request)',
+      `${ENV.requestTimeout}: must be at least ${ENV.headersTimeout} (the headers are part of the request)`,
     );
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems: problems.sort() };
 
   const e = parsed.data;
   const oauth: OAuthConfig | undefined =
-    usesOAuth && e.OAUTH_ISSUER && e.MCP_PUBLIC_URL
+    usesOAuth && e.oauthIssuer && e.mcpPublicUrl
       ? {
-          issuer: e.OAUTH_ISSUER,
-          audiences: e.OAUTH_AUDIENCE ?? [e.MCP_PUBLIC_URL],
-          jwksUrl: e.OAUTH_JWKS_URL,
-          scopes: e.OAUTH_SCOPES,
-          clockSkewSeconds: e.OAUTH_CLOCK_SKEW,
-          jwksRefreshCooldownSeconds: e.OAUTH_JWKS_REFRESH_COOLDOWN,
+          issuer: e.oauthIssuer,
+          audiences: e.oauthAudience ?? [e.mcpPublicUrl],
+          jwksUrl: e.oauthJwksUrl,
+          scopes: e.oauthScopes,
+          clockSkewSeconds: e.oauthClockSkew,
+          jwksRefreshCooldownSeconds: e.oauthJwksRefreshCooldown,
           introspection:
-            e.OAUTH_INTROSPECTION_URL &&
-            e.OAUTH_INTROSPECTION_CLIENT_ID &&
-            e.OAUTH_INTROSPECTION_CLIENT_SECRET
+            e.oauthIntrospectionUrl && e.oauthIntrospectionClientId && e.oauthIntrospectionClientSecret
               ? {
-                  url: e.OAUTH_INTROSPECTION_URL,
-                  clientId: e.OAUTH_INTROSPECTION_CLIENT_ID,
-                  clientSecret: e.OAUTH_INTROSPECTION_CLIENT_SECRET,
+                  url: e.oauthIntrospectionUrl,
+                  clientId: e.oauthIntrospectionClientId,
+                  clientSecret: e.oauthIntrospectionClientSecret,
                 }
               : undefined,
         }
       : undefined;
-  const plexUrl = e.PLEX_SERVER_URL.replace(/\/+$/, '');
+  const plexUrl = e.plexServerUrl.replace(/\/+$/, '');
   return {
     ok: true,
     config: {
       transport,
       server: {
-        host: e.SERVER_HOST,
-        port: e.SERVER_PORT,
-        authToken: usesBearer ? e.AUTH_TOKEN : undefined,
-        allowedOrigins: e.MCP_ALLOWED_ORIGINS,
-        headersTimeoutMs: Math.round(e.SERVER_HEADERS_TIMEOUT * 1000),
-        requestTimeoutMs: Math.round(e.SERVER_REQUEST_TIMEOUT * 1000),
-        maxConnections: e.SERVER_MAX_CONNECTIONS,
+        host: e.serverHost,
+        port: e.serverPort,
+        authToken: usesBearer ? e.authToken : undefined,
+        allowedOrigins: e.allowedOrigins,
+        headersTimeoutMs: Math.round(e.headersTimeout * 1000),
+        requestTimeoutMs: Math.round(e.requestTimeout * 1000),
+        maxConnections: e.maxConnections,
       },
       auth: {
-        mode: e.AUTH_MODE,
-        publicUrl: e.MCP_PUBLIC_URL,
+        mode: e.authMode,
+        publicUrl: e.mcpPublicUrl,
         oauth,
         plexSignIn:
-          usesPlex && e.PLEX_SIGN_IN_KEY
+          usesPlex && e.plexSignInKey
             ? {
-                key: e.PLEX_SIGN_IN_KEY,
-                allowedUsers: e.PLEX_ALLOWED_USERS,
-                plexAppAuthUrl: e.PLEX_APP_AUTH_URL,
-                timeoutMs: e.PLEX_SIGN_IN_TIMEOUT * 1000,
-                scopes: e.OAUTH_SCOPES,
+                key: e.plexSignInKey,
+                allowedUsers: e.plexAllowedUsers,
+                plexAppAuthUrl: e.plexAppAuthUrl,
+                timeoutMs: e.plexSignInTimeout * 1000,
+                scopes: e.oauthScopes,
               }
             : undefined,
       },
       plex: {
         url: plexUrl,
-        token: e.PLEX_TOKEN,
-        timeoutMs: Math.round(e.PLEX_TIMEOUT * 1000),
-        maxConnections: e.PLEX_MAX_CONNECTIONS,
-        maxResponseBytes: e.PLEX_MAX_RESPONSE_BYTES,
-        clientIdentifier: e.PLEX_CLIENT_IDENTIFIER ?? defaultClientIdentifier(plexUrl),
+        token: e.plexToken,
+        timeoutMs: Math.round(e.plexTimeout * 1000),
+        maxConnections: e.plexMaxConnections,
+        maxResponseBytes: e.plexMaxResponseBytes,
+        clientIdentifier: e.plexClientIdentifier ?? defaultClientIdentifier(plexUrl),
         plexTv: {
-          url: e.PLEX_TV_URL.replace(/\/+$/, ''),
-          resourcesUrl: e.PLEX_TV_RESOURCES_URL.replace(/\/+$/, ''),
+          url: e.plexTvUrl.replace(/\/+$/, ''),
+          resourcesUrl: e.plexTvResourcesUrl.replace(/\/+$/, ''),
         },
         events: {
-          enabled: e.PLEX_EVENTS,
-          idleTimeoutMs: Math.round(e.PLEX_EVENTS_IDLE_TIMEOUT * 1000),
-          recycleMs: Math.round(e.PLEX_EVENTS_RECYCLE * 1000),
+          enabled: e.plexEvents,
+          idleTimeoutMs: Math.round(e.plexEventsIdleTimeout * 1000),
+          recycleMs: Math.round(e.plexEventsRecycle * 1000),
         },
       },
-      redis: { url: e.REDIS_URL, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS },
+      redis: { url: e.redisUrl, password: e.redisPassword, tls: e.redisTls },
       cache: {
-        enabled: e.CACHE_ENABLED,
+        enabled: e.cacheEnabled,
         ttlSeconds: {
-          ...DEFAULT_TTL_SECONDS,
-          search: e.CACHE_TTL_SEARCH,
-          mediaDetails: e.CACHE_TTL_MEDIA_DETAILS,
-          libraries: e.CACHE_TTL_LIBRARIES,
-          sessions: e.CACHE_TTL_SESSIONS,
-          recentlyAdded: e.CACHE_TTL_RECENTLY_ADDED,
-          onDeck: e.CACHE_TTL_ON_DECK,
-          poster: e.CACHE_TTL_POSTER,
+          ...FIXED_TTL_SECONDS,
+          search: e.cacheTtlSearch,
+          mediaDetails: e.cacheTtlMediaDetails,
+          libraries: e.cacheTtlLibraries,
+          sessions: e.cacheTtlSessions,
+          recentlyAdded: e.cacheTtlRecentlyAdded,
+          onDeck: e.cacheTtlOnDeck,
+          poster: e.cacheTtlPoster,
         },
-        staleSeconds: e.CACHE_STALE_TTL,
-        maxBytes: e.CACHE_MAX_BYTES,
+        staleSeconds: e.cacheStaleTtl,
+        maxBytes: e.cacheMaxBytes,
       },
       posters: {
-        width: e.POSTER_WIDTH,
-        maxBytesPerImage: e.POSTER_MAX_BYTES,
-        maxBytesPerResult: e.POSTER_RESULT_MAX_BYTES,
+        width: e.posterWidth,
+        maxBytesPerImage: e.posterMaxBytes,
+        maxBytesPerResult: e.posterResultMaxBytes,
       },
-      tools: { writeAccess: e.WRITE_ACCESS, libraries: e.PLEX_LIBRARIES, confirmKey: e.CONFIRM_TOKEN_KEY },
-      logLevel: e.LOG_LEVEL,
+      tools: { writeAccess: e.writeAccess, libraries: e.plexLibraries, confirmKey: e.confirmTokenKey },
+      logLevel: e.logLevel,
     },
   };
 }

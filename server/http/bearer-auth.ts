@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ENV } from '../config/settings.ts';
 import { sendJson } from './respond.ts';
 
 const CHALLENGE = 'Bearer realm="plex-mcp"';
@@ -34,7 +35,7 @@ export function bearerAuth(expectedToken: string): (req: IncomingMessage, res: S
         error: presented === undefined ? 'unauthorized' : 'invalid_token',
         error_description:
           presented === undefined
-            ? 'Send Authorization: Bearer <AUTH_TOKEN>.'
+            ? `Send Authorization: Bearer <${ENV.authToken}>.`
             : 'The bearer token is not valid.',
       },
       { 'WWW-Authenticate': challenge },

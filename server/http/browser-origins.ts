@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ENV } from '../config/settings.ts';
 import { sendJson, sendJsonRpcError } from './respond.ts';
 
 /**
@@ -51,7 +52,7 @@ export function browserOrigins(allowedOrigins: readonly string[]): BrowserOrigin
   };
 
   const refuse = (res: ServerResponse) =>
-    sendJsonRpcError(res, 403, -32000, 'Origin not allowed (see MCP_ALLOWED_ORIGINS)', {
+    sendJsonRpcError(res, 403, -32000, `Origin not allowed (see ${ENV.allowedOrigins})`, {
       Connection: 'close',
     });
 

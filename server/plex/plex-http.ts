@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { ENV } from '../config/settings.ts';
 import type { Logger } from '../observability/logger.ts';
 import {
   PlexBadResponseError,
@@ -401,7 +402,7 @@ function discard(response: IncomingMessage): void {
 
 function tooLarge(endpoint: string, size: string, limit: number): PlexBadResponseError {
   return new PlexBadResponseError(
-    `Plex answered ${endpoint} with ${size}, more than PLEX_MAX_RESPONSE_BYTES (${limit}); the answer was dropped`,
+    `Plex answered ${endpoint} with ${size}, more than ${ENV.plexMaxResponseBytes} (${limit}); the answer was dropped`,
     { endpoint },
   );
 }

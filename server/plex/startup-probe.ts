@@ -1,3 +1,4 @@
+import { ENV } from '../config/settings.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PlexClient } from './plex-client.ts';
 
@@ -14,7 +15,7 @@ export async function probePlexAtStart(plex: PlexClient, plexUrl: string, logger
     const reason = error instanceof Error ? error.message : String(error);
     logger.warn(
       { plexUrl, reason },
-      'Plex is unreachable at start; tools answer plex_unavailable until it is back (check PLEX_SERVER_URL)',
+      `Plex is unreachable at start; tools answer plex_unavailable until it is back (check ${ENV.plexServerUrl})`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENV } from '../config/settings.ts';
 import { PlexServerStatusSchema } from '../domain/server-status.ts';
 import { isPlexUnavailable } from '../plex/errors.ts';
 import { defineTool } from './define-tool.ts';
@@ -13,7 +14,7 @@ function eventsOf(deps: ToolDeps): { events?: 'live' | 'fallback' | 'off'; sente
   if (mode === 'off')
     return {
       events: mode,
-      sentence: ' Event stream off (PLEX_EVENTS=false): answers follow cache lifetimes.',
+      sentence: ` Event stream off (${ENV.plexEvents}=false): answers follow cache lifetimes.`,
     };
   const why = stream.state === 'unsupported' ? 'not available from this server' : 'unavailable';
   return {

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import { ENV } from '../config/settings.ts';
 import { isPlexUnavailable, PlexNotFoundError, PlexUnauthorizedError } from '../plex/errors.ts';
 
 export const TOOL_ERROR_CODES = [
@@ -45,7 +46,7 @@ export function toToolError(error: unknown): ToolError {
   if (error instanceof PlexUnauthorizedError) {
     return new ToolError(
       'unauthorized',
-      'Plex rejected the configured token (PLEX_TOKEN). Ask the operator to check the token; retrying will not help.',
+      `Plex rejected the configured token (${ENV.plexToken}). Ask the operator to check the token; retrying will not help.`,
     );
   }
   if (error instanceof PlexNotFoundError) {

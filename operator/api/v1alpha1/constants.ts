@@ -76,10 +76,6 @@ export const CONDITION_REASONS = [
   'PrometheusOperatorNotInstalled',
 ] as const;
 
-/** Bounds shared by the schema and its CEL messages. */
-export const TTL_MIN_SECONDS = 1;
-export const TTL_MAX_SECONDS = 86_400;
-
 /**
  * Longest resource name we accept: the Services are named `<name>` and `<name>-redis`, Service names must
  * fit a 63-character DNS label, so `-redis` (6 characters) leaves 57. Label values have the same 63 limit.

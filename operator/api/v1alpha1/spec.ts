@@ -2,12 +2,8 @@
 // operator's parser (see resource.ts). Every field carries the description `kubectl explain` shows.
 // Strings and lists are bounded so the API server's CEL cost estimator accepts the rules.
 import { z } from 'zod';
-import {
-  DEFAULT_SERVER_IMAGE_TEXT,
-  SECRET_OPT_IN_LABEL,
-  TTL_MAX_SECONDS,
-  TTL_MIN_SECONDS,
-} from './constants.ts';
+import { SETTINGS } from '../../../server/config/settings.ts';
+import { DEFAULT_SERVER_IMAGE_TEXT, SECRET_OPT_IN_LABEL } from './constants.ts';
 import {
   describe,
   imageReference,
@@ -20,6 +16,13 @@ import {
   URL_USERINFO_PATTERN,
   withCelRules,
 } from './schema-helpers.ts';
+import {
+  booleanSettingField,
+  enumSettingField,
+  numberSettingField,
+  specDefault,
+  specValues,
+} from './setting-fields.ts';
 import {
   AutoscalingSpecSchema,
   GatewaySpecSchema,
@@ -51,20 +54,9 @@ function secretKeySelector(field: string, what: string, defaultKey: string) {
   });
 }
 
-/** One cache TTL: bounded both by the schema (min/max) and by a CEL rule whose message names the field. */
-function ttlSeconds(field: string, serverDefault: number, what: string) {
-  const bounded = withCelRules(z.int().min(TTL_MIN_SECONDS).max(TTL_MAX_SECONDS), [
-    {
-      rule: `self >= ${TTL_MIN_SECONDS} && self <= ${TTL_MAX_SECONDS}`,
-      message: `cache.ttlSeconds.${field} must be between ${TTL_MIN_SECONDS} and ${TTL_MAX_SECONDS} seconds (24 hours)`,
-      holds: (value) => value >= TTL_MIN_SECONDS && value <= TTL_MAX_SECONDS,
-    },
-  ]);
-  return describe(
-    bounded,
-    `Seconds ${what} stay fresh in the cache (${TTL_MIN_SECONDS}-${TTL_MAX_SECONDS}). Unset: the server's default, ${serverDefault}.`,
-  ).optional();
-}
+/** One cache TTL: bounded by the schema and by a CEL rule whose message names the field. */
+const ttlSeconds = (setting: (typeof SETTINGS)['cacheTtlSearch']) =>
+  numberSettingField(setting, { field: setting.spec.field, unit: 'seconds' });
 
 const resourceRequirements = (what: string) =>
   describe(
@@ -117,42 +109,29 @@ export const PlexSpecSchema = describe(
       'Secret holding the Plex token the server authenticates to Plex with. The token never appears in ' +
         'the resource, its status, logs or events.',
     ),
-    timeoutSeconds: describe(
-      z.int().min(1).max(300),
-      'Seconds one request to Plex may take in all, retries included (1-300). Unset: the server default, 30.',
-    ).optional(),
-    maxConnections: describe(
-      z.int().min(1).max(256),
-      'Most keep-alive connections the server opens to Plex (1-256). Unset: the server default, 10.',
-    ).optional(),
+    timeoutSeconds: numberSettingField(SETTINGS.plexTimeout),
+    maxConnections: numberSettingField(SETTINGS.plexMaxConnections),
   }),
   'How to reach the Plex Media Server this MCP server fronts.',
 );
 
 export const CacheTtlSchema = describe(
   z.object({
-    search: ttlSeconds('search', 300, 'search_media results'),
-    mediaDetails: ttlSeconds('mediaDetails', 900, 'get_media_details results'),
-    libraries: ttlSeconds('libraries', 900, 'list_libraries results'),
-    sessions: ttlSeconds('sessions', 30, 'get_playback_status results'),
-    recentlyAdded: ttlSeconds('recentlyAdded', 120, 'get_recently_added results'),
-    onDeck: ttlSeconds('onDeck', 120, 'get_on_deck results'),
+    search: ttlSeconds(SETTINGS.cacheTtlSearch),
+    mediaDetails: ttlSeconds(SETTINGS.cacheTtlMediaDetails),
+    libraries: ttlSeconds(SETTINGS.cacheTtlLibraries),
+    sessions: ttlSeconds(SETTINGS.cacheTtlSessions),
+    recentlyAdded: ttlSeconds(SETTINGS.cacheTtlRecentlyAdded),
+    onDeck: ttlSeconds(SETTINGS.cacheTtlOnDeck),
   }),
   'Per-tool cache lifetimes in seconds. A changed value rolls the server pods.',
 );
 
 export const CacheSpecSchema = describe(
   z.object({
-    enabled: describe(
-      z.boolean().default(true),
-      'Whether the server caches Plex answers (default true). Without a cache every tool call reaches Plex.',
-    ),
+    enabled: booleanSettingField(SETTINGS.cacheEnabled),
     ttlSeconds: CacheTtlSchema.optional(),
-    staleSeconds: describe(
-      z.int().min(0).max(604_800),
-      'Seconds an entry outlives its TTL so the server can still answer (marked stale) while Plex is down ' +
-        '(0-604800). Unset: the server default, 86400.',
-    ).optional(),
+    staleSeconds: numberSettingField(SETTINGS.cacheStaleTtl),
   }),
   'Caching of Plex answers.',
 );
@@ -248,7 +227,7 @@ export const ServiceSpecSchema = describe(
   'The Service clients reach the MCP endpoint through.',
 );
 
-export const AuthModes = ['Bearer', 'OAuth', 'BearerAndOAuth', 'SignInWithPlex'] as const;
+export const AuthModes = specValues(SETTINGS.authMode.spec);
 /** Plex usernames (or Home profile names) allowed to sign in: a household's worth. */
 const MAX_ALLOWED_USERS = 100;
 
@@ -291,9 +270,9 @@ export const OAuthSpecSchema = describe(
     ).optional(),
     scopes: describe(
       z.object({
-        read: scopeName('read-only', 'plex:read'),
-        playback: scopeName('playback-control', 'plex:playback'),
-        library: scopeName('watch-state and playlist', 'plex:library'),
+        read: scopeName('read-only', SETTINGS.oauthScopes.default.read),
+        playback: scopeName('playback-control', SETTINGS.oauthScopes.default.playback),
+        library: scopeName('watch-state and playlist', SETTINGS.oauthScopes.default.library),
       }),
       'Scope names your provider issues for the three tool categories.',
     ).optional(),
@@ -305,7 +284,7 @@ export const AuthSpecSchema = describe(
   withCelRules(
     z.object({
       mode: describe(
-        z.enum(AuthModes).default('Bearer'),
+        z.enum(AuthModes).default(specDefault(SETTINGS.authMode) ?? 'Bearer'),
         'Bearer: clients send the generated static token (Secret <name>-auth). OAuth: clients send access ' +
           'tokens from your identity provider (claude.ai, Claude Desktop and ChatGPT connectors); no bearer ' +
           'Secret exists. BearerAndOAuth: either. SignInWithPlex: the server is its own authorization server ' +
@@ -369,19 +348,14 @@ const authSpecRules = [
   },
 ];
 
-export const WriteAccessLevels = ['None', 'Playback', 'Library'] as const;
+export const WriteAccessLevels = specValues(SETTINGS.writeAccess.spec);
 /** Library names and ids: as many as a home server has, each as long as the server accepts (PLEX_LIBRARIES). */
 const MAX_LIBRARIES = 64;
 const MAX_LIBRARY_NAME = 200;
 
 export const ToolsSpecSchema = describe(
   z.object({
-    writeAccess: describe(
-      z.enum(WriteAccessLevels),
-      'What the assistant may change in Plex. None: read-only, no write tool is even listed. Playback: also ' +
-        'control and start playback. Library: also watch state, ratings and playlists (deleting asks the ' +
-        'user first). Unset: Library.',
-    ).optional(),
+    writeAccess: enumSettingField(SETTINGS.writeAccess),
     libraries: describe(
       z
         .array(
@@ -402,15 +376,14 @@ export const ToolsSpecSchema = describe(
           ),
         )
         .max(MAX_LIBRARIES),
-      'Libraries (names such as "Movies", or section ids) the tools may read and change; every other library ' +
-        'is hidden and refused ("keep the assistant out of Home Videos"). Unset or empty: every library.',
+      `${SETTINGS.plexLibraries.meaning}.`,
       { 'x-kubernetes-list-type': 'set' },
     ).optional(),
   }),
   'Which tools the server offers and what they may touch.',
 );
 
-export const LogLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export const LogLevels = specValues(SETTINGS.logLevel.spec);
 export const ImagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const;
 
 const TolerationSchema = describe(
@@ -484,7 +457,7 @@ export const PlexMcpServerSpecSchema = describe(
       ),
       service: ServiceSpecSchema.prefault({ type: 'ClusterIP', port: 8080 }),
       auth: AuthSpecSchema.prefault({ mode: 'Bearer' }),
-      logLevel: describe(z.enum(LogLevels), 'Server log level. Unset: info.').optional(),
+      logLevel: enumSettingField(SETTINGS.logLevel),
       tools: ToolsSpecSchema.optional(),
       scheduling: SchedulingSpecSchema.optional(),
       networkPolicy: NetworkPolicySpecSchema.prefault({ enabled: true }),

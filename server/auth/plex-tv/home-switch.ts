@@ -5,6 +5,7 @@
 // resources. Answers are remembered for a while per profile, so a second call does not ask plex.tv again.
 
 import { LRUCache } from 'lru-cache';
+import { ENV } from '../../config/settings.ts';
 import { cacheScopeOf, type PlexCallIdentity } from '../../plex/plex-identity.ts';
 import { PlexHomePinError, type PlexTvClient } from './plex-tv-client.ts';
 import { switchHomeProfile } from './server-access.ts';
@@ -46,7 +47,7 @@ export function createHomeSwitch(options: {
       } catch (error) {
         if (error instanceof PlexHomePinError)
           throw new HomeSwitchRefused(
-            `"${profile.title}" has a PIN of its own; they can sign in themselves (AUTH_MODE=plex)`,
+            `"${profile.title}" has a PIN of its own; they can sign in themselves (${ENV.authMode}=plex)`,
           );
         throw error;
       }

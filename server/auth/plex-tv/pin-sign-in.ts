@@ -2,6 +2,7 @@
 // deadline, until they have signed in there and the PIN carries their plex.tv token.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SETTINGS } from '../../config/settings.ts';
 import type { PlexTvClient } from './plex-tv-client.ts';
 import type { PlexPin } from './plex-tv-schemas.ts';
 
@@ -9,8 +10,6 @@ import type { PlexPin } from './plex-tv-schemas.ts';
 export class PinExpiredError extends Error {
   override readonly name = 'PinExpiredError';
 }
-
-export const PLEX_APP_AUTH_URL = 'https://app.plex.tv/auth';
 
 /**
  * Plex's sign-in page for this PIN. Plex reads its parameters from the fragment; `forwardUrl` brings the person
@@ -23,7 +22,7 @@ export function plexSignInUrl(
   const params = new URLSearchParams({ clientID: options.clientIdentifier, code: pin.code });
   params.set('context[device][product]', options.product);
   if (options.forwardUrl !== undefined) params.set('forwardUrl', options.forwardUrl);
-  return `${options.appUrl ?? PLEX_APP_AUTH_URL}#?${params}`;
+  return `${options.appUrl ?? SETTINGS.plexAppAuthUrl.default}#?${params}`;
 }
 
 export interface WaitForPinOptions {

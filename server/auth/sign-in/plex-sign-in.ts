@@ -4,6 +4,7 @@
 
 import { OAuthError, OAuthErrorCode, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../../config/config.ts';
+import { ENV } from '../../config/settings.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { cacheScopeOf } from '../../plex/plex-identity.ts';
 import { callerOf, withPlexAccess } from '../caller.ts';
@@ -38,7 +39,8 @@ export async function createPlexSignIn(
 ): Promise<PlexSignIn> {
   const signIn = config.auth.plexSignIn;
   const publicUrl = config.auth.publicUrl;
-  if (!signIn || !publicUrl) throw new Error('AUTH_MODE=plex needs MCP_PUBLIC_URL and PLEX_SIGN_IN_KEY');
+  if (!signIn || !publicUrl)
+    throw new Error(`${ENV.authMode}=plex needs ${ENV.mcpPublicUrl} and ${ENV.plexSignInKey}`);
   const store = await createSealedStore({
     secret: signIn.key,
     redis: config.redis.url

@@ -5,9 +5,9 @@
 
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TTL_SECONDS } from '../../../server/cache/cache-config.ts';
 import { createToolCache } from '../../../server/cache/cache-factory.ts';
 import { cacheKey } from '../../../server/cache/cache-key.ts';
+import { DEFAULT_TTL_SECONDS } from '../../../server/config/config.ts';
 import { HttpPlexClient } from '../../../server/plex/plex-client.ts';
 import { PlexHttp } from '../../../server/plex/plex-http.ts';
 import {

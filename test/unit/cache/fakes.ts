@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { DEFAULT_TTL_SECONDS } from '../../../server/cache/cache-config.ts';
+import { DEFAULT_TTL_SECONDS } from '../../../server/config/config.ts';
 
 export class FakeClock {
   t = Date.UTC(2026, 0, 1);

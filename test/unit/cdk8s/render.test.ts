@@ -316,7 +316,6 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
     expect(data({})).toEqual({
       AUTH_MODE: 'bearer',
       CACHE_ENABLED: 'true',
-      LOG_LEVEL: 'info',
       NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=16',
       PLEX_CLIENT_IDENTIFIER: 'plex-mcp.media.living-room',
       PLEX_SERVER_URL: 'http://plex.media.svc:32400',
