@@ -2,9 +2,9 @@
 // plex-mcp-operator: reconciles PlexMcpServer resources. In a cluster it uses the pod's service account and
 // leader election; locally (`npm run operator`) it uses KUBECONFIG / ~/.kube/config and runs at once.
 import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../server/observability/logger.ts';
 import { OPERATOR_USAGE, parseOperatorFlags, wantsHelp } from './config/operator-flags.ts';
 import { startOperator } from './manager.ts';
-import { createOperatorLogger } from './runtime/logger.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { flags } = parsed;
-  const logger = createOperatorLogger(flags.logLevel);
+  // The one logger factory and redaction list (the server's); the operator knows no secret values, only fields.
+  const logger = createLogger({ level: flags.logLevel, secrets: [], service: 'plex-mcp-operator' });
 
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
 import { SERVER_VERSION } from '../server/version.ts';
 import { PlexMcpServerController } from './controller/plexmcpserver-controller.ts';
 import { type Clock, systemClock } from './runtime/clock.ts';
@@ -10,7 +11,6 @@ import { EventRecorder } from './runtime/event-recorder.ts';
 import { type ListeningServer, startHealthServer, startMetricsServer } from './runtime/health-server.ts';
 import { KubeClient } from './runtime/kube-client.ts';
 import { KubeLeaseStore, LeaderElector } from './runtime/leader-election.ts';
-import type { Logger } from './runtime/logger.ts';
 import { OperatorMetrics } from './runtime/metrics.ts';
 import type { VerificationOptions } from './verification/server-verifier.ts';
 

@@ -8,20 +8,25 @@ import { createHash } from 'node:crypto';
  * Missing values are part of the digest too, so a Secret appearing or vanishing also rolls the pods.
  */
 export function hashSecretData(values: Record<string, string | undefined>): string {
-  return sha256(canonicalJson(values));
+  return sha256(sortedEntriesJson(values));
 }
 
 /** The pod-template annotation value: ConfigMap data and secrets digest together. */
 export function configChecksum(configData: Record<string, string>, secretsChecksum: string): string {
-  return sha256(canonicalJson({ config: configData, secrets: secretsChecksum }));
+  return sha256(sortedEntriesJson({ config: configData, secrets: secretsChecksum }));
 }
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** JSON with sorted keys, so the same data always gives the same digest. */
-function canonicalJson(value: Record<string, unknown>): string {
+/**
+ * The top-level entries of a record, sorted by key, as JSON (`[["a",1],["b",null]]`; undefined becomes null), so
+ * the same data always gives the same digest. Not operator/runtime's canonicalJson (keys sorted at every level,
+ * an object out): this format is what every running pod's checksum was computed from, and changing it would roll
+ * every server pod on an operator upgrade.
+ */
+function sortedEntriesJson(value: Record<string, unknown>): string {
   const sorted = Object.keys(value)
     .sort()
     .map((key) => [key, value[key] ?? null]);

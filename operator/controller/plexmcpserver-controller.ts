@@ -1,6 +1,7 @@
 // Wires the PlexMcpServer controller together: informers (PlexMcpServers, their children, Secrets) feed keys into
 // the work queue; workers run the reconciler. Started only while this replica leads (see manager.ts).
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
 import {
   CHILD_KINDS,
   type ChildKind,
@@ -16,7 +17,6 @@ import { type Clock, sleep } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { InformerGroup, type ObjectStore } from '../runtime/informer.ts';
 import type { KubeClient } from '../runtime/kube-client.ts';
-import type { Logger } from '../runtime/logger.ts';
 import type { OperatorMetrics } from '../runtime/metrics.ts';
 import { KINDS } from '../runtime/resource-paths.ts';
 import { ServerSideApplier } from '../runtime/server-side-apply.ts';

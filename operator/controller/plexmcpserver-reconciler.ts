@@ -10,6 +10,7 @@
 //   Deployments → patch /status if changed.
 // A second call with nothing changed makes no write at all.
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
 import {
   type ChildKind,
   type ChildRef,
@@ -34,7 +35,6 @@ import type { EventRecorder, EventTarget } from '../runtime/event-recorder.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
 import { isNotFound, KubeApiError, type KubeClient } from '../runtime/kube-client.ts';
 import { canonicalJson } from '../runtime/live-matches-desired.ts';
-import type { Logger } from '../runtime/logger.ts';
 import { kindInfo, resourcePath } from '../runtime/resource-paths.ts';
 import type { ServerSideApplier } from '../runtime/server-side-apply.ts';
 import type { ReconcileResult } from '../runtime/work-queue.ts';

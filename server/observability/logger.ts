@@ -3,7 +3,10 @@ import { createSecretScrubber } from './secret-scrubber.ts';
 
 export type { Logger } from 'pino';
 
-/** Field paths that carry credentials in our log objects or in request/response objects someone might log. */
+/**
+ * Field paths that carry credentials in our log objects or in request/response objects someone might log: the one
+ * list of the server and the operator (which handles Secrets: `data`/`stringData` of a Secret, request headers).
+ */
 const REDACT_PATHS = [
   'authorization',
   'headers.authorization',
@@ -24,6 +27,12 @@ const REDACT_PATHS = [
   'config.server.authToken',
   'config.redis.password',
   'config.redis.url',
+  'data',
+  '*.data',
+  'stringData',
+  '*.stringData',
+  'headers',
+  '*.headers',
 ];
 
 export interface LoggerOptions {
@@ -32,10 +41,12 @@ export interface LoggerOptions {
   secrets: ReadonlyArray<string | undefined>;
   /** Where lines go; defaults to stderr (fd 2) so stdout stays free for the stdio MCP transport. */
   destination?: number | NodeJS.WritableStream;
+  /** The `service` field of every line: plex-mcp-server (default) or plex-mcp-operator. */
+  service?: string;
 }
 
 /**
- * JSON logs on stderr. Two layers keep secrets out: pino's `redact` for known field names, and a formatter that
+ * JSON logs on stderr, for the server and the operator alike. Two layers keep secrets out: pino's `redact` for known field names, and a formatter that
  * scrubs secret values and token-looking query strings from every string (error messages, URLs, stacks).
  */
 export function createLogger(options: LoggerOptions): Logger {
@@ -47,7 +58,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: 'plex-mcp-server' },
+      base: { service: options.service ?? 'plex-mcp-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       // formatters.log runs before serializers, so errors are serialised there (keeping status, code, cause)
@@ -81,8 +92,15 @@ export function createLogger(options: LoggerOptions): Logger {
 function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
   const out: Record<string, unknown> = { type: err.name, message: err.message, stack: err.stack };
-  const extra = err as Error & { status?: unknown; code?: unknown; retryable?: unknown; endpoint?: unknown };
-  for (const key of ['status', 'code', 'retryable', 'endpoint'] as const) {
+  // `reason`: a Kubernetes API error's (the operator's KubeApiError), which never carries request bodies.
+  const extra = err as Error & {
+    status?: unknown;
+    code?: unknown;
+    retryable?: unknown;
+    endpoint?: unknown;
+    reason?: unknown;
+  };
+  for (const key of ['status', 'code', 'retryable', 'endpoint', 'reason'] as const) {
     if (extra[key] !== undefined) out[key] = extra[key];
   }
   if (err.cause !== undefined) out.cause = serializeError(err.cause);

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../server/observability/logger.ts';
@@ -61,5 +63,39 @@ describe('logger', () => {
       expect(() => JSON.parse(line)).not.toThrow();
     }
     expect(out[1]).toContain('upstream said [REDACTED]');
+  });
+});
+
+describe('one logger for the server and the operator', () => {
+  it('redacts what the operator handles (Secret data, headers) by field name, as the operator', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({
+      level: 'info',
+      secrets: [],
+      destination: stream,
+      service: 'plex-mcp-operator',
+    });
+    logger.info({ secret: { data: { token: 'c2VjcmV0' }, stringData: { password: 'pw-1' } } }, 'applied');
+    const err = Object.assign(new Error('conflict'), { status: 409, reason: 'Conflict' });
+    logger.warn({ err }, 'apply failed');
+    const [applied, failed] = lines().map((line) => JSON.parse(line));
+    expect(applied.service).toBe('plex-mcp-operator');
+    expect(applied.secret).toEqual({ data: '[REDACTED]', stringData: '[REDACTED]' });
+    expect(failed.err).toMatchObject({ type: 'Error', message: 'conflict', status: 409, reason: 'Conflict' });
+  });
+
+  it('is the only pino factory: no other module of server/, operator/ or cdk8s/ builds a logger', () => {
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const builders = ['server', 'operator', 'cdk8s']
+      .flatMap((dir) =>
+        readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) =>
+          path.join(dir, f),
+        ),
+      )
+      .filter(
+        (file) =>
+          file.endsWith('.ts') && /\bpino(\.default)?\(/.test(readFileSync(path.join(root, file), 'utf8')),
+      );
+    expect(builders).toEqual(['server/observability/logger.ts']);
   });
 });
