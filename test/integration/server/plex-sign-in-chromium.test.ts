@@ -5,13 +5,20 @@
  * itself: the page has no script) continues by itself to the client's redirect with a code, which redeems for a
  * token that opens /mcp.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium, skipBrowserTests } from '../../support/chromium.ts';
-import { type SignInHarness, startSignInHarness } from './support/plex-sign-in-harness.ts';
+import {
+  authorizationUrl,
+  mcpRequest,
+  registerClient,
+  type SignInHarness,
+  startSignInHarness,
+  tokenRequest,
+} from './support/plex-sign-in-harness.ts';
 
 describe.skipIf(skipBrowserTests)('Sign in with Plex in Chromium', () => {
   let h: SignInHarness;
@@ -32,28 +39,13 @@ describe.skipIf(skipBrowserTests)('Sign in with Plex in Chromium', () => {
   });
 
   it('a person signs in at the Plex page in another tab and the first tab comes back with a code', async () => {
-    const registered = await fetch(new URL('/oauth/register', h.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_name: 'Chromium test',
-        redirect_uris: [SIGN_IN_REDIRECT],
-        token_endpoint_auth_method: 'none',
-      }),
-    });
-    const { client_id } = (await registered.json()) as { client_id: string };
+    const client_id = await registerClient(h.publicUrl, SIGN_IN_REDIRECT, 'Chromium test');
     const verifier = randomBytes(32).toString('base64url');
-    const authorize = new URL('/oauth/authorize', h.publicUrl);
-    authorize.search = new URLSearchParams({
-      response_type: 'code',
-      client_id,
-      redirect_uri: SIGN_IN_REDIRECT,
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      scope: 'plex:read',
-      state: 'chromium-state',
-      resource: h.publicUrl,
-    }).toString();
+    const authorize = authorizationUrl(
+      h.publicUrl,
+      { clientId: client_id, redirectUri: SIGN_IN_REDIRECT, verifier },
+      { scope: 'plex:read', state: 'chromium-state', resource: h.publicUrl },
+    );
 
     const page = await browser.context.newPage();
     await page.goto(authorize.href);
@@ -71,28 +63,15 @@ describe.skipIf(skipBrowserTests)('Sign in with Plex in Chromium', () => {
     const code = back.searchParams.get('code') as string;
     expect(code).toBeTruthy();
 
-    const token = await fetch(new URL('/oauth/token', h.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: SIGN_IN_REDIRECT,
-        client_id,
-        code_verifier: verifier,
-      }),
+    const token = await tokenRequest(h.publicUrl, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: SIGN_IN_REDIRECT,
+      client_id,
+      code_verifier: verifier,
     });
     expect(token.status).toBe(200);
     const { access_token } = (await token.json()) as { access_token: string };
-    const list = await fetch(h.server.url, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${access_token}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    });
-    expect(list.status).toBe(200);
+    expect((await mcpRequest(h.server.url, access_token)).status).toBe(200);
   }, 60_000);
 });

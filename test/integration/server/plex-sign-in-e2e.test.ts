@@ -4,18 +4,22 @@
  * sign-in pages and the plex.tv double, then call tools as themselves on the Plex simulator (tool cache on, so
  * every "their own answer" check is also a check that the cache keeps people apart).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  authorizationUrl,
+  mcpRequest,
   type PersonAtTheBrowser,
   PlexSignInClient,
+  registerClient,
   ScriptedBrowser,
   SIGN_IN_REDIRECT,
   type SignInHarness,
   SignInPageError,
   signInWithPlex,
   startSignInHarness,
+  tokenRequest,
 } from './support/plex-sign-in-harness.ts';
 
 let h: SignInHarness;
@@ -163,15 +167,11 @@ describe('tokens: refresh rotation, revocation, a Plex token that stops working'
   it('a refresh token works once (rotated); revoking it ends the grant', async () => {
     const { provider } = await signIn({ username: 'partner' });
     const info = provider.clientInformation() as { client_id: string };
-    const refresh = async (token: string) =>
-      fetch(new URL('/oauth/token', h.publicUrl), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          refresh_token: token,
-          client_id: info.client_id,
-        }),
+    const refresh = (token: string) =>
+      tokenRequest(h.publicUrl, {
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: info.client_id,
       });
     const first = provider.tokens()?.refresh_token as string;
     const rotated = await refresh(first);
@@ -197,26 +197,14 @@ describe('tokens: refresh rotation, revocation, a Plex token that stops working'
     expect(failed.isError).toBe(true);
     expect(failed.text).toMatch(/sign in with Plex again/);
     // The grant is gone: the access token is refused at the door, and so is the refresh token.
-    const raw = await fetch(h.publicUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${provider.tokens()?.access_token}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    });
+    const raw = await mcpRequest(h.publicUrl, provider.tokens()?.access_token as string);
     expect(raw.status).toBe(401);
     expect(raw.headers.get('www-authenticate')).toMatch(/sign in with Plex again/);
     const info = provider.clientInformation() as { client_id: string };
-    const refreshed = await fetch(new URL('/oauth/token', h.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: provider.tokens()?.refresh_token as string,
-        client_id: info.client_id,
-      }),
+    const refreshed = await tokenRequest(h.publicUrl, {
+      grant_type: 'refresh_token',
+      refresh_token: provider.tokens()?.refresh_token as string,
+      client_id: info.client_id,
     });
     expect(refreshed.status).toBe(400);
   });
@@ -225,48 +213,22 @@ describe('tokens: refresh rotation, revocation, a Plex token that stops working'
 describe('hostile clients are refused', () => {
   let clientId: string;
   beforeAll(async () => {
-    const registered = await fetch(new URL('/oauth/register', h.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_name: 'hostile tests',
-        redirect_uris: [SIGN_IN_REDIRECT],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      }),
-    });
-    expect(registered.status).toBe(201);
-    clientId = ((await registered.json()) as { client_id: string }).client_id;
+    clientId = await registerClient(h.publicUrl, SIGN_IN_REDIRECT, 'hostile tests');
   });
   const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const authorizeUrl = (params: Record<string, string>) => {
-    const url = new URL('/oauth/authorize', h.publicUrl);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: SIGN_IN_REDIRECT,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      scope: 'plex:read',
-      state: 'state-1',
-      resource: h.publicUrl,
-      ...params,
-    }).toString();
-    return url;
-  };
+  const authorizeUrl = (params: Record<string, string>) =>
+    authorizationUrl(
+      h.publicUrl,
+      { clientId, redirectUri: SIGN_IN_REDIRECT, verifier },
+      { scope: 'plex:read', state: 'state-1', resource: h.publicUrl, ...params },
+    );
   const redeem = (code: string, codeVerifier = verifier) =>
-    fetch(new URL('/oauth/token', h.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: SIGN_IN_REDIRECT,
-        client_id: clientId,
-        code_verifier: codeVerifier,
-      }),
+    tokenRequest(h.publicUrl, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: SIGN_IN_REDIRECT,
+      client_id: clientId,
+      code_verifier: codeVerifier,
     });
 
   it('a redirect URI that is not exactly the registered one gets an error page, never a redirect', async () => {
@@ -340,20 +302,12 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const browser = new ScriptedBrowser();
-      const registered = await fetch(new URL('/oauth/register', tight.publicUrl), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ redirect_uris: [SIGN_IN_REDIRECT], token_endpoint_auth_method: 'none' }),
+      const clientId = await registerClient(tight.publicUrl, SIGN_IN_REDIRECT);
+      const url = authorizationUrl(tight.publicUrl, {
+        clientId,
+        redirectUri: SIGN_IN_REDIRECT,
+        verifier: 'v'.repeat(43),
       });
-      const { client_id } = (await registered.json()) as { client_id: string };
-      const url = new URL('/oauth/authorize', tight.publicUrl);
-      url.search = new URLSearchParams({
-        response_type: 'code',
-        client_id,
-        redirect_uri: SIGN_IN_REDIRECT,
-        code_challenge: createHash('sha256').update('v'.repeat(43)).digest('base64url'),
-        code_challenge_method: 'S256',
-      }).toString();
       const start = await browser.go(url);
       const page = await browser.go(new URL(start.headers.get('location') as string, tight.publicUrl));
       statuses.push(page.status);
@@ -362,11 +316,7 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 429]);
     expect(tight.plexTv.requests().filter((r) => r === 'POST /api/v2/pins').length - pinsBefore).toBe(2);
     // Registration shares the token endpoints' budget: three were used above.
-    const token = await fetch(new URL('/oauth/token', tight.publicUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=authorization_code&code=x',
-    });
+    const token = await tokenRequest(tight.publicUrl, { grant_type: 'authorization_code', code: 'x' });
     expect(token.status).toBe(429);
   });
 });

@@ -3,12 +3,13 @@
  * redirects), PLEX_ALLOWED_USERS keeps out people Plex would admit, and the pages carry no token: not in the HTML,
  * not in any URL the browser is sent to.
  */
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  authorizationUrl,
   PlexSignInClient,
+  registerClient,
   ScriptedBrowser,
   SIGN_IN_REDIRECT,
   type SignInHarness,
@@ -25,24 +26,12 @@ afterAll(async () => {
 });
 
 async function openSignInPage(browser: ScriptedBrowser): Promise<{ url: URL; html: string }> {
-  const registered = await fetch(new URL('/oauth/register', h.publicUrl), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      client_name: 'pages test client',
-      redirect_uris: [SIGN_IN_REDIRECT],
-      token_endpoint_auth_method: 'none',
-    }),
+  const clientId = await registerClient(h.publicUrl, SIGN_IN_REDIRECT, 'pages test client');
+  const authorize = authorizationUrl(h.publicUrl, {
+    clientId,
+    redirectUri: SIGN_IN_REDIRECT,
+    verifier: 'x'.repeat(43),
   });
-  const { client_id } = (await registered.json()) as { client_id: string };
-  const authorize = new URL('/oauth/authorize', h.publicUrl);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id,
-    redirect_uri: SIGN_IN_REDIRECT,
-    code_challenge: createHash('sha256').update('x'.repeat(43)).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
   const start = await browser.go(authorize);
   const url = new URL(start.headers.get('location') as string, h.publicUrl);
   const page = await browser.go(url);

@@ -8,7 +8,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisBinary } from '../../support/redis-binary.ts';
 import { type RunningRedis, startRedisServer } from '../../support/redis-server.ts';
-import { PlexSignInClient, type SignInHarness, startSignInHarness } from './support/plex-sign-in-harness.ts';
+import {
+  mcpRequest,
+  PlexSignInClient,
+  type SignInHarness,
+  startSignInHarness,
+  tokenRequest,
+} from './support/plex-sign-in-harness.ts';
 
 async function signIn(h: SignInHarness, username: string): Promise<PlexSignInClient> {
   const provider = new PlexSignInClient({ username }, h.plexTv);
@@ -67,14 +73,10 @@ describe.skipIf(!redisBinary)('sign-ins in Redis', () => {
     const replica = await h.replica();
     expect(await deckWith(replica.url, token)).toEqual(before);
     // The refresh token minted by the first replica (before the restart) is redeemed at the second one.
-    const refreshed = await fetch(new URL('/oauth/token', replica.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: provider.tokens()?.refresh_token as string,
-        client_id: (provider.clientInformation() as { client_id: string }).client_id,
-      }),
+    const refreshed = await tokenRequest(replica.url, {
+      grant_type: 'refresh_token',
+      refresh_token: provider.tokens()?.refresh_token as string,
+      client_id: (provider.clientInformation() as { client_id: string }).client_id,
     });
     expect(refreshed.status).toBe(200);
     const next = (await refreshed.json()) as { access_token: string };
@@ -84,17 +86,7 @@ describe.skipIf(!redisBinary)('sign-ins in Redis', () => {
   it('a hung Redis answers 503 with Retry-After (not 401: nobody is sent to sign in again), then recovers', async () => {
     const provider = await signIn(h, 'friend');
     const token = provider.tokens()?.access_token as string;
-    const list = () =>
-      fetch(h.server.url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-        signal: AbortSignal.timeout(10_000),
-      });
+    const list = () => mcpRequest(h.server.url, token);
     redis.pause();
     try {
       const started = Date.now();

@@ -6,7 +6,7 @@
  * to Plex's sign-in page (the double's claimCode), reloads the waiting page, picks a Home profile when asked, and
  * returns the redirect back to the client. Clients are the MCP SDK's own, registering themselves (RFC 7591).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   createServerDeps,
@@ -233,4 +233,66 @@ export class PlexSignInClient extends BrowserOAuthClient {
       browse: (url) => signInWithPlex(url, person, plexTv, redirectUri),
     });
   }
+}
+
+/** RFC 7591 registration of a public client (authorization code + PKCE) at `baseUrl`; its client_id. */
+export async function registerClient(
+  baseUrl: string,
+  redirectUri: string,
+  name = 'plex-mcp tests',
+): Promise<string> {
+  const response = await fetch(new URL('/oauth/register', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      client_name: name,
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    }),
+  });
+  if (response.status !== 201) throw new Error(`registration refused (HTTP ${response.status})`);
+  return ((await response.json()) as { client_id: string }).client_id;
+}
+
+/** An authorization request with PKCE S256 for `verifier`; `extra` adds or replaces parameters. */
+export function authorizationUrl(
+  baseUrl: string,
+  client: { clientId: string; redirectUri: string; verifier: string },
+  extra: Record<string, string> = {},
+): URL {
+  const url = new URL('/oauth/authorize', baseUrl);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUri,
+    code_challenge: createHash('sha256').update(client.verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...extra,
+  }).toString();
+  return url;
+}
+
+/** A form POST to the token endpoint of `baseUrl`. */
+export function tokenRequest(baseUrl: string, form: Record<string, string>): Promise<Response> {
+  return fetch(new URL('/oauth/token', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
+}
+
+/** One bare JSON-RPC request to /mcp with an access token (no OAuth provider that could refresh or sign in). */
+export function mcpRequest(mcpUrl: string, accessToken: string, method = 'tools/list'): Promise<Response> {
+  return fetch(mcpUrl, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${accessToken}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method }),
+    signal: AbortSignal.timeout(10_000),
+  });
 }
