@@ -261,6 +261,7 @@ export const SETTINGS = {
     default: true,
     meaning:
       "Follow Plex's event stream (live sessions, cache invalidation, resource updates); false: TTLs only",
+    spec: { field: 'plex.events' },
   },
   plexEventsIdleTimeout: {
     env: 'PLEX_EVENTS_IDLE_TIMEOUT',

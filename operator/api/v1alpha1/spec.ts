@@ -111,6 +111,7 @@ export const PlexSpecSchema = describe(
     ),
     timeoutSeconds: numberSettingField(SETTINGS.plexTimeout),
     maxConnections: numberSettingField(SETTINGS.plexMaxConnections),
+    events: booleanSettingField(SETTINGS.plexEvents),
   }),
   'How to reach the Plex Media Server this MCP server fronts.',
 );

@@ -318,6 +318,7 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
       CACHE_ENABLED: 'true',
       NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=16',
       PLEX_CLIENT_IDENTIFIER: 'plex-mcp.media.living-room',
+      PLEX_EVENTS: 'true',
       PLEX_SERVER_URL: 'http://plex.media.svc:32400',
       REDIS_TLS: 'false',
       REDIS_URL: 'redis://living-room-redis:6379',
@@ -343,6 +344,7 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
           tokenSecretRef: { name: 't' },
           timeoutSeconds: 5,
           maxConnections: 4,
+          events: false,
         },
         cache: { enabled: false, ttlSeconds, staleSeconds: 0 },
         logLevel: 'debug',
@@ -358,6 +360,7 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
       CACHE_STALE_TTL: '0',
       PLEX_TIMEOUT: '5',
       PLEX_MAX_CONNECTIONS: '4',
+      PLEX_EVENTS: 'false',
       PLEX_SERVER_URL: 'https://plex.example.com',
       LOG_LEVEL: 'debug',
     });
