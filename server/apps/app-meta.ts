@@ -2,7 +2,7 @@
  * MCP Apps (`io.modelcontextprotocol/ui`, spec 2026-01-26) on our side: which tool shows which view, and the
  * `_meta` that says so. The names and shapes are the extension's (`@modelcontextprotocol/ext-apps`); we write them
  * here instead of importing its server helper because that package drags the MCP client SDK (~9 MB) into the
- * production install for a few lines. test/unit/apps/app-meta.test.ts checks them against ext-apps itself.
+ * production install for a few lines. test/unit/server/apps/app-meta.test.ts checks them against ext-apps itself.
  */
 
 /** The extension's MIME type for an app's HTML resource (ext-apps `RESOURCE_MIME_TYPE`). */

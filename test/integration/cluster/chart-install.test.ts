@@ -24,7 +24,7 @@ import {
   waitForHttpOk,
   waitForPlexMcpServerReady,
 } from '../../e2e/cluster-support.ts';
-import { helmBinary, type K8sObject, renderChart } from '../../unit/chart/helm.ts';
+import { helmBinary, type K8sObject, renderChart } from '../../support/helm.ts';
 
 type Container = {
   args: string[];

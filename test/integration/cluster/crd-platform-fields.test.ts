@@ -1,6 +1,6 @@
 /**
  * The CEL rules of spec.networkPolicy, gateway, ingress, autoscaling and monitoring on a real API server: the same
- * specs the parser refuses (test/unit/api/platform-spec.test.ts) are refused here, with the same messages.
+ * specs the parser refuses (test/unit/operator/api/platform-spec.test.ts) are refused here, with the same messages.
  */
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';

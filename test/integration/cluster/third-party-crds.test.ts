@@ -11,7 +11,7 @@ import { ServedKinds } from '../../../operator/platform/served-kinds.ts';
 import { systemClock } from '../../../operator/runtime/clock.ts';
 import { KubeClient } from '../../../operator/runtime/kube-client.ts';
 import { kubeConfigForTests } from '../../cluster/test-kube.ts';
-import { renderChart } from '../../unit/chart/helm.ts';
+import { renderChart } from '../../support/helm.ts';
 
 const namespace = `third-party-crds-${randomBytes(3).toString('hex')}`;
 

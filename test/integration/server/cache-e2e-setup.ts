@@ -17,7 +17,7 @@ import { createMetrics } from '../../../server/observability/metrics.ts';
 import { createPlexResilience, type PlexResilience } from '../../../server/resilience/plex-resilience.ts';
 import { createResilienceMetrics } from '../../../server/resilience/resilience-metrics.ts';
 import type { PlexSimulator } from '../../plex-sim/simulator.ts';
-import { silentLogger } from '../../unit/cache/fakes.ts';
+import { silentLogger } from '../../unit/server/cache/fakes.ts';
 import { connectClient, startSimulatorAndConfig } from './support/mcp-harness.ts';
 
 export interface E2eOptions {

@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisBinary } from '../../support/redis-binary.ts';
 import { type RunningRedis, startRedisServer } from '../../support/redis-server.ts';
-import { capturingLogger } from '../../unit/cache/fakes.ts';
+import { capturingLogger } from '../../unit/server/cache/fakes.ts';
 import { type E2e, simCount, startE2e } from './cache-e2e-setup.ts';
 
 const PASSWORD = 'e2e-redis-password-5b1f0e';

@@ -14,7 +14,7 @@ import { createStoreBackedCache } from '../../../server/cache/store-backed-cache
 import type { ToolCache } from '../../../server/cache/tool-cache.ts';
 import { redisBinary } from '../../support/redis-binary.ts';
 import { type RunningRedis, startRedisServer } from '../../support/redis-server.ts';
-import { capturingLogger, isOutage, outage, silentLogger, ttls } from '../../unit/cache/fakes.ts';
+import { capturingLogger, isOutage, outage, silentLogger, ttls } from '../../unit/server/cache/fakes.ts';
 
 /**
  * Lets a load's write-back reach Redis. Until it lands, an identical call joins the finished load (source `plex`)

@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthGate } from '../../../server/auth/auth-gate.ts';
 import { createApp } from '../../../server/http/create-app.ts';
-import { capturingLogger } from '../../unit/cache/fakes.ts';
+import { capturingLogger } from '../../unit/server/cache/fakes.ts';
 import { buildConfig, type Harness, randomToken, startHarness } from './support/mcp-harness.ts';
 
 async function rawExchange(port: number, request: string, waitMs = 2_000) {

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger } from '../../unit/cache/fakes.ts';
+import { capturingLogger } from '../../unit/server/cache/fakes.ts';
 import { type E2e, startE2e } from './cache-e2e-setup.ts';
 import { errorCodeOf } from './support/mcp-harness.ts';
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool, registerTool } from '../../../server/tools/define-tool.ts';
 import type { ToolDeps } from '../../../server/tools/tool-deps.ts';
-import { silentLogger } from '../../unit/cache/fakes.ts';
+import { silentLogger } from '../../unit/server/cache/fakes.ts';
 
 const doubler = defineTool({
   name: 'double_it',

@@ -8,7 +8,7 @@ import { createServerDeps, type RunningHttpServer, startHttpServer } from '../..
 import type { ServerConfig } from '../../../../server/config/config.ts';
 import { createMetrics } from '../../../../server/observability/metrics.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../../plex-sim/simulator.ts';
-import { silentLogger } from '../../../unit/cache/fakes.ts';
+import { silentLogger } from '../../../unit/server/cache/fakes.ts';
 import { buildConfig, connectClient, type Era, randomToken } from './mcp-harness.ts';
 
 export interface LiveOptions {

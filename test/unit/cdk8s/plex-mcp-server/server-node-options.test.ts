@@ -1,0 +1,40 @@
+/**
+ * The server's V8 heap flags: sized from the memory limit, and the image's default (Dockerfile ENV NODE_OPTIONS)
+ * equal to what the default limit asks for, so `docker run` and the operator's pods start the same way.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SERVER_RESOURCES,
+  SERVER_NODE_OPTIONS,
+  serverNodeOptions,
+} from '../../../../cdk8s/plex-mcp-server/defaults.ts';
+
+const MiB = 2 ** 20;
+
+describe('serverNodeOptions', () => {
+  it('gives V8 half the limit as old space and limit/16 (at most 16 MiB) as semi-space', () => {
+    expect(serverNodeOptions(256 * MiB)).toBe('--max-old-space-size=128 --max-semi-space-size=16');
+    expect(serverNodeOptions(128 * MiB)).toBe('--max-old-space-size=64 --max-semi-space-size=8');
+    expect(serverNodeOptions(1024 * MiB)).toBe('--max-old-space-size=512 --max-semi-space-size=16');
+  });
+
+  it('never goes below 32 MiB of old space (the idle live set is ~17 MiB) nor 1 MiB of semi-space', () => {
+    expect(serverNodeOptions(8 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=1');
+  });
+
+  it('the default matches the default memory limit', () => {
+    expect(DEFAULT_SERVER_RESOURCES.limits?.memory).toBe('256Mi');
+    expect(SERVER_NODE_OPTIONS).toBe(serverNodeOptions(256 * MiB));
+  });
+});
+
+describe('Dockerfile', () => {
+  it('sets ENV NODE_OPTIONS to the default server heap flags', () => {
+    const dockerfile = readFileSync(path.join(import.meta.dirname, '../../../../Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    const match = /NODE_OPTIONS="([^"]*)"/.exec(runtime);
+    expect(match?.[1]).toBe(SERVER_NODE_OPTIONS);
+  });
+});
