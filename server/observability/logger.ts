@@ -19,6 +19,8 @@ const REDACT_PATHS = [
   '*.authToken',
   'password',
   '*.password',
+  'pin',
+  '*.pin',
   '"X-Plex-Token"',
   '*["X-Plex-Token"]',
   'headers["x-plex-token"]',

@@ -3,7 +3,7 @@
  * Redacting known fields is not enough: a token can hide inside a URL (`?X-Plex-Token=...`), an upstream error
  * message or a stack trace, so every string is also searched for the literal secret values.
  */
-const TOKEN_QUERY_PATTERN = /([?&](?:X-Plex-Token|token|access_token|password)=)[^&#\s"']*/gi;
+const TOKEN_QUERY_PATTERN = /([?&](?:X-Plex-Token|token|access_token|password|pin)=)[^&#\s"']*/gi;
 const BEARER_PATTERN = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 const URL_PASSWORD_PATTERN = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/?#\s]+@/gi;
 export const REDACTED = '[REDACTED]';

@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { HomeSwitchRefused } from '../auth/plex-tv/home-switch.ts';
 import { freshnessFields } from '../domain/freshness.ts';
 import { OnDeckItemSchema } from '../domain/on-deck.ts';
-import { currentPlexIdentity, type PlexCallIdentity, runAsPlexIdentity } from '../plex/plex-identity.ts';
 import { limitArg, userArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem, formatDuration, withWarning } from './format-text.ts';
 import { freshnessOf } from './freshness.ts';
+import { asHomeProfile, homePinArg, homeProfileOf } from './home-profile.ts';
 import { withinAllowedLibraries } from './library-resolver.ts';
 import { loadPeople, resolvePerson } from './people.ts';
-import type { ToolDeps } from './tool-deps.ts';
 import { ToolError } from './tool-error.ts';
 
 /** What the cache holds: checked when read back (a bad shared-Redis entry is a miss). */
@@ -20,26 +18,6 @@ const CachedOnDeckSchema = z.object({
 });
 type OnDeck = z.infer<typeof CachedOnDeckSchema>;
 
-/**
- * The Home profile `user` names, when the server acts with the owner's token and plex.tv knows such a profile;
- * undefined for the owner and for anyone else (who is refused below). A profile that cannot be switched to without
- * its own PIN is refused with the reason.
- */
-async function homeProfile(
-  user: string,
-  deps: ToolDeps,
-): Promise<{ name: string; identity: PlexCallIdentity } | undefined> {
-  if (!deps.homeSwitch || currentPlexIdentity() !== undefined) return undefined;
-  try {
-    const identity = await deps.homeSwitch.identityOf(user);
-    return identity ? { name: user, identity } : undefined;
-  } catch (error) {
-    if (error instanceof HomeSwitchRefused)
-      throw new ToolError('invalid_request', `user: ${error.message}.`, { field: 'user' });
-    throw error;
-  }
-}
-
 export const getOnDeckTool = defineTool({
   name: 'get_on_deck',
   title: 'On Deck',
@@ -48,6 +26,7 @@ export const getOnDeckTool = defineTool({
     "The token owner's list; user may name the owner or a profile of the owner's Plex Home.",
   input: z.strictObject({
     user: userArg("The token owner, or a profile of the owner's Plex Home").optional(),
+    pin: homePinArg().optional(),
     limit: limitArg(25, 10),
   }),
   output: z.object({
@@ -59,8 +38,17 @@ export const getOnDeckTool = defineTool({
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    // `user` naming a profile of the owner's Plex Home: answered as that profile (its own On Deck). The owner, or
-    // a name this server knows that is no Home profile, is answered or refused without it.
+    // `user` naming a profile of the owner's Plex Home: answered as that profile (its own On Deck: Plex keeps one
+    // per account, and the owner's token only ever returns the owner's). The owner, or a name this server knows
+    // that is no Home profile, is answered or refused without it.
+    if (args.pin !== undefined && args.user === undefined)
+      throw new ToolError(
+        'invalid_request',
+        'pin: goes with user, the PIN-protected Home profile it unlocks.',
+        {
+          field: 'pin',
+        },
+      );
     const person =
       args.user === undefined
         ? undefined
@@ -69,7 +57,7 @@ export const getOnDeckTool = defineTool({
             throw error;
           });
     const asProfile =
-      args.user !== undefined && !person?.owner ? await homeProfile(args.user, deps) : undefined;
+      args.user !== undefined && !person?.owner ? await homeProfileOf(args.user, args.pin, deps) : undefined;
     if (args.user !== undefined && person === undefined && asProfile === undefined)
       await resolvePerson(args.user, deps); // the not_found listing who there is
     const load = () =>
@@ -85,7 +73,7 @@ export const getOnDeckTool = defineTool({
         },
         CachedOnDeckSchema,
       );
-    const lookup = asProfile ? await runAsPlexIdentity(asProfile.identity, load) : await load();
+    const lookup = await asHomeProfile(asProfile, load);
     const { owner } = lookup.value;
     if (person !== undefined && !person.owner && asProfile === undefined) {
       // One identity per person: the owner's account name (as sessions and history show it), user name or email.

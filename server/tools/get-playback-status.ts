@@ -88,7 +88,8 @@ export const getPlaybackStatusTool = defineTool({
   category: 'read',
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, deps) {
-    // The whole list once, filtered per call, so different filters share one Plex request.
+    // The whole list once, filtered per call, so different filters share one Plex request. `user` is a filter,
+    // not "as this person": the owner's token sees every account's sessions, so no Home switch (home-profile.ts).
     const lookup = await currentSessions(deps);
     const person = args.user === undefined ? undefined : await findPerson(args.user, deps);
     const visible = await withinAllowedLibraries(lookup.value, (s) => s.media.library_id, deps);

@@ -37,6 +37,8 @@ export const getWatchHistoryTool = defineTool({
   category: 'read',
   async run(args, deps) {
     const now = Date.now();
+    // `user` is a filter here, not "as this person": the owner's token reads every account's history, Home
+    // profiles' included (EVENTS-AND-ACCOUNTS.md), so no Home switch (home-profile.ts) is needed or wanted.
     const [person, resolved] = await Promise.all([
       args.user === undefined ? undefined : resolvePerson(args.user, deps),
       args.library === undefined ? undefined : resolveLibrary(args.library, deps),

@@ -2,7 +2,8 @@
  * AUTH_MODE=bearer (the owner's token): get_on_deck with `user` naming a profile of the owner's Plex Home answers
  * as that profile, through plex.tv's Home switch (the double) and the profile's own server token, instead of
  * refusing; the owner's own answer is unchanged (and not served to the profile: separate cache entries); a profile
- * with its own PIN, and a friend (no Home profile), are refused with the reason.
+ * with its own PIN is answered with its `pin`, refused without it (saying how to proceed) or with a wrong one, and
+ * an answer reached with the PIN does not let a later call without it in; a friend (no Home profile) is refused.
  */
 
 import type { Client } from '@modelcontextprotocol/client';
@@ -13,12 +14,13 @@ import { type PlexTv, startPlexTv } from '../../plex-sim/plex-tv.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { buildConfig, connectClient, errorCodeOf, randomToken, textOf } from './support/mcp-harness.ts';
 
+let people: ReturnType<typeof household>;
 let sim: PlexSimulator;
 let plexTv: PlexTv;
 let server: RunningHttpServer;
 let client: Client;
 beforeAll(async () => {
-  const people = household();
+  people = household();
   sim = await startPlexSimulator({ port: 0, token: people.ownerToken, people: people.sim });
   plexTv = await startPlexTv({
     server: { machineIdentifier: sim.machineIdentifier, name: 'Family Server', uri: sim.url },
@@ -47,6 +49,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** Pat's account id on the simulated server (household.ts). */
+const PAT_ACCOUNT_ID = 20_000_011;
+
 const deck = async (args: Record<string, unknown>) =>
   client.callTool({ name: 'get_on_deck', arguments: args });
 
@@ -63,10 +68,44 @@ describe('get_on_deck as a Home profile with the owner token', () => {
     expect(((await deck({})).structuredContent as { count: number }).count).toBe(ownerCount);
   });
 
-  it('a profile with its own PIN, and a friend, are refused with the reason', async () => {
-    const pat = await deck({ user: 'Pat' });
-    expect(errorCodeOf(pat)).toBe('invalid_request');
-    expect(textOf(pat)).toMatch(/"Pat" has a PIN of its own/);
+  it('a profile with its own PIN is answered as itself with its pin, refused without it or with a wrong one', async () => {
+    const switchAsPat = `POST /api/v2/home/users/${plexTv.person('partner').uuid}/switch`;
+    // Something only Pat has in progress (the simulator keeps each account's watch state).
+    const movie = sim.catalogOf(PAT_ACCOUNT_ID).movies.find((m) => !m.viewOffset && !m.viewCount);
+    if (!movie) throw new Error('the simulator has no unwatched movie');
+    movie.viewOffset = 600_000;
+    const withoutPin = await deck({ user: 'Pat' });
+    expect(errorCodeOf(withoutPin)).toBe('invalid_request');
+    expect(textOf(withoutPin)).toMatch(
+      /"Pat" is protected by a Plex Home PIN.*call again with pin.*Sign in with Plex/,
+    );
+    const wrong = await deck({ user: 'Pat', pin: '0000' });
+    expect(errorCodeOf(wrong)).toBe('invalid_request');
+    expect(textOf(wrong)).toMatch(/pin: wrong PIN for "Pat"/);
+    const before = plexTv.requests().filter((r) => r === switchAsPat).length;
+    const pat = await deck({ user: 'Pat', pin: '2468' });
+    expect(pat.isError, textOf(pat)).toBeFalsy();
+    const items = (pat.structuredContent as { user: string; items: { id: string }[] }).items;
+    expect(pat.structuredContent).toMatchObject({ user: 'Pat' });
+    expect(items.map((i) => i.id)).toContain(movie.ratingKey);
+    expect(plexTv.requests().filter((r) => r === switchAsPat).length).toBe(before + 1);
+    // By username too (PMS's account name), and the owner's deck does not have Pat's movie.
+    expect((await deck({ user: 'partner', pin: '2468' })).isError).toBeFalsy();
+    const owner = (await deck({})).structuredContent as { items: { id: string }[] };
+    expect(owner.items.map((i) => i.id)).not.toContain(movie.ratingKey);
+    // Having been reached with the PIN lets no later call in without it.
+    expect(textOf(await deck({ user: 'Pat' }))).toMatch(/protected by a Plex Home PIN/);
+    expect(textOf(await deck({ user: 'Pat', pin: '1111' }))).toMatch(/wrong PIN/);
+  });
+
+  it('pin without user, or not four digits, is refused', async () => {
+    const alone = await deck({ pin: '2468' });
+    expect(errorCodeOf(alone)).toBe('invalid_request');
+    expect(textOf(alone)).toMatch(/pin: goes with user/);
+    expect(errorCodeOf(await deck({ user: 'Pat', pin: '24' }))).toBe('invalid_request');
+  });
+
+  it('a friend is refused with the reason', async () => {
     const friend = await deck({ user: 'friend' });
     expect(errorCodeOf(friend)).toBe('invalid_request');
     expect(textOf(friend)).toMatch(/only available for/);

@@ -28,6 +28,10 @@ describe('secret scrubber', () => {
       'GET /library?X-Plex-Token=[REDACTED]&limit=1',
     );
     expect(scrubber.scrub('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [REDACTED]');
+    // A Plex Home PIN travels in plex.tv's switch URL.
+    expect(scrubber.scrub('POST /api/v2/home/users/u1/switch?pin=2468')).toBe(
+      'POST /api/v2/home/users/u1/switch?pin=[REDACTED]',
+    );
     expect(scrubber.scrub('redis://user:hunter2@redis:6379')).toBe('redis://user:[REDACTED]@redis:6379');
   });
 
@@ -54,12 +58,15 @@ describe('logger', () => {
     logger.error(`message with ${AUTH} inside`);
     logger.debug({ nested: { deeper: { token: 'whatever', list: [AUTH] } } }, 'deep');
     logger.trace({ password: 'p4ss', config: { plex: { token: PLEX } } }, 'config');
+    // A tool call's arguments (debug 'tool call answered'): get_on_deck's Home PIN.
+    logger.debug({ tool: 'get_on_deck', args: { user: 'Pat', pin: '8642' } }, 'tool call answered');
     const out = lines();
-    expect(out).toHaveLength(5);
+    expect(out).toHaveLength(6);
     for (const line of out) {
       expect(line).not.toContain(PLEX);
       expect(line).not.toContain(AUTH);
       expect(line).not.toContain('p4ss');
+      expect(line).not.toContain('8642');
       expect(() => JSON.parse(line)).not.toThrow();
     }
     expect(out[1]).toContain('upstream said [REDACTED]');
