@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PlaylistSchema } from '../domain/playlist.ts';
 import { mediaIdArg } from './arguments.ts';
 import { defineTool } from './define-tool.ts';
-import { describePlaylist, playlistIdArg } from './playlist-support.ts';
+import { describePlaylist, playlistIdArg, refuseSmartPlaylist } from './playlist-support.ts';
 import { ToolError } from './tool-error.ts';
 import { currentItem, invalidateAfterWrite, playlistKindOf } from './write-support.ts';
 
@@ -19,13 +19,7 @@ export const addToPlaylistTool = defineTool({
   category: 'library',
   async run(args, deps) {
     const before = await deps.plex.getPlaylist(args.playlist_id);
-    if (before.smart) {
-      throw new ToolError(
-        'invalid_request',
-        `playlist_id: "${before.title}" is a smart playlist; its items come from its rules, so items cannot be added.`,
-        { field: 'playlist_id' },
-      );
-    }
+    refuseSmartPlaylist(before, 'added');
     const items = await Promise.all(args.media_ids.map((id) => currentItem(id, deps)));
     const wrong = items.filter((i) => playlistKindOf(i.type) !== before.type);
     if (wrong.length > 0) {

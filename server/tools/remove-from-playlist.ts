@@ -3,7 +3,7 @@ import { mediaIdArg } from './arguments.ts';
 import { askBeforeActing, confirmArg, confirmationFields } from './confirmation.ts';
 import { defineTool } from './define-tool.ts';
 import { describeItem } from './format-text.ts';
-import { describePlaylist, playlistIdArg } from './playlist-support.ts';
+import { describePlaylist, playlistIdArg, refuseSmartPlaylist } from './playlist-support.ts';
 import { ToolError } from './tool-error.ts';
 import { invalidateAfterWrite } from './write-support.ts';
 
@@ -29,13 +29,7 @@ export const removeFromPlaylistTool = defineTool({
   category: 'library',
   async run(args, deps) {
     const playlist = await deps.plex.getPlaylist(args.playlist_id);
-    if (playlist.smart) {
-      throw new ToolError(
-        'invalid_request',
-        `playlist_id: "${playlist.title}" is a smart playlist; change its rules instead of removing items.`,
-        { field: 'playlist_id' },
-      );
-    }
+    refuseSmartPlaylist(playlist, 'removed');
     // Plex removes by playlist entry id, not media id: map the ids the assistant knows to the entries.
     const { entries } = await deps.plex.getPlaylistItems(playlist.id, MAX_ENTRIES);
     const wanted = new Set(args.items);

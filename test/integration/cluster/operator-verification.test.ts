@@ -59,18 +59,28 @@ describe.skipIf(!inject('kubeconfig'))(
       return Buffer.from(data, 'base64').toString('utf8');
     };
 
-    /** What the kubelet would do after the pod template changed: a new server with the current environment. */
-    const restartServer = async () => {
-      await server?.stop();
+    /** The Plex URL the rendered ConfigMap gives the server ('' while there is none). */
+    const configuredPlexUrl = async () => {
       const config = await getObject<KubernetesObject & { data?: Record<string, string> }>(
         client,
         KINDS.ConfigMap,
         namespace,
         `${name}-config`,
       );
+      return (config as { data?: Record<string, string> } | undefined)?.data?.PLEX_SERVER_URL ?? '';
+    };
+
+    /** Until the operator has rendered `url` into the ConfigMap. */
+    const waitForConfiguredPlexUrl = (url: string) =>
+      waitFor(async () => (await configuredPlexUrl()) === url, {
+        description: `the ConfigMap with PLEX_SERVER_URL ${url}`,
+      });
+
+    /** What the kubelet would do after the pod template changed: a new server with the current environment. */
+    const restartServer = async () => {
+      await server?.stop();
       const env = {
-        PLEX_SERVER_URL:
-          (config as { data?: Record<string, string> } | undefined)?.data?.PLEX_SERVER_URL ?? '',
+        PLEX_SERVER_URL: await configuredPlexUrl(),
         PLEX_TOKEN: await secretValue('plex-token', 'token'),
         AUTH_TOKEN: await secretValue(`${name}-auth`, 'AUTH_TOKEN'),
         SERVER_PORT: '0',
@@ -183,20 +193,7 @@ describe.skipIf(!inject('kubeconfig'))(
         plex: { url: deadPlexUrl, tokenSecretRef: { name: 'plex-token' } },
         redis: { mode: 'Disabled' },
       });
-      await waitFor(
-        async () => {
-          const config = await getObject<KubernetesObject & { data?: Record<string, string> }>(
-            client,
-            KINDS.ConfigMap,
-            namespace,
-            `${name}-config`,
-          );
-          return (
-            (config as { data?: Record<string, string> } | undefined)?.data?.PLEX_SERVER_URL === deadPlexUrl
-          );
-        },
-        { description: 'the ConfigMap with the new URL' },
-      );
+      await waitForConfiguredPlexUrl(deadPlexUrl);
       const began = Date.now();
       await restartServer();
       const unreachable = await waitForCondition('Ready', 'False', 'PlexUnreachable');
@@ -207,18 +204,7 @@ describe.skipIf(!inject('kubeconfig'))(
         plex: { url: sim.url, tokenSecretRef: { name: 'plex-token' } },
         redis: { mode: 'Disabled' },
       });
-      await waitFor(
-        async () => {
-          const config = await getObject<KubernetesObject & { data?: Record<string, string> }>(
-            client,
-            KINDS.ConfigMap,
-            namespace,
-            `${name}-config`,
-          );
-          return (config as { data?: Record<string, string> } | undefined)?.data?.PLEX_SERVER_URL === sim.url;
-        },
-        { description: 'the ConfigMap with the fixed URL' },
-      );
+      await waitForConfiguredPlexUrl(sim.url);
       await restartServer();
       await waitForCondition('Ready', 'True', 'Reconciled');
     });

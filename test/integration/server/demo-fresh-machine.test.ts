@@ -1,45 +1,32 @@
 // The README's first command as a new user runs it: `npm run demo` on a machine whose Node is older than the
 // project's minimum (Node 20 first on PATH). .ci/with-node.mjs must provision a Node that can run the demo, and
 // the demo must answer a first tool call.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type DemoProcess, spawnDemo } from '../../support/demo-process.ts';
 import { pathWithOldNodeFirst } from '../../support/old-node.ts';
 import { connectClient, textOf } from './support/mcp-harness.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-let demo: ChildProcess | undefined;
+let demo: DemoProcess | undefined;
 
-afterAll(() => {
-  // npm, the bootstrap and the demo share a process group (detached below): stop them all.
-  if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGTERM');
+afterAll(async () => {
+  await demo?.stop();
 });
 
 describe('npm run demo with Node 20 first on PATH', () => {
   it('provisions its own Node, starts, and answers a first tool call', async () => {
-    const PATH = pathWithOldNodeFirst();
-    demo = spawn('npm', ['run', 'demo', '--', '--port', '0'], {
-      cwd: repoRoot,
+    demo = await spawnDemo('npm', ['run', 'demo', '--', '--port', '0'], {
       env: {
-        PATH,
+        PATH: pathWithOldNodeFirst(),
         HOME: process.env.HOME ?? '/tmp',
         ...(process.env.PLEX_MCP_CACHE ? { PLEX_MCP_CACHE: process.env.PLEX_MCP_CACHE } : {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: (out) => /AUTH_TOKEN\s*:\s*\S+/.test(out),
+      timeoutMs: 90_000,
+      // npm, the bootstrap and the demo share a process group: stopped together.
       detached: true,
     });
-    let out = '';
-    let err = '';
-    demo.stdout?.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    demo.stderr?.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-    });
-    const deadline = Date.now() + 90_000;
-    while (!/AUTH_TOKEN\s*:\s*\S+/.test(out) && Date.now() < deadline && demo.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const out = demo.out;
+    const err = demo.err();
     const url = /MCP server\s*:\s*(\S+)/.exec(out)?.[1];
     const token = /AUTH_TOKEN\s*:\s*(\S+)/.exec(out)?.[1];
     expect(url, `demo output:\n${out}\n${err}`).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);

@@ -3,7 +3,7 @@
 // static token keeps working.
 import { ClientCredentialsProvider } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DemoProcess, startDemo } from './support/demo-process.ts';
+import { type DemoProcess, startDemo } from '../../support/demo-process.ts';
 import { connectClient, textOf } from './support/mcp-harness.ts';
 import { connectWithOAuth } from './support/oauth-harness.ts';
 

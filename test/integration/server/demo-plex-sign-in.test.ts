@@ -3,7 +3,7 @@
 // page, through its claim endpoint as that page's script does) and see that their On Deck differs.
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DemoProcess, startDemo } from './support/demo-process.ts';
+import { type DemoProcess, startDemo } from '../../support/demo-process.ts';
 import { PlexSignInClient } from './support/plex-sign-in-harness.ts';
 
 let demo: DemoProcess | undefined;

@@ -155,6 +155,27 @@ describe.each(ERAS)('write tools over HTTP (%s era)', (era) => {
     expect(out.playlist.item_count).toBe(expected.length);
   });
 
+  it('refuses to add items to or remove items from a smart playlist, and changes nothing', async () => {
+    const created = await t.call('create_playlist', {
+      title: 'Unwatched 90s',
+      smart: { library: 'Movies', unwatched: true, year_from: 1990, year_to: 1999 },
+    });
+    const id = created.playlist.id;
+    const movie = h.sim.catalog.movies[0];
+    const before = h.sim.playlists().find((p) => p.ratingKey === id)?.items.length;
+    const added = await t.raw('add_to_playlist', { playlist_id: id, media_ids: [movie?.ratingKey] });
+    expect(errorCodeOf(added)).toBe('invalid_request');
+    expect(errorMetaOf(added)).toMatchObject({ field: 'playlist_id' });
+    expect(textOf(added)).toContain(
+      'is a smart playlist; its items come from its rules, so items cannot be added',
+    );
+    const removed = await t.raw('remove_from_playlist', { playlist_id: id, items: [movie?.ratingKey] });
+    expect(errorCodeOf(removed)).toBe('invalid_request');
+    expect(errorMetaOf(removed)).toMatchObject({ field: 'playlist_id' });
+    expect(textOf(removed)).toContain('so items cannot be removed (change its rules instead)');
+    expect(h.sim.playlists().find((p) => p.ratingKey === id)?.items.length).toBe(before);
+  });
+
   it('refuses a confirm token used with other arguments, for another tool, or malformed', async () => {
     const [first, second] = h.sim.playlists();
     const preview = await t.call('delete_playlist', { playlist_id: first?.ratingKey });
