@@ -6,7 +6,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseOperatorFlags } from '../../dist/bench-build/operator/config/operator-flags.js';
 import { startOperator } from '../../dist/bench-build/operator/manager.js';
-import { createOperatorLogger } from '../../dist/bench-build/operator/runtime/logger.js';
+import { createLogger } from '../../dist/bench-build/server/observability/logger.js';
 
 const serverUrl = process.env.BENCH_SERVER_URL;
 if (!serverUrl) throw new Error('BENCH_SERVER_URL is not set');
@@ -25,7 +25,7 @@ const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
 const operator = await startOperator({
   kubeConfig,
-  logger: createOperatorLogger('warn'),
+  logger: createLogger({ level: 'warn', secrets: [], service: 'plex-mcp-operator' }),
   defaultServerImage: 'plex-mcp:bench',
   leaderElection: { namespace: 'default' },
   workers: flags.workers,
