@@ -209,6 +209,7 @@ function renderChildren(plexToken: string, authToken: string, redisPassword: str
   if (!parsed.ok) throw new Error(`smoke resource invalid: ${parsed.errors.join('; ')}`);
   // The operator generates the confirm-token key (delete_playlist and remove_from_playlist sign with it).
   const confirmKey = randomBytes(32).toString('base64url');
+  secrets.push(confirmKey);
   const children = renderPlexMcpServer(parsed.value, {
     defaultServerImage: images.server,
     secretsChecksum: hashSecretData({ plexToken, authToken, redisPassword, confirmKey }),
@@ -245,6 +246,48 @@ function envFile(name: string, env: Record<string, string>): string {
   return file;
 }
 
+/** The long-running containers of the pod, for the post-mortem of a failed run. */
+const started: string[] = [];
+/** The run's secrets: a log tail printed on failure has them replaced, whatever a program chose to log. */
+const secrets: string[] = [];
+const LOG_TAIL_LINES = 30;
+
+function redact(text: string): string {
+  return secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+}
+
+/** A container's state from podman: running or not, and how it ended. */
+function containerState(container: string): {
+  running: boolean;
+  pid: number;
+  summary: string;
+} {
+  const inspected = podman.tryRun([
+    'inspect',
+    '--format',
+    '{{.State.Status}}|{{.State.Pid}}|{{.State.ExitCode}}|{{.State.OOMKilled}}|{{.State.Error}}',
+    container,
+  ]);
+  if (inspected.status !== 0)
+    return { running: false, pid: 0, summary: `not found (${inspected.stderr.trim()})` };
+  const [status = '', pid = '0', exitCode = '', oomKilled = '', error = ''] = inspected.stdout
+    .trim()
+    .split('|');
+  const running = status === 'running' && Number(pid) > 0;
+  const ended = running ? '' : `, exit code ${exitCode}${oomKilled === 'true' ? ', OOM-killed' : ''}`;
+  return { running, pid: Number(pid), summary: `${status}${ended}${error ? `, error: ${error}` : ''}` };
+}
+
+/** On failure: each container's state and the end of its log, so a failed run explains itself. */
+function postMortem(): void {
+  for (const container of started) {
+    say(`--- ${container}: ${containerState(container).summary}; last ${LOG_TAIL_LINES} log lines:`);
+    const logs = podman.tryRun(['logs', '--tail', String(LOG_TAIL_LINES), container]);
+    const text = redact(`${logs.stdout}${logs.stderr}`).trimEnd();
+    for (const line of (text || '(empty)').split('\n')) say(`    ${line}`);
+  }
+}
+
 function startContainer(
   name: string,
   image: string,
@@ -252,6 +295,7 @@ function startContainer(
   extra: string[] = [],
 ): string {
   const container = `${run}-${name}`;
+  started.push(container);
   podman.run([
     'run',
     '--detach',
@@ -346,7 +390,9 @@ function checkSecurity(label: string, container: string, plan: PodmanContainerPl
 
 /** The container's memory cgroup on the host (v1 or v2), from its init process. */
 function memoryCgroup(container: string): { dir: string; path: string } {
-  const pid = podman.run(['inspect', '--format', '{{.State.Pid}}', container]).trim();
+  const state = containerState(container);
+  if (!state.running) throw new Error(`container ${container} is not running: ${state.summary}`);
+  const pid = state.pid;
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
   const v1 = lines.find((l) => /^\d+:([^:]*,)?memory(,[^:]*)?:/.test(l));
   const cgroupPath = (v1 ?? lines.find((l) => l.startsWith('0::')) ?? '').replace(/^\d+:[^:]*:/, '');
@@ -475,6 +521,7 @@ try {
   const plexToken = randomBytes(18).toString('base64url');
   const authToken = randomBytes(32).toString('base64url');
   const redisPassword = randomBytes(24).toString('base64url');
+  secrets.push(plexToken, authToken, redisPassword);
   const rendered = renderChildren(plexToken, authToken, redisPassword);
   const lookup = lookupIn(rendered.objects);
   const serverPod = rendered.server.spec?.template.spec;
@@ -578,6 +625,10 @@ try {
     `${answered.load.errors} errors in ${answered.load.ms} ms`,
   );
   report.serverMemoryAfterLoad = memoryUsage(server);
+  for (const container of [redis, sim, server]) {
+    const state = containerState(container);
+    check(`${container.slice(run.length + 1)} still running after the load`, state.running, state.summary);
+  }
   report.loadCalls = answered.load;
   const redisKeys = podman.tryRun([
     'exec',
@@ -626,8 +677,9 @@ try {
     `exit ${help.status} ${help.stderr.trim().slice(0, 200)}`,
   );
 } catch (error) {
-  check('smoke run', false, error instanceof Error ? error.message : String(error));
+  check('smoke run', false, redact(error instanceof Error ? error.message : String(error)));
 }
+if (failures.length > 0) postMortem();
 
 check('our own cgroup left as it was', readOwnLimit() === ownLimitBefore, `memory limit ${readOwnLimit()}`);
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -2,7 +2,8 @@
 // (`npm ci --omit=dev`, as the Dockerfile's deps stage runs it) plus the compiled dist/, in a temp dir
 // outside the repo. If an entry point imported a dev dependency (vitest, typescript, the MCP client...)
 // or a file that the build does not emit, starting it here fails the same way it would in the image.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -105,6 +106,72 @@ describe('production install (what the runtime image holds)', { timeout: 30_000 
     const help = run('test/plex-sim/main.ts', ['--help']);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/--token/);
+  });
+
+  it('serves from the plex-sim install what the smoke pod asks: the event stream, sessions, photo transcodes', async () => {
+    // --help exits before anything is served; this starts the simulator and requests the paths that load code late
+    // (the stream, pngjs/jpeg-js in the transcoder), so a module missing from the image fails here, not only in podman.
+    const token = 'production-install-token';
+    const sim = spawn(
+      process.execPath,
+      [join(app, 'test/plex-sim/main.ts'), '--port', '0', '--token', token],
+      {
+        cwd: app,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: app },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    sim.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    sim.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const exited = once(sim, 'exit');
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/listening on (\S+)/.test(stdout) && sim.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const base = /listening on (\S+)/.exec(stdout)?.[1];
+      expect(base, `simulator did not start: ${stderr}`).toBeDefined();
+      const get = (path: string, accept = 'application/json') =>
+        fetch(`${base}${path}`, { headers: { 'X-Plex-Token': token, Accept: accept } });
+
+      const stream = new AbortController();
+      const events = await fetch(`${base}/:/eventsource/notifications?filters=playing,activity`, {
+        headers: { 'X-Plex-Token': token, Accept: 'text/event-stream' },
+        signal: stream.signal,
+      });
+      expect(events.status).toBe(200);
+      expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect((await get('/status/sessions')).status).toBe(200);
+      const item = (await (await get('/library/metadata/1001')).json()) as {
+        MediaContainer: { Metadata: { thumb: string }[] };
+      };
+      const thumb = item.MediaContainer.Metadata[0]?.thumb ?? '';
+      for (const [format, type] of [
+        ['jpg', 'image/jpeg'],
+        ['png', 'image/png'],
+      ] as const) {
+        const photo = await get(
+          `/photo/:/transcode?${new URLSearchParams({ url: thumb, width: '64', height: '64', format })}`,
+          '*/*',
+        );
+        expect(photo.status, `${format}: ${stderr}`).toBe(200);
+        expect(photo.headers.get('content-type')).toBe(type);
+      }
+      // A client that goes away mid-stream (as the server does on a recycle) must not take the simulator with it.
+      stream.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sim.exitCode, stderr).toBeNull();
+      expect((await get('/identity')).status).toBe(200);
+      expect(stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)|Error/);
+    } finally {
+      sim.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('stops the server with a clear message, not a crash, when its configuration is missing', () => {
