@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { HomeSwitchRefused } from '../auth/plex-tv/home-switch.ts';
+import { ENV } from '../config/settings.ts';
 import { currentPlexIdentity, type PlexCallIdentity, runAsPlexIdentity } from '../plex/plex-identity.ts';
 import type { ToolDeps } from './tool-deps.ts';
 import { ToolError } from './tool-error.ts';
@@ -45,7 +46,7 @@ export async function homeProfileOf(
     const field = error.pin === undefined ? 'user' : 'pin';
     const next =
       error.pin === 'needed'
-        ? ' Ask them for it and call again with pin, or let them sign in themselves (AUTH_MODE=plex, "Sign in with Plex").'
+        ? ` Ask them for it and call again with pin, or let them sign in themselves (${ENV.authMode}=plex, "Sign in with Plex").`
         : '';
     throw new ToolError('invalid_request', `${field}: ${error.message}.${next}`, { field });
   }
