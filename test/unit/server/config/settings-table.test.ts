@@ -91,6 +91,14 @@ describe('the settings table', () => {
     }
   });
 
+  it('is documented: the README names every variable (its configuration and cache sections)', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const undocumented = SETTING_ROWS.map(([, s]) => s.env).filter(
+      (env) => !new RegExp(`\`${env}[\`=]`).test(readme),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
   it.each(SETTING_ROWS.map(([id, s]) => [s.env, id, s] as const))(
     '%s is read by the server loader',
     (env, _id, setting) => {
