@@ -2,7 +2,7 @@
 // operator's parser (see resource.ts). Every field carries the description `kubectl explain` shows.
 // Strings and lists are bounded so the API server's CEL cost estimator accepts the rules.
 import { z } from 'zod';
-import { SETTINGS } from '../../../server/config/settings.ts';
+import { ENV, SETTINGS } from '../../../server/config/settings.ts';
 import { DEFAULT_SERVER_IMAGE_TEXT, SECRET_OPT_IN_LABEL } from './constants.ts';
 import {
   describe,
@@ -290,7 +290,7 @@ export const AuthSpecSchema = describe(
           'tokens from your identity provider (claude.ai, Claude Desktop and ChatGPT connectors); no bearer ' +
           'Secret exists. BearerAndOAuth: either. SignInWithPlex: the server is its own authorization server ' +
           'and each person signs in with their Plex account; tool calls run with their own Plex access (the ' +
-          'operator generates the sign-in key once, key PLEX_SIGN_IN_KEY of <name>-auth). Default Bearer.',
+          `operator generates the sign-in key once, key ${ENV.plexSignInKey} of <name>-auth). Default Bearer.`,
       ),
       oauth: OAuthSpecSchema.optional(),
       allowedUsers: describe(

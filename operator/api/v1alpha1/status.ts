@@ -1,5 +1,6 @@
 // The PlexMcpServer status, written only by the operator through the status subresource.
 import { z } from 'zod';
+import { ENV } from '../../../server/config/settings.ts';
 import { describe } from './schema-helpers.ts';
 
 /** metav1.Condition, as every Kubernetes API reports conditions (`kubectl wait --for=condition=Ready`). */
@@ -55,7 +56,7 @@ export const PlexMcpServerStatusSchema = describe(
     ).optional(),
     authSecretName: describe(
       z.string().max(253),
-      'Secret (key AUTH_TOKEN) holding the bearer token clients send as "Authorization: Bearer <token>". ' +
+      `Secret (key ${ENV.authToken}) holding the bearer token clients send as "Authorization: Bearer <token>". ` +
         'Only with auth.mode Bearer or BearerAndOAuth.',
     ).optional(),
     authTokenRotation: describe(

@@ -1,7 +1,7 @@
 /**
  * The settings table (server/config/settings.ts) is the one place a server setting is written: the server's loader
  * reads every row, every spec field that sets a setting is a row's (with the row's bounds and default), and no env
- * name is spelled anywhere else in server/ or cdk8s/ code.
+ * name is spelled anywhere else in server/, cdk8s/ or operator/ code.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -259,13 +259,15 @@ function codeFiles(dir: string, out: string[] = []): string[] {
 const NOT_THE_SERVERS: Record<string, string> = {
   // The operator's own log level (operator/config/operator-flags.ts), set on the operator's Deployment.
   'cdk8s/install/operator-deployment.ts': 'LOG_LEVEL',
+  'operator/config/operator-flags.ts': 'LOG_LEVEL',
   // The managed Redis container's own variable (its args read $(REDIS_PASSWORD)), not the server's.
   'cdk8s/plex-mcp-server/managed-redis.ts': 'REDIS_PASSWORD',
 };
 
 describe('env names', () => {
   const names = SETTING_ROWS.map(([, s]) => s.env);
-  const files = [...codeFiles(path.join(ROOT, 'server')), ...codeFiles(path.join(ROOT, 'cdk8s'))]
+  const files = ['server', 'cdk8s', 'operator']
+    .flatMap((dir) => codeFiles(path.join(ROOT, dir)))
     .map((f) => path.relative(ROOT, f))
     .filter((f) => f !== 'server/config/settings.ts');
 
@@ -274,7 +276,7 @@ describe('env names', () => {
     expect(files).toContain('cdk8s/plex-mcp-server/server-config.ts');
   });
 
-  it('are spelled in the settings table only (server/ and cdk8s/ code)', () => {
+  it('are spelled in the settings table only (server/, cdk8s/ and operator/ code)', () => {
     const spelled: string[] = [];
     for (const file of files) {
       const code = withoutComments(readFileSync(path.join(ROOT, file), 'utf8'));
