@@ -152,7 +152,7 @@ describe.skipIf(!inject('kubeconfig'))('PlexMcpServer CRD on the API server', ()
   it('fills the same defaults as the parser into a minimal resource', async () => {
     const created = (await create(resource('minimal', { plex }))) as Json;
     expect(created.spec).toEqual({
-      plex: { ...plex, tokenSecretRef: { name: 'plex-token', key: 'token' } },
+      plex: { ...plex, tokenSecretRef: { name: 'plex-token', key: 'token' }, events: true },
       cache: { enabled: true },
       redis: { mode: 'Managed' },
       service: { type: 'ClusterIP', port: 8080 },
