@@ -23,6 +23,16 @@ function samples(setting: Setting): string[] {
   return [sample(setting)];
 }
 
+/** A default as the environment would spell it (lists and scope maps comma-joined). */
+function asWritten(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+  return String(value);
+}
+
 function sample(setting: Setting): string {
   switch (setting.kind) {
     case 'integer':
@@ -97,6 +107,32 @@ describe('the settings table', () => {
       (env) => !new RegExp(`\`${env}[\`=]`).test(readme),
     );
     expect(undocumented).toEqual([]);
+  });
+
+  it("is documented truthfully: a README row's backticked defaults are the table's", () => {
+    // Rows read like `| \`A\` / \`B\` | \`1\` / \`2\` | meaning |`: the n-th variable's default is the n-th value.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const byEnv = new Map(SETTING_ROWS.map(([, s]) => [s.env, s]));
+    const wrong: string[] = [];
+    let compared = 0;
+    for (const line of readme.split('\n')) {
+      const cells = line.split(' | ');
+      if (cells.length < 3 || !line.startsWith('| `')) continue;
+      const names = [...(cells[0] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string);
+      const values = (cells[1] ?? '').split(' / ').map((v) => /^`([^`]*)`$/.exec(v.trim())?.[1]);
+      if (names.length === 0 || names.length !== values.length) continue;
+      names.forEach((env, i) => {
+        const setting = byEnv.get(env);
+        const value = values[i];
+        if (!setting || value === undefined || !('default' in setting) || setting.default === undefined)
+          return;
+        compared++;
+        const table = asWritten(setting.default);
+        if (value !== table) wrong.push(`${env}: README says ${value}, the table ${table}`);
+      });
+    }
+    expect(wrong).toEqual([]);
+    expect(compared, 'the README table was found and compared').toBeGreaterThan(15);
   });
 
   it.each(SETTING_ROWS.map(([id, s]) => [s.env, id, s] as const))(
