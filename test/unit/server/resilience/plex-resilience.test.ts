@@ -174,27 +174,34 @@ describe('Plex resilience policy', () => {
   it('tries again after a short open period that grows while trials fail, and closes on a good trial', async () => {
     const p = policy({ failureThreshold: 1, halfOpenInitialMs: 50, halfOpenAfterMs: 400 });
     let plexUp = false;
+    // Each attempt that reached "Plex": when it started, and when it failed. Taken inside the attempt, so an open period
+    // is measured from a moment no later than the breaker opened (it opens on the rejection that follows) to a moment
+    // no earlier than the trial was let through: a late timer or a descheduled test can only lengthen the gap.
+    const reached: { startedAt: number; failedAt?: number }[] = [];
     const attempt = vi.fn(async () => {
-      if (!plexUp) throw unavailable();
+      const call: { startedAt: number; failedAt?: number } = { startedAt: performance.now() };
+      reached.push(call);
+      if (!plexUp) {
+        call.failedAt = performance.now();
+        throw unavailable();
+      }
       return 'ok';
     });
     await expect(p.execute(attempt, command)).rejects.toThrow('plex down');
     expect(p.circuitState()).toBe('open');
-    // Poll like callers would; count how long each open period lasted before a trial reached "Plex".
-    const trialTimes: number[] = [];
-    const started = performance.now();
-    while (trialTimes.length < 4) {
-      const before = attempt.mock.calls.length;
+    // Poll like callers would until four trials have reached "Plex".
+    while (reached.length < 5) {
       await p.execute(attempt, command).catch(() => undefined);
-      if (attempt.mock.calls.length > before) trialTimes.push(performance.now() - started);
       await sleep(5);
     }
     // One trial per open period, never earlier: the periods double (50, 100, 200 ms) up to the 400 ms cap. Only lower
-    // bounds are checked (a loaded machine fires timers late, never early).
-    const gaps = trialTimes.map((t, i) => t - (trialTimes[i - 1] ?? 0));
+    // bounds are checked (a loaded machine fires timers late, never early). cockatiel times the period with Date.now(),
+    // whole milliseconds, so a period it counts as 50 ms may have lasted just over 49: hence the 1 ms.
     const periods = [50, 100, 200, 400];
-    gaps.forEach((gap, i) => {
-      expect(gap).toBeGreaterThanOrEqual((periods[i] ?? 400) - 5);
+    periods.forEach((period, i) => {
+      const opened = reached[i]?.failedAt ?? Number.NaN;
+      const trial = reached[i + 1]?.startedAt ?? Number.NaN;
+      expect(trial - opened).toBeGreaterThan(period - 1);
     });
     plexUp = true;
     await sleep(450);
