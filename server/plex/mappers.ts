@@ -6,7 +6,12 @@ import type { OnDeckItem } from '../domain/on-deck.ts';
 import type { ControllablePlayer } from '../domain/player.ts';
 import { PLAYLIST_TYPES, type Playlist } from '../domain/playlist.ts';
 import { PLAYER_STATES, type PlaybackSession } from '../domain/session.ts';
-import type { ClientsContainer, PlexDirectorySection, PlexMetadata } from './response-schemas.ts';
+import type {
+  ClientsContainer,
+  PlexDirectorySection,
+  PlexMediaItem,
+  PlexMetadata,
+} from './response-schemas.ts';
 
 /** Plex `*At` timestamps are Unix seconds; we hand out ISO strings. */
 export function unixSecondsToIso(seconds: number | undefined): string | undefined {
@@ -24,7 +29,7 @@ function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
 }
 
 export function toMediaItem(
-  m: PlexMetadata,
+  m: PlexMediaItem,
   context: { librarySectionID?: string; librarySectionTitle?: string } = {},
 ): MediaItem {
   const type = m.type ?? 'unknown';

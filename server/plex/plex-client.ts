@@ -26,6 +26,7 @@ import {
   FilterDirectoryContainer,
   HubsContainer,
   IdentityContainer,
+  MediaItemContainer,
   MetadataContainer,
   SectionsContainer,
   ServerInfoContainer,
@@ -298,7 +299,7 @@ export class HttpPlexClient implements PlexClient {
       idempotent: true,
       query: { 'X-Plex-Container-Start': 0, 'X-Plex-Container-Size': options.limit },
     });
-    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const c = parse(MediaItemContainer, body, endpoint).MediaContainer;
     const context = { librarySectionID: c.librarySectionID, librarySectionTitle: c.librarySectionTitle };
     return c.Metadata.slice(0, options.limit).map((m) => toMediaItem(m, context));
   }
@@ -404,7 +405,7 @@ export class HttpPlexClient implements PlexClient {
         'X-Plex-Container-Size': query.limit,
       },
     });
-    const c = parse(MetadataContainer, body, endpoint).MediaContainer;
+    const c = parse(MediaItemContainer, body, endpoint).MediaContainer;
     const context = { librarySectionID: c.librarySectionID, librarySectionTitle: c.librarySectionTitle };
     const items = c.Metadata.slice(0, query.limit).map((m) => toMediaItem(m, context));
     return { items, total: c.totalSize ?? items.length };

@@ -83,24 +83,25 @@ export const PlexPlayer = z.looseObject({
 });
 export const PlexSession = z.looseObject({ id: looseString, bandwidth: looseNumber, location: looseString });
 
-export const PlexMetadata = z.looseObject({
+/**
+ * The fields of a Plex item that toMediaItem (mappers.ts) reads, and nothing else. List answers (recently added,
+ * search, browse) are parsed with PlexMediaItem: the full PlexMetadata copies every item's Media, Part, Stream and tag
+ * arrays and unknown keys (about 2 MB allocated per 50-item answer, three quarters of an uncached call's garbage)
+ * only for the mapper to read a dozen scalars. Same leniency: no other PlexMetadata field can make an item fail
+ * (arrays drop bad members, objects catch), so both keep and drop the same items.
+ */
+const mediaItemFields = {
   ratingKey: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
-  key: looseString,
   type: looseString,
   title: looseString,
   year: looseNumber,
   summary: looseString,
-  tagline: looseString,
-  studio: looseString,
   contentRating: looseString,
   rating: looseNumber,
-  audienceRating: looseNumber,
   duration: looseNumber,
   viewOffset: looseNumber,
   viewCount: looseNumber,
-  lastViewedAt: looseNumber,
   addedAt: looseNumber,
-  originallyAvailableAt: looseString,
   thumb: looseString,
   librarySectionID: looseString,
   librarySectionTitle: looseString,
@@ -108,6 +109,19 @@ export const PlexMetadata = z.looseObject({
   parentIndex: looseNumber,
   grandparentTitle: looseString,
   index: looseNumber,
+};
+/** Unknown keys are stripped: nothing reads them, and copying them is what costs. */
+export const PlexMediaItem = z.object(mediaItemFields);
+export type PlexMediaItem = z.output<typeof PlexMediaItem>;
+
+export const PlexMetadata = z.looseObject({
+  ...mediaItemFields,
+  key: looseString,
+  tagline: looseString,
+  studio: looseString,
+  audienceRating: looseNumber,
+  lastViewedAt: looseNumber,
+  originallyAvailableAt: looseString,
   childCount: looseNumber,
   leafCount: looseNumber,
   viewedLeafCount: looseNumber,
@@ -151,28 +165,35 @@ export const PlexDirectorySection = z.looseObject({
 });
 export type PlexDirectorySection = z.output<typeof PlexDirectorySection>;
 
-export const PlexHub = z.looseObject({
-  type: looseString,
-  hubIdentifier: looseString,
-  Metadata: looseArray(PlexMetadata),
-});
-
 /** Wraps a container schema: `{ MediaContainer: {...} }` is the envelope of every Plex JSON response. */
 function container<T extends z.ZodRawShape>(shape: T) {
   return z.object({ MediaContainer: z.looseObject(shape) });
 }
 
-export const MetadataContainer = container({
+const metadataContainerFields = {
   size: looseNumber,
   totalSize: looseNumber,
   librarySectionID: looseString,
   librarySectionTitle: looseString,
+};
+export const MetadataContainer = container({
+  ...metadataContainerFields,
   Metadata: looseArray(PlexMetadata),
+});
+/** A list answer read only through toMediaItem (see PlexMediaItem). */
+export const MediaItemContainer = container({
+  ...metadataContainerFields,
+  Metadata: looseArray(PlexMediaItem),
 });
 
 export const SectionsContainer = container({ Directory: looseArray(PlexDirectorySection) });
 
-export const HubsContainer = container({ Hub: looseArray(PlexHub) });
+/** Search answers (/hubs/search): their items are read only through toMediaItem (see PlexMediaItem). */
+export const HubsContainer = container({
+  Hub: looseArray(
+    z.looseObject({ type: looseString, hubIdentifier: looseString, Metadata: looseArray(PlexMediaItem) }),
+  ),
+});
 
 export const IdentityContainer = container({
   machineIdentifier: looseString,

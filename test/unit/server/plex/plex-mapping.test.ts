@@ -7,7 +7,11 @@ import {
   PlexUnavailableError,
 } from '../../../../server/plex/errors.ts';
 import { toMediaDetails, toMediaItem, toPlaybackSession } from '../../../../server/plex/mappers.ts';
-import { HubsContainer, MetadataContainer } from '../../../../server/plex/response-schemas.ts';
+import {
+  HubsContainer,
+  MediaItemContainer,
+  MetadataContainer,
+} from '../../../../server/plex/response-schemas.ts';
 import { PlexCircuitOpenError, PlexTimeoutError } from '../../../../server/resilience/plex-failure.ts';
 import { toToolError } from '../../../../server/tools/tool-error.ts';
 
@@ -58,6 +62,64 @@ describe('lenient Plex response schemas', () => {
       },
     });
     expect(parsed.MediaContainer.Hub.map((h) => h.Metadata.length)).toEqual([1, 0, 0]);
+  });
+  it('parses list answers into the same media items with the compact schema as with the full one', () => {
+    // Every kind of oddity the full schema tolerates, in the parts the compact one skips and in the ones it reads.
+    const body = {
+      MediaContainer: {
+        size: '4',
+        totalSize: 9,
+        librarySectionID: 2,
+        librarySectionTitle: 'TV',
+        Metadata: [
+          {
+            ratingKey: 150,
+            type: 'episode',
+            title: 'T',
+            grandparentTitle: 'Show',
+            parentIndex: '4',
+            index: 8.6,
+            year: 'soon',
+            addedAt: '1700000000',
+            duration: 1_800_000,
+            viewCount: -2,
+            rating: '7.5',
+            contentRating: '',
+            thumb: 12,
+            summary: true,
+            Media: [{ Part: [{ Stream: 'x' }, 5] }, 'bad'],
+            Genre: { tag: 'one, not a list' },
+            Role: [null, { tag: 3 }],
+            User: 'not an object',
+            Player: [1, 2],
+            extra: { nested: ['unknown'] },
+          },
+          { ratingKey: '', title: 'empty key: dropped by both' },
+          'not an item',
+          {
+            ratingKey: '7',
+            type: 'album',
+            parentTitle: 'Artist',
+            librarySectionID: '5',
+            librarySectionTitle: 'Music',
+          },
+          { title: 'no key: dropped by both' },
+        ],
+      },
+    };
+    const full = MetadataContainer.parse(body).MediaContainer;
+    const compact = MediaItemContainer.parse(body).MediaContainer;
+    const context = (c: typeof compact) => ({
+      librarySectionID: c.librarySectionID,
+      librarySectionTitle: c.librarySectionTitle,
+    });
+    const items = compact.Metadata.map((m) => toMediaItem(m, context(compact)));
+    expect(items).toEqual(full.Metadata.map((m) => toMediaItem(m, context(full))));
+    expect(items.map((i) => i.id)).toEqual(['150', '7']);
+    expect([compact.size, compact.totalSize]).toEqual([full.size, full.totalSize]);
+    // Nothing the mapper does not read is copied.
+    expect(Object.keys(compact.Metadata[0] ?? {})).not.toContain('Media');
+    expect(Object.keys(compact.Metadata[0] ?? {})).not.toContain('extra');
   });
 });
 
