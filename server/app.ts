@@ -130,17 +130,7 @@ export async function createServerDeps(
   live.onChange((change) => resources.changed(urisForChange(change)));
   const liveInvalidation =
     cache.status().mode === 'disabled' ? undefined : followWithCache(live, cache, logger);
-  let machineId: Promise<string> | undefined;
-  const machineIdentifier = () => {
-    machineId ??= plex.getIdentity().then(
-      (identity) => identity.machineIdentifier,
-      (error: unknown) => {
-        machineId = undefined;
-        throw error;
-      },
-    );
-    return machineId;
-  };
+  const machineIdentifier = () => plex.machineIdentifier();
   // With the owner's token, `user` may name a profile of their Plex Home: acted as through plex.tv's switch.
   const homeSwitch =
     config.auth.mode === 'plex'

@@ -107,6 +107,8 @@ export interface SearchOptions {
 /** What the tools need from Plex, in our domain types. One implementation: `HttpPlexClient`. */
 export interface PlexClient {
   getIdentity(): Promise<PlexIdentity>;
+  /** The server's machineIdentifier, asked of Plex once (a failure is retried on the next call). */
+  machineIdentifier(): Promise<string>;
   getServerInfo(): Promise<PlexServerInfo>;
   listLibraries(): Promise<Library[]>;
   search(query: string, options: SearchOptions): Promise<MediaItem[]>;
@@ -573,7 +575,7 @@ export class HttpPlexClient implements PlexClient {
     playerId: string,
     options: { mediaId: string; offsetMs: number; mediaKind: MediaKind },
   ): Promise<void> {
-    const machineIdentifier = await this.#machineIdentifier();
+    const machineIdentifier = await this.machineIdentifier();
     this.#commandId += 1;
     await this.#http.get({
       path: '/player/playback/playMedia',
@@ -594,11 +596,11 @@ export class HttpPlexClient implements PlexClient {
 
   /** `server://<machineId>/com.plexapp.plugins.library/<path>`, the URI form playlists take. */
   async #libraryUri(path: string): Promise<string> {
-    return `server://${await this.#machineIdentifier()}/${LIBRARY_PROVIDER}/${path}`;
+    return `server://${await this.machineIdentifier()}/${LIBRARY_PROVIDER}/${path}`;
   }
 
   /** The server's machineIdentifier, asked once: it names the server in URIs and playMedia. */
-  async #machineIdentifier(): Promise<string> {
+  async machineIdentifier(): Promise<string> {
     this.#machineId ??= this.getIdentity().then(
       (identity) => identity.machineIdentifier,
       (error: unknown) => {
