@@ -69,7 +69,8 @@ const DRAIN_LIMIT_BYTES = 64 * 1024;
 export class PlexHttp {
   readonly #agent: http.Agent;
   readonly #request: typeof http.request;
-  readonly #origin: URL;
+  /** Where every request goes: the base URL's protocol, host (IPv6 without brackets, as node:http wants) and port. */
+  readonly #target: { protocol: string; hostname: string; port: string };
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
   readonly #tokens: PlexTokenSource;
@@ -83,7 +84,11 @@ export class PlexHttp {
 
   constructor(options: PlexHttpOptions) {
     const base = new URL(options.baseUrl);
-    this.#origin = base;
+    this.#target = {
+      protocol: base.protocol,
+      hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: base.port,
+    };
     this.#basePath = base.pathname.replace(/\/+$/, '');
     const secure = base.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: options.maxConnections, timeout: IDLE_SOCKET_MS };
@@ -145,9 +150,7 @@ export class PlexHttp {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = this.#request(
         {
-          protocol: this.#origin.protocol,
-          hostname: this.#origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: this.#origin.port,
+          ...this.#target,
           method: 'GET',
           path: full,
           headers,
@@ -221,9 +224,7 @@ export class PlexHttp {
     return new Promise((resolve, reject) => {
       const req = this.#request(
         {
-          protocol: this.#origin.protocol,
-          hostname: this.#origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: this.#origin.port,
+          ...this.#target,
           method,
           path,
           headers,
