@@ -52,7 +52,8 @@ class RedisNotConnectedError extends Error {
   }
 }
 
-function redactor(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
+/** Replaces each given secret in `text` by [REDACTED] (Redis errors can quote the password). */
+export function redactor(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
   const present = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
   return (text) => present.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
 }

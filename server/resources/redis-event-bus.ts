@@ -14,7 +14,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConnectionConfig } from '../cache/cache-config.ts';
 import { KEY_NAMESPACE, plexServerId } from '../cache/cache-key.ts';
-import { reconnectDelay, splitPassword } from '../cache/redis-store.ts';
+import { reconnectDelay, redactor, splitPassword } from '../cache/redis-store.ts';
 import { throttledPerUri } from './resource-notifier.ts';
 
 export interface RedisEventBus extends ServerEventBus {
@@ -48,10 +48,9 @@ export function createRedisEventBus(
     enableOfflineQueue: true,
     connectionName: 'plex-mcp-events-sub',
   });
+  const redact = redactor([password]);
   for (const client of [publisher, subscriber])
-    client.on('error', (error: Error) =>
-      log.debug({ err: error.message.split(password ?? '\0').join('[REDACTED]') }, 'redis event bus'),
-    );
+    client.on('error', (error: Error) => log.debug({ err: redact(error.message) }, 'redis event bus'));
 
   const listeners = new Set<(event: ServerEvent) => void>();
   const deliverNow = (event: ServerEvent) => {
