@@ -12,7 +12,7 @@ import {
 } from '../../cdk8s/plex-mcp-server/index.ts';
 import { FIELD_MANAGER, GROUP, KIND, PLURAL, VERSION } from '../api/v1alpha1/index.ts';
 import { OptionalKindInformers } from '../platform/optional-kinds.ts';
-import { DISCOVERY_TTL_MS, ServedKinds } from '../platform/served-kinds.ts';
+import { DISCOVERY_TTL_MS, recheckMinutes, ServedKinds } from '../platform/served-kinds.ts';
 import { type Clock, sleep } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/event-recorder.ts';
 import { InformerGroup, type ObjectStore } from '../runtime/informer.ts';
@@ -108,8 +108,9 @@ export class PlexMcpServerController {
           : owned(kind),
       ]),
     );
+    const discoveryTtlMs = options.discoveryTtlMs ?? DISCOVERY_TTL_MS;
     this.optionalKinds = new OptionalKindInformers(
-      new ServedKinds(client, options.clock, options.discoveryTtlMs ?? DISCOVERY_TTL_MS),
+      new ServedKinds(client, options.clock, discoveryTtlMs),
       OPTIONAL_CHILD_KINDS,
       (kind) => {
         const informer = owned(kind);
@@ -156,7 +157,7 @@ export class PlexMcpServerController {
       childConflictRecheckMs: options.childConflictRecheckMs,
       verification: this.verifier ?? 'disabled',
       optionalKinds: this.optionalKinds,
-      discoveryRecheckMinutes: Math.max(1, Math.round((options.discoveryTtlMs ?? DISCOVERY_TTL_MS) / 60_000)),
+      discoveryRecheckMinutes: recheckMinutes(discoveryTtlMs),
       ...(options.operatorNamespace !== undefined ? { operatorNamespace: options.operatorNamespace } : {}),
     });
     this.registerHandlers();

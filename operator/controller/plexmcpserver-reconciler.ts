@@ -30,6 +30,7 @@ import {
   VERSION,
 } from '../api/v1alpha1/index.ts';
 import type { OptionalKindsSource } from '../platform/optional-kinds.ts';
+import { DISCOVERY_TTL_MS, recheckMinutes } from '../platform/served-kinds.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EventRecorder, EventTarget } from '../runtime/event-recorder.ts';
 import type { ObjectStore } from '../runtime/informer.ts';
@@ -86,7 +87,7 @@ export interface ReconcilerDeps {
   optionalKinds?: OptionalKindsSource;
   /** The operator's namespace, let in by each server's NetworkPolicy (the operator verifies the servers). */
   operatorNamespace?: string;
-  /** How often the optional kinds are looked up again, for the IntegrationsReady message; default 5. */
+  /** How often the optional kinds are looked up again, for the IntegrationsReady message; default DISCOVERY_TTL_MS's. */
   discoveryRecheckMinutes?: number;
 }
 
@@ -156,7 +157,10 @@ export class PlexMcpServerReconciler {
         ? { operatorNamespace: this.deps.operatorNamespace }
         : {}),
     });
-    const integrations = integrationsCondition(desired.unserved, this.deps.discoveryRecheckMinutes ?? 5);
+    const integrations = integrationsCondition(
+      desired.unserved,
+      this.deps.discoveryRecheckMinutes ?? recheckMinutes(DISCOVERY_TTL_MS),
+    );
 
     const secretsOrProblem = this.resolveReferencedSecrets(resource);
     if ('problem' in secretsOrProblem) {

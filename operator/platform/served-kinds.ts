@@ -16,6 +16,11 @@ interface DiscoveryList {
 /** How long a discovery answer is trusted by default: a CRD installed later is found within this time. */
 export const DISCOVERY_TTL_MS = 5 * 60_000;
 
+/** A discovery TTL as the whole minutes (at least 1) a person reads in a status message. */
+export function recheckMinutes(ttlMs: number): number {
+  return Math.max(1, Math.round(ttlMs / 60_000));
+}
+
 export class ServedKinds {
   private readonly client: Pick<KubeClient, 'request'>;
   private readonly clock: Clock;
