@@ -49,28 +49,15 @@ function say(line) {
   process.stderr.write(`with-node: ${line}\n`);
 }
 
-/** The bin directory of a provisioned Node (installing it on first use), or exits with what to run. */
-function provisionedBinDir(required) {
-  const spec = NODE_PACKAGES[`${process.platform}-${process.arch}`];
-  const wanted = `Node >= ${required.join('.')}`;
-  if (!spec) {
-    const hint =
-      process.platform === 'darwin'
-        ? 'brew install node@24 (or: nvm install 24), then open a new shell'
-        : 'install Node 24 from your distribution or https://nodejs.org, or with nvm install 24';
-    say(`this is Node ${process.version}; plex-mcp needs ${wanted}, and the npm registry has no Node 24`);
-    say(`package for ${process.platform}-${process.arch}. Run: ${hint}`);
-    process.exit(1);
-  }
-  const name = spec.slice(0, spec.lastIndexOf('@'));
-  const dir = path.join(cacheRoot(), 'node', spec);
-  const binDir = path.join(dir, 'node_modules', name, 'bin');
-  if (existsSync(path.join(binDir, 'node'))) return binDir;
-
-  say(`this is Node ${process.version}; plex-mcp needs ${wanted}.`);
-  say(`installing ${spec} from the npm registry into ${dir} (once, about 30 MB)`);
-  // Into a scratch directory first, renamed at the end: an interrupted download never looks installed, and a
-  // concurrent run that wins the rename is as good as ours.
+/**
+ * Installs the npm package `spec` (a node-<os>-<arch>@<version>) into `<cache>/node/<spec>` unless it is there,
+ * and returns its bin directory, or npm's exit status when npm could not install it. Into a scratch directory first,
+ * renamed at the end: an interrupted download never looks installed, and a concurrent run that wins the rename is
+ * as good as ours.
+ */
+export function installNodePackage(spec) {
+  const { dir, binDir } = nodePackagePaths(spec);
+  if (existsSync(path.join(binDir, 'node'))) return { binDir };
   const scratch = `${dir}.partial-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
@@ -93,16 +80,48 @@ function provisionedBinDir(required) {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  if (installed.status !== 0 || !existsSync(path.join(scratch, 'node_modules', name, 'bin', 'node'))) {
+  if (installed.status !== 0 || !existsSync(path.join(scratch, path.relative(dir, binDir), 'node'))) {
     rmSync(scratch, { recursive: true, force: true });
-    say(`could not install ${spec} (npm exited ${installed.status}); install Node 24 yourself and re-run`);
-    process.exit(1);
+    return { npmStatus: installed.status };
   }
   try {
     renameSync(scratch, dir);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     if (!existsSync(path.join(binDir, 'node'))) throw error;
+  }
+  return { binDir };
+}
+
+/** Where `spec` lives in the cache: its directory, and the directory of its `node`. */
+export function nodePackagePaths(spec) {
+  const name = spec.slice(0, spec.lastIndexOf('@'));
+  const dir = path.join(cacheRoot(), 'node', spec);
+  return { dir, binDir: path.join(dir, 'node_modules', name, 'bin') };
+}
+
+/** The bin directory of a provisioned Node (installing it on first use), or exits with what to run. */
+function provisionedBinDir(required) {
+  const spec = NODE_PACKAGES[`${process.platform}-${process.arch}`];
+  const wanted = `Node >= ${required.join('.')}`;
+  if (!spec) {
+    const hint =
+      process.platform === 'darwin'
+        ? 'brew install node@24 (or: nvm install 24), then open a new shell'
+        : 'install Node 24 from your distribution or https://nodejs.org, or with nvm install 24';
+    say(`this is Node ${process.version}; plex-mcp needs ${wanted}, and the npm registry has no Node 24`);
+    say(`package for ${process.platform}-${process.arch}. Run: ${hint}`);
+    process.exit(1);
+  }
+  const { dir, binDir } = nodePackagePaths(spec);
+  if (existsSync(path.join(binDir, 'node'))) return binDir;
+
+  say(`this is Node ${process.version}; plex-mcp needs ${wanted}.`);
+  say(`installing ${spec} from the npm registry into ${dir} (once, about 30 MB)`);
+  const installed = installNodePackage(spec);
+  if (!installed.binDir) {
+    say(`could not install ${spec} (npm exited ${installed.npmStatus}); install Node 24 yourself and re-run`);
+    process.exit(1);
   }
   say(
     `installed Node ${spawnSync(path.join(binDir, 'node'), ['--version'], { encoding: 'utf8' }).stdout.trim()}`,

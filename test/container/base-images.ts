@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-// @ts-expect-error: plain .mjs without types (it must run on Node 20)
 import { NODE_PACKAGES } from '../../.ci/with-node.mjs';
 import type { Podman } from './podman.ts';
 

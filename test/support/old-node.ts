@@ -3,10 +3,10 @@
  * Node 20): the system one when it is old, else node-<os>-<arch>@20 from the npm registry, installed once into the
  * cache outside the repo. Tests put its directory first on PATH to prove that `npm run ...` provisions its own Node.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { installNodePackage } from '../../.ci/with-node.mjs';
 
 const OLD_NODE_PACKAGE = `node-${process.platform}-${process.arch}@20.19.5`;
 
@@ -21,35 +21,10 @@ export function oldNodeBinDir(): string {
     const node = path.join(dir, 'node');
     if (existsSync(node) && majorOf(node) > 0 && majorOf(node) < 22) return dir;
   }
-  const cache =
-    process.env.PLEX_MCP_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'plex-mcp');
-  const dir = path.join(cache, 'node', OLD_NODE_PACKAGE);
-  const name = OLD_NODE_PACKAGE.slice(0, OLD_NODE_PACKAGE.lastIndexOf('@'));
-  const binDir = path.join(dir, 'node_modules', name, 'bin');
-  if (!existsSync(path.join(binDir, 'node'))) {
-    const scratch = `${dir}.partial-${process.pid}`;
-    mkdirSync(scratch, { recursive: true });
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        scratch,
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        OLD_NODE_PACKAGE,
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    if (!existsSync(dir)) renameSync(scratch, dir);
-    else rmSync(scratch, { recursive: true, force: true });
-  }
-  return binDir;
+  const installed = installNodePackage(OLD_NODE_PACKAGE);
+  if (!installed.binDir)
+    throw new Error(`could not install ${OLD_NODE_PACKAGE} (npm exited ${installed.npmStatus})`);
+  return installed.binDir;
 }
 
 /** PATH with an old Node first and no directory that holds a newer one (so nothing can fall back to it). */

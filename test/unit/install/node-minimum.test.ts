@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain .mjs without types (it must run on Node 20)
 import { NODE_PACKAGES, requiredNode } from '../../../.ci/with-node.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
