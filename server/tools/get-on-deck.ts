@@ -49,17 +49,19 @@ export const getOnDeckTool = defineTool({
           field: 'pin',
         },
       );
+    // Not a person this server knows: kept, to answer (it lists who there is) unless the name is a Home profile.
+    let unknownPerson: ToolError | undefined;
     const person =
       args.user === undefined
         ? undefined
         : await resolvePerson(args.user, deps).catch((error: unknown) => {
-            if (error instanceof ToolError && error.code === 'not_found') return undefined;
-            throw error;
+            if (!(error instanceof ToolError && error.code === 'not_found')) throw error;
+            unknownPerson = error;
+            return undefined;
           });
     const asProfile =
       args.user !== undefined && !person?.owner ? await homeProfileOf(args.user, args.pin, deps) : undefined;
-    if (args.user !== undefined && person === undefined && asProfile === undefined)
-      await resolvePerson(args.user, deps); // the not_found listing who there is
+    if (unknownPerson !== undefined && asProfile === undefined) throw unknownPerson;
     const load = () =>
       deps.cache.getOrLoad(
         'onDeck',

@@ -110,4 +110,10 @@ describe('get_on_deck as a Home profile with the owner token', () => {
     expect(errorCodeOf(friend)).toBe('invalid_request');
     expect(textOf(friend)).toMatch(/only available for/);
   });
+
+  it('a name that is neither a person of this server nor a Home profile is not_found', async () => {
+    const nobody = await deck({ user: 'Nobody By This Name' });
+    expect(errorCodeOf(nobody)).toBe('not_found');
+    expect(textOf(nobody)).toMatch(/Nobody By This Name/);
+  });
 });
