@@ -3,24 +3,11 @@
 // generates PLEX_SIGN_IN_KEY into `<name>-auth` once (a reconcile keeps it, so every replica and restarted pod
 // opens the same sign-ins), wires it to the server env, and creates no bearer token.
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningOperator } from '../../../operator/manager.ts';
-import type { KubeClient } from '../../../operator/runtime/kube-client.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, inject, it } from 'vitest';
 import { KINDS } from '../../../operator/runtime/resource-paths.ts';
-import { kubeConfigForTests } from '../../cluster/test-kube.ts';
-import { installCrd } from './crd-support.ts';
-import {
-  applyPlexMcpServer,
-  applyTokenSecret,
-  deleteObject,
-  ensureNamespace,
-  getObject,
-  startTestOperator,
-  testClient,
-  waitFor,
-  waitForQuiet,
-} from './operator-helpers.ts';
+import { applyPlexMcpServer, getObject, waitFor, waitForQuiet } from './operator-helpers.ts';
+import { operatorSuite } from './operator-suite.ts';
 
 interface Data extends KubernetesObject {
   data?: Record<string, string>;
@@ -52,31 +39,16 @@ const spec = (logLevel: string) => ({
 });
 
 describe.skipIf(!inject('kubeconfig'))('auth.mode SignInWithPlex on a real control plane', () => {
-  let kc: KubeConfig;
-  let client: KubeClient;
-  let operator: RunningOperator;
+  const suite = operatorSuite(namespace);
   const get = <T extends KubernetesObject>(kind: keyof typeof KINDS, objectName: string) =>
-    getObject<T>(client, KINDS[kind], namespace, objectName);
+    getObject<T>(suite.client, KINDS[kind], namespace, objectName);
   const signInKey = async () => {
     const encoded = (await get<Data>('Secret', `${name}-auth`))?.data?.PLEX_SIGN_IN_KEY;
     return encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
   };
 
-  beforeAll(async () => {
-    kc = kubeConfigForTests();
-    client = testClient(kc);
-    await installCrd(kc);
-    await ensureNamespace(client, namespace);
-    await applyTokenSecret(client, namespace);
-    operator = await startTestOperator(kc);
-  });
-  afterAll(async () => {
-    await operator?.stop();
-    await deleteObject(client, { apiVersion: 'v1', plural: 'namespaces' }, '', namespace);
-  });
-
   it('the API server refuses allowedUsers outside SignInWithPlex', async () => {
-    const refused = await applyPlexMcpServer(client, namespace, 'bad', {
+    const refused = await applyPlexMcpServer(suite.client, namespace, 'bad', {
       redis: { mode: 'Disabled' },
       auth: { mode: 'Bearer', allowedUsers: ['olivia'] },
     }).catch((error: unknown) => error);
@@ -84,7 +56,7 @@ describe.skipIf(!inject('kubeconfig'))('auth.mode SignInWithPlex on a real contr
   });
 
   it('renders AUTH_MODE=plex, generates the sign-in key once and keeps it across reconciles', async () => {
-    await applyPlexMcpServer(client, namespace, name, spec('info'));
+    await applyPlexMcpServer(suite.client, namespace, name, spec('info'));
     const key = await waitFor(signInKey, {
       timeoutMs: 30_000,
       description: 'PLEX_SIGN_IN_KEY in family-auth',
@@ -114,12 +86,12 @@ describe.skipIf(!inject('kubeconfig'))('auth.mode SignInWithPlex on a real contr
     });
     expect(JSON.stringify(config)).not.toContain(key);
 
-    await applyPlexMcpServer(client, namespace, name, spec('debug'));
+    await applyPlexMcpServer(suite.client, namespace, name, spec('debug'));
     await waitFor(async () => (await get<Data>('ConfigMap', `${name}-config`))?.data?.LOG_LEVEL === 'debug', {
       timeoutMs: 30_000,
       description: 'the new log level in the ConfigMap',
     });
-    await waitForQuiet(operator);
+    await waitForQuiet(suite.operator);
     expect(await signInKey()).toBe(key);
   });
 });

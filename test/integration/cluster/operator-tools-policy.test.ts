@@ -3,25 +3,11 @@
 // and every restarted pod signs with the same key), wires it to CONFIRM_TOKEN_KEY, restores it when emptied, and
 // removes it when the spec no longer has destructive tools.
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningOperator } from '../../../operator/manager.ts';
-import type { KubeClient } from '../../../operator/runtime/kube-client.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, inject, it } from 'vitest';
 import { KINDS, resourcePath } from '../../../operator/runtime/resource-paths.ts';
-import { kubeConfigForTests } from '../../cluster/test-kube.ts';
-import { installCrd } from './crd-support.ts';
-import {
-  applyPlexMcpServer,
-  applyTokenSecret,
-  deleteObject,
-  ensureNamespace,
-  getObject,
-  startTestOperator,
-  testClient,
-  waitFor,
-  waitForQuiet,
-  waitForReady,
-} from './operator-helpers.ts';
+import { applyPlexMcpServer, getObject, waitFor, waitForQuiet, waitForReady } from './operator-helpers.ts';
+import { operatorSuite } from './operator-suite.ts';
 
 interface Secret extends KubernetesObject {
   data?: Record<string, string>;
@@ -41,12 +27,10 @@ const namespace = `op-tools-${randomBytes(3).toString('hex')}`;
 const name = 'den';
 
 describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on a real control plane', () => {
-  let kc: KubeConfig;
-  let client: KubeClient;
-  let operator: RunningOperator;
+  const suite = operatorSuite(namespace);
 
   const get = <T extends KubernetesObject>(kind: keyof typeof KINDS, objectName: string) =>
-    getObject<T>(client, KINDS[kind], namespace, objectName);
+    getObject<T>(suite.client, KINDS[kind], namespace, objectName);
   const confirmKey = async () => {
     const encoded = (await get<Secret>('Secret', `${name}-auth`))?.data?.CONFIRM_TOKEN_KEY;
     return encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
@@ -56,26 +40,12 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
       (c) => c.name === 'server',
     )?.env ?? [];
 
-  beforeAll(async () => {
-    kc = kubeConfigForTests();
-    client = testClient(kc);
-    await installCrd(kc);
-    await ensureNamespace(client, namespace);
-    await applyTokenSecret(client, namespace);
-    operator = await startTestOperator(kc);
-  });
-
-  afterAll(async () => {
-    await operator?.stop();
-    await deleteObject(client, { apiVersion: 'v1', plural: 'namespaces' }, '', namespace);
-  });
-
   it('renders the policy, generates the key once into <name>-auth and wires it to CONFIRM_TOKEN_KEY', async () => {
-    await applyPlexMcpServer(client, namespace, name, {
+    await applyPlexMcpServer(suite.client, namespace, name, {
       redis: { mode: 'Disabled' },
       tools: { writeAccess: 'Library', libraries: ['Movies', '4'] },
     });
-    await waitForReady(client, namespace, name);
+    await waitForReady(suite.client, namespace, name);
     const config = await get<ConfigMap>('ConfigMap', `${name}-config`);
     expect(config?.data).toMatchObject({ WRITE_ACCESS: 'library', PLEX_LIBRARIES: 'Movies,4' });
 
@@ -90,7 +60,7 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
     });
     // Neither the key nor the token reaches the ConfigMap or the resource.
     const resource = await getObject(
-      client,
+      suite.client,
       { apiVersion: 'plexmcp.dev/v1alpha1', plural: 'plexmcpservers' },
       namespace,
       name,
@@ -98,7 +68,7 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
     for (const text of [JSON.stringify(config), JSON.stringify(resource)]) expect(text).not.toContain(key);
 
     // A spec change reconciles again and keeps the key: a rolled or added pod signs as the others do.
-    await applyPlexMcpServer(client, namespace, name, {
+    await applyPlexMcpServer(suite.client, namespace, name, {
       redis: { mode: 'Disabled' },
       tools: { writeAccess: 'Library', libraries: ['Movies'] },
     });
@@ -106,13 +76,13 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
       async () => (await get<ConfigMap>('ConfigMap', `${name}-config`))?.data?.PLEX_LIBRARIES === 'Movies',
       { timeoutMs: 30_000, description: 'the new allow-list in the ConfigMap' },
     );
-    await waitForQuiet(operator);
+    await waitForQuiet(suite.operator);
     expect(await confirmKey()).toBe(key);
   });
 
   it('restores an emptied key, and removes it (and its env) when the spec has no destructive tools', async () => {
     const before = await confirmKey();
-    await client.request('PATCH', resourcePath(KINDS.Secret, namespace, `${name}-auth`), {
+    await suite.client.request('PATCH', resourcePath(KINDS.Secret, namespace, `${name}-auth`), {
       body: { data: { CONFIRM_TOKEN_KEY: null } },
       contentType: 'application/merge-patch+json',
     });
@@ -120,7 +90,7 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
     expect(restored).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(restored).not.toBe(before);
 
-    await applyPlexMcpServer(client, namespace, name, {
+    await applyPlexMcpServer(suite.client, namespace, name, {
       redis: { mode: 'Disabled' },
       tools: { writeAccess: 'Playback' },
     });
@@ -141,7 +111,7 @@ describe.skipIf(!inject('kubeconfig'))('spec.tools and the confirm-token key on 
   });
 
   it('with auth.mode OAuth and Library writes, <name>-auth holds only the key: the unused bearer token is removed', async () => {
-    await applyPlexMcpServer(client, namespace, name, {
+    await applyPlexMcpServer(suite.client, namespace, name, {
       redis: { mode: 'Disabled' },
       auth: {
         mode: 'OAuth',
