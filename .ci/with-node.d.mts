@@ -6,3 +6,4 @@ export declare function installNodePackage(
   spec: string,
 ): { binDir: string; npmStatus?: undefined } | { binDir?: undefined; npmStatus: number | null };
 export declare function nodePackagePaths(spec: string): { dir: string; binDir: string };
+export declare function cacheRoot(): string;

@@ -40,7 +40,8 @@ export function satisfies(version, [major, minor]) {
   return m > major || (m === major && n >= minor);
 }
 
-function cacheRoot() {
+/** The cache outside the repo every tool the project provisions goes into (the shell scripts spell it the same). */
+export function cacheRoot() {
   if (process.env.PLEX_MCP_CACHE) return process.env.PLEX_MCP_CACHE;
   return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'plex-mcp');
 }

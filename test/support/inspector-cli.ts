@@ -5,17 +5,15 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cacheRoot } from '../../.ci/with-node.mjs';
 
 const run = promisify(execFile);
 
 export const INSPECTOR_VERSION = '2.12.0';
 
-const cacheRoot =
-  process.env.PLEX_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plex-mcp');
-const prefix = join(cacheRoot, `inspector-${INSPECTOR_VERSION}`);
+const prefix = join(cacheRoot(), `inspector-${INSPECTOR_VERSION}`);
 const CLI = join(prefix, 'node_modules/@modelcontextprotocol/inspector/clients/cli/build/index.js');
 
 /** The CLI's entry script, installing the pinned package first when the cache does not have it. */
