@@ -1,6 +1,10 @@
 // The operator's command line and environment, validated with zod. Flags win over environment variables;
 // OPERATOR_USAGE below lists them.
 import { parseArgs } from 'node:util';
+import { VERIFY_DEFAULTS } from '../verification/verify-defaults.ts';
+
+const VERIFY_INTERVAL_SECONDS = VERIFY_DEFAULTS.intervalMs / 1000;
+const VERIFY_TIMEOUT_SECONDS = VERIFY_DEFAULTS.timeoutMs / 1000;
 
 export const OPERATOR_USAGE = `Usage: plex-mcp-operator [flags]
 
@@ -19,9 +23,11 @@ Uses the in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cl
   --verify-servers[=true|false]  verify each server through its Service: MCP handshake + readiness
                                  (Verified, PlexReachable; Ready needs them). Default: true in a cluster
                                  (outside one the pod network is out of reach; the status then says so)
-  --verify-interval-seconds 60   period between verifications of one server (jittered)
-  --verify-concurrency 4         verifications at once across all servers (at most 2 start per second)
-  --verify-timeout-seconds 5     budget of one verification
+  --verify-interval-seconds ${String(VERIFY_INTERVAL_SECONDS).padEnd(5)}period between re-verifications of one server (jittered)
+  --verify-concurrency ${String(VERIFY_DEFAULTS.concurrency).padEnd(10)}verifications at once across all servers; a server's first
+                                 verification (new, or what runs changed) waits only for a free
+                                 slot, re-verifications start at most ${VERIFY_DEFAULTS.maxPerSecond} per second
+  --verify-timeout-seconds ${String(VERIFY_TIMEOUT_SECONDS).padEnd(6)}budget of one verification
   -h, --help                     print this and exit
 `;
 
@@ -69,9 +75,9 @@ export const OperatorFlagsSchema = z.object({
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   workers: z.coerce.number().int().min(1).max(64).default(4),
   verifyServers: booleanText.optional(),
-  verifyIntervalSeconds: z.coerce.number().int().min(5).max(86_400).default(60),
-  verifyConcurrency: z.coerce.number().int().min(1).max(64).default(4),
-  verifyTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(5),
+  verifyIntervalSeconds: z.coerce.number().int().min(5).max(86_400).default(VERIFY_INTERVAL_SECONDS),
+  verifyConcurrency: z.coerce.number().int().min(1).max(64).default(VERIFY_DEFAULTS.concurrency),
+  verifyTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(VERIFY_TIMEOUT_SECONDS),
 });
 
 export type OperatorFlags = z.output<typeof OperatorFlagsSchema>;

@@ -15,6 +15,7 @@ import {
   verificationConditions,
 } from './verification-conditions.ts';
 import { VerificationScheduler, type VerificationSchedulerOptions } from './verification-scheduler.ts';
+import { VERIFY_DEFAULTS } from './verify-defaults.ts';
 import { type VerificationResult, verifyServer } from './verify-server.ts';
 
 /** The EndpointSlices the verifier reads (they carry the Service's labels, so the operator's label selects them). */
@@ -22,14 +23,6 @@ export const ENDPOINT_SLICE_KIND = {
   apiVersion: 'discovery.k8s.io/v1',
   kind: 'EndpointSlice',
   plural: 'endpointslices',
-} as const;
-
-/** Defaults of the operator flags --verify-interval-seconds, --verify-concurrency and --verify-timeout-seconds. */
-export const VERIFY_DEFAULTS = {
-  intervalMs: 60_000,
-  concurrency: 4,
-  maxPerSecond: 2,
-  timeoutMs: 5_000,
 } as const;
 
 /** How the operator verifies servers; `false` in OperatorOptions turns it off (said so in the status). */
@@ -155,7 +148,7 @@ export class ServerVerifier {
     return verifyServer(
       { baseUrl, bearer },
       {
-        timeoutMs: this.options.timeoutMs ?? 5_000,
+        timeoutMs: this.options.timeoutMs ?? VERIFY_DEFAULTS.timeoutMs,
         clientVersion: this.options.clientVersion,
         now: () => this.options.clock.now(),
         ...(this.options.onRequest ? { onRequest: this.options.onRequest } : {}),

@@ -1,24 +1,32 @@
 // When to verify which server, cheaply and boundedly, whatever the number of resources:
-// - each tracked server is verified on a period with jitter (so 500 resources do not probe in lockstep);
-// - a changed fingerprint (new spec, rolled pods, other endpoints) verifies it again at once, ahead of the schedule;
-// - at most `concurrency` verifications run at a time, and at most `maxPerSecond` start per second across all
-//   servers (a token bucket): with many resources the period stretches instead of the request rate growing;
+// - a server without a verdict for what runs now (new, or its fingerprint changed: new spec, rolled pods, other
+//   endpoints) gets its FIRST verification as soon as a slot is free, ahead of every re-verification and without
+//   waiting for the rate limit: Ready waits for that verdict, and it is one handshake per server per change, bounded
+//   by `concurrency` (and each verification by its timeout), so it cannot flood any server;
+// - each known server is then RE-verified on a period with jitter (so 500 resources do not probe in lockstep), and
+//   at most `maxPerSecond` re-verifications start per second across all servers (a token bucket, burst =
+//   concurrency): with many resources the period stretches instead of the request rate growing;
+// - at most `concurrency` verifications of either kind run at a time;
 // - a result is handed on only when it differs from the last one in what it says (not in when it was taken), so
 //   a steady state costs the API server nothing: no status write, no reconcile.
 // The scheduler never talks to Kubernetes itself; `verify` and `onChange` are the controller's.
 import type { Clock, TimerHandle } from '../runtime/clock.ts';
 import { canonicalJson } from '../runtime/live-matches-desired.ts';
+import { VERIFY_DEFAULTS } from './verify-defaults.ts';
 import type { VerificationResult } from './verify-server.ts';
 
 export interface VerificationSchedulerOptions {
   clock: Clock;
-  /** Period between verifications of one server (default 60 s). */
+  /** Period between re-verifications of one server (default VERIFY_DEFAULTS.intervalMs). */
   intervalMs?: number;
-  /** Each period is stretched or shrunk by up to this fraction, at random (default 0.2). */
+  /** Each period is stretched or shrunk by up to this fraction, at random (default VERIFY_DEFAULTS.jitter). */
   jitter?: number;
-  /** Verifications running at once, across all servers (default 4). */
+  /** Verifications running at once, across all servers (default VERIFY_DEFAULTS.concurrency). */
   concurrency?: number;
-  /** Verifications started per second, across all servers (default 2; burst = concurrency). */
+  /**
+   * Re-verifications started per second, across all servers (default VERIFY_DEFAULTS.maxPerSecond; burst =
+   * concurrency). First verifications do not wait for it.
+   */
   maxPerSecond?: number;
   random?: () => number;
   /** Verifies one server; undefined when there is nothing to verify yet (e.g. no endpoint). Must not throw. */
@@ -33,8 +41,8 @@ interface Entry {
   fingerprint: string;
   result: VerificationResult | undefined;
   running: boolean;
-  /** Queued to run (at once or when a slot and a token are free). */
-  queued: boolean;
+  /** The queue it waits in, if any: first verifications (a slot) or re-verifications (a slot and a token). */
+  queued: 'first' | 'again' | undefined;
   /** The fingerprint changed while it ran: run again when it finishes. */
   rerun: boolean;
   timer?: TimerHandle;
@@ -51,8 +59,10 @@ export class VerificationScheduler {
   private readonly options: Required<Omit<VerificationSchedulerOptions, 'onVerify'>> &
     Pick<VerificationSchedulerOptions, 'onVerify'>;
   private readonly entries = new Map<string, Entry>();
-  /** Keys waiting for a slot: changed ones at the front, scheduled ones at the back. */
-  private readonly waiting: string[] = [];
+  /** Keys waiting for their first verification (new or changed), oldest first; served before `again`. */
+  private readonly first = new Set<string>();
+  /** Keys whose period is over, waiting for a slot and a token, oldest first. */
+  private readonly again = new Set<string>();
   private running = 0;
   private tokens: number;
   private lastRefill: number;
@@ -61,10 +71,10 @@ export class VerificationScheduler {
 
   constructor(options: VerificationSchedulerOptions) {
     this.options = {
-      intervalMs: 60_000,
-      jitter: 0.2,
-      concurrency: 4,
-      maxPerSecond: 2,
+      intervalMs: VERIFY_DEFAULTS.intervalMs,
+      jitter: VERIFY_DEFAULTS.jitter,
+      concurrency: VERIFY_DEFAULTS.concurrency,
+      maxPerSecond: VERIFY_DEFAULTS.maxPerSecond,
       random: Math.random,
       ...options,
     };
@@ -73,21 +83,27 @@ export class VerificationScheduler {
   }
 
   /**
-   * Keeps `key` verified. A new key, or a known one whose fingerprint changed, is verified as soon as a slot is free;
-   * an unchanged one keeps its schedule (calling this on every reconcile is cheap and changes nothing).
+   * Keeps `key` verified. A new key, or a known one whose fingerprint changed, gets its first verification as soon as
+   * a slot is free; an unchanged one keeps its schedule (calling this on every reconcile is cheap and changes nothing).
    */
   track(key: string, fingerprint: string): void {
     if (this.stopped) return;
     const entry = this.entries.get(key);
     if (!entry) {
-      this.entries.set(key, { fingerprint, result: undefined, running: false, queued: false, rerun: false });
-      this.enqueue(key, true);
+      this.entries.set(key, {
+        fingerprint,
+        result: undefined,
+        running: false,
+        queued: undefined,
+        rerun: false,
+      });
+      this.enqueue(key, 'first');
       return;
     }
     if (entry.fingerprint === fingerprint) return;
     entry.fingerprint = fingerprint;
     if (entry.running) entry.rerun = true;
-    else this.enqueue(key, true);
+    else this.enqueue(key, 'first');
   }
 
   /** Stops verifying `key` (the resource is gone); its last result is dropped. */
@@ -96,8 +112,8 @@ export class VerificationScheduler {
     if (!entry) return;
     entry.timer?.cancel();
     this.entries.delete(key);
-    const index = this.waiting.indexOf(key);
-    if (index >= 0) this.waiting.splice(index, 1);
+    this.first.delete(key);
+    this.again.delete(key);
   }
 
   /** The latest result for `key`, if it was verified. */
@@ -114,22 +130,22 @@ export class VerificationScheduler {
     this.stopped = true;
     for (const entry of this.entries.values()) entry.timer?.cancel();
     this.refillTimer?.cancel();
-    this.waiting.length = 0;
+    this.first.clear();
+    this.again.clear();
   }
 
-  private enqueue(key: string, urgent: boolean): void {
+  private enqueue(key: string, queue: 'first' | 'again'): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     entry.timer?.cancel();
     entry.timer = undefined;
-    if (entry.queued) {
-      if (!urgent) return;
-      const index = this.waiting.indexOf(key);
-      if (index >= 0) this.waiting.splice(index, 1);
+    if (entry.queued === 'first') return; // already waiting where it goes soonest
+    if (entry.queued === 'again') {
+      if (queue === 'again') return;
+      this.again.delete(key);
     }
-    entry.queued = true;
-    if (urgent) this.waiting.unshift(key);
-    else this.waiting.push(key);
+    entry.queued = queue;
+    this[queue].add(key);
     this.pump();
   }
 
@@ -142,25 +158,40 @@ export class VerificationScheduler {
 
   private pump(): void {
     if (this.stopped) return;
-    this.refill();
-    while (this.running < this.options.concurrency && this.waiting.length > 0) {
-      if (this.tokens < 1) {
-        if (!this.refillTimer) {
-          const waitMs = Math.ceil(((1 - this.tokens) / this.options.maxPerSecond) * 1000);
-          this.refillTimer = this.options.clock.setTimer(() => {
-            this.refillTimer = undefined;
-            this.pump();
-          }, waitMs);
-        }
-        return;
-      }
-      const key = this.waiting.shift() as string;
+    while (this.running < this.options.concurrency) {
+      const key = this.first.size > 0 ? this.takeFirst() : this.takeAgain();
+      if (key === undefined) return;
       const entry = this.entries.get(key);
       if (!entry) continue;
-      entry.queued = false;
-      this.tokens -= 1;
+      entry.queued = undefined;
       void this.run(key, entry);
     }
+  }
+
+  private takeFirst(): string | undefined {
+    const key = this.first.values().next().value;
+    if (key !== undefined) this.first.delete(key);
+    return key;
+  }
+
+  /** The oldest due re-verification if a token is left; else arms the timer that pumps when one will be. */
+  private takeAgain(): string | undefined {
+    if (this.again.size === 0) return undefined;
+    this.refill();
+    if (this.tokens < 1) {
+      if (!this.refillTimer) {
+        const waitMs = Math.ceil(((1 - this.tokens) / this.options.maxPerSecond) * 1000);
+        this.refillTimer = this.options.clock.setTimer(() => {
+          this.refillTimer = undefined;
+          this.pump();
+        }, waitMs);
+      }
+      return undefined;
+    }
+    this.tokens -= 1;
+    const key = this.again.values().next().value as string;
+    this.again.delete(key);
+    return key;
   }
 
   private async run(key: string, entry: Entry): Promise<void> {
@@ -181,11 +212,11 @@ export class VerificationScheduler {
     if (changed) this.options.onChange(key, result);
     if (entry.rerun) {
       entry.rerun = false;
-      this.enqueue(key, true);
+      this.enqueue(key, 'first');
     } else {
       const { intervalMs, jitter, random } = this.options;
       const delay = Math.max(1, Math.round(intervalMs * (1 - jitter + 2 * jitter * random())));
-      entry.timer = this.options.clock.setTimer(() => this.enqueue(key, false), delay);
+      entry.timer = this.options.clock.setTimer(() => this.enqueue(key, 'again'), delay);
     }
     this.pump();
   }

@@ -131,15 +131,36 @@ describe('VerificationScheduler', () => {
     expect(t.started).toEqual(['a', 'a']);
   });
 
-  it('never runs more than `concurrency` at once, and starts at most maxPerSecond after the burst', async () => {
+  it('gives new servers their first verification without waiting for the rate limit, `concurrency` at a time', async () => {
     const t = setUp({ concurrency: 3, maxPerSecond: 2, intervalMs: 3_600_000 });
     t.holdAll();
     for (let i = 0; i < 50; i++) t.scheduler.track(`ns/r${i}`, '1');
     await flush();
     expect(t.started).toHaveLength(3);
+    // Each one that finishes frees its slot for the next: no clock time has to pass.
+    for (let i = 0; i < 20 && t.started.length < 50; i++) {
+      await t.releaseAll();
+      t.holdAll();
+    }
+    expect(t.started).toEqual(Array.from({ length: 50 }, (_, i) => `ns/r${i}`)); // oldest first
+    expect(t.maxInFlight()).toBe(3);
     await t.releaseAll();
+  });
+
+  it('starts at most maxPerSecond re-verifications after the burst, never more than `concurrency` at once', async () => {
+    const t = setUp({ concurrency: 3, maxPerSecond: 2, intervalMs: 60_000 });
+    for (let i = 0; i < 50; i++) t.scheduler.track(`ns/r${i}`, '1');
+    await flush();
+    expect(t.started).toHaveLength(50);
+    t.started.length = 0;
+    t.holdAll();
+    t.clock.advance(60_000); // all 50 due again
+    await flush();
+    expect(t.started).toHaveLength(3); // the burst
     // 10 s: the 3 of the burst plus 2 per second.
     for (let s = 0; s < 10; s++) {
+      await t.releaseAll();
+      t.holdAll();
       t.clock.advance(1_000);
       await flush();
     }
@@ -148,6 +169,28 @@ describe('VerificationScheduler', () => {
     expect(t.maxInFlight()).toBe(3);
     // Each server once so far: the rate limit stretched the round instead of skipping anyone.
     expect(new Set(t.started).size).toBe(t.started.length);
+  });
+
+  it('runs first verifications ahead of re-verifications waiting for a token, and spends no token on them', async () => {
+    const t = setUp({ concurrency: 2, maxPerSecond: 1, intervalMs: 60_000 });
+    for (let i = 0; i < 10; i++) t.scheduler.track(`old/r${i}`, '1');
+    await flush();
+    t.started.length = 0;
+    t.clock.advance(60_000); // 10 re-verifications due; the burst of 2 runs, 8 wait for tokens
+    await flush();
+    expect(t.started).toEqual(['old/r0', 'old/r1']);
+    t.scheduler.track('new/a', '1'); // a new server
+    t.scheduler.track('old/r9', '2'); // what runs behind a waiting one changed: first verification, ahead
+    t.scheduler.track('new/b', '1');
+    await flush();
+    expect(t.started.slice(2)).toEqual(['new/a', 'old/r9', 'new/b']);
+    // The re-verifications still get their 1 per second, unchanged by the first verifications.
+    t.clock.advance(1_000);
+    await flush();
+    expect(t.started.slice(5)).toEqual(['old/r2']);
+    t.clock.advance(1_000);
+    await flush();
+    expect(t.started.slice(6)).toEqual(['old/r3']);
   });
 
   it('spreads periods by the jitter', async () => {
