@@ -36,15 +36,27 @@ export class ChildOwnership {
     this.caches = caches;
   }
 
-  /** The first of `children` that exists and is not controlled by `uid`; undefined when all are free or ours. */
+  /**
+   * The first of `children` that exists and is not controlled by `uid`; undefined when all are free or ours. The
+   * children the cache does not show are read all at once: a new resource has none in the cache, and reading them
+   * one after another made its first reconcile wait for one round trip per child.
+   */
   async firstConflict(
     namespace: string,
     uid: string | undefined,
     children: readonly ChildName[],
   ): Promise<ChildConflict | undefined> {
-    for (const child of children) {
-      const live =
-        this.caches[child.kind].get(child.name, namespace) ?? (await this.readLive(namespace, child));
+    // Settled, then taken in order: a failed read only matters when no earlier child is in conflict (as before).
+    const lives = await Promise.allSettled(
+      children.map(
+        async (child) =>
+          this.caches[child.kind].get(child.name, namespace) ?? this.readLive(namespace, child),
+      ),
+    );
+    for (const [index, child] of children.entries()) {
+      const read = lives[index] as PromiseSettledResult<KubernetesObject | undefined>;
+      if (read.status === 'rejected') throw read.reason;
+      const live = read.value;
       if (!live || controlledBy(live, uid)) continue;
       const controller = live.metadata?.ownerReferences?.find((ref) => ref.controller === true);
       return { ...child, ...(controller ? { controller: `${controller.kind} ${controller.name}` } : {}) };
