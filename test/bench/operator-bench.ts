@@ -135,6 +135,32 @@ async function operatorWrites(
   };
 }
 
+/**
+ * What the operator did until all were Ready, per resource: reconciles, their mean duration, API requests by verb
+ * (leases excluded), verifications, and the retries of failed reconciles (the only keys the work queue's token bucket
+ * delays). Says where the time went: the operator's own requests or the waits.
+ */
+function rampSummary(text: string, n: number): string {
+  const all = () => true;
+  const reconciles = sumCounter(text, 'reconcile_total', all);
+  const seconds = counterValue(text, 'reconcile_duration_seconds_sum');
+  const byVerb = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('kube_api_requests_total{') || line.includes('resource="leases"')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '?';
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '?';
+    const key = `${verb} ${resource}`;
+    byVerb.set(key, (byVerb.get(key) ?? 0) + Number(line.slice(line.lastIndexOf('}') + 1)));
+  }
+  const perResource = (value: number) => (value / n).toFixed(1);
+  return (
+    `ramp: ${perResource(reconciles)} reconciles per resource, ${((seconds / Math.max(1, reconciles)) * 1000).toFixed(0)} ms each; ` +
+    `API requests per resource: ${[...byVerb].map(([target, count]) => `${target} ${perResource(count)}`).join(', ')}; ` +
+    `verifications per resource: ${perResource(counterValue(text, 'server_verifications_total'))}; ` +
+    `retries after a failed reconcile (rate-limited): ${counterValue(text, 'workqueue_retries_total')}`
+  );
+}
+
 /** A counter without labels from the operator's metrics text (0 when absent). */
 function counterValue(text: string, name: string): number {
   return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
@@ -346,6 +372,7 @@ async function runOnce(n: number): Promise<Result> {
     );
     process.stderr.write('\n');
     if (probed) console.error(`auth tokens set to the probed server's: ${tokensShared}`);
+    console.error(rampSummary(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), n));
     alive();
     const secondsToReady = (readyAt - started) / 1000;
     const secondsToChildren = ((childrenAt || readyAt) - started) / 1000;
