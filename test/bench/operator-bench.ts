@@ -22,7 +22,8 @@
 // Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
 // (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator;
 // default: the install manifests' NODE_OPTIONS, so it runs as the container does);
-// BENCH_WORKERS (the operator's --workers, default its own default).
+// BENCH_WORKERS (the operator's --workers, default its own default); BENCH_VERIFY_CONCURRENCY (its --verify-concurrency,
+// with probing on).
 // The operator runs from a production build (tsc -p tsconfig.build.json into dist/bench-build/), as the image runs
 // it: running the .ts sources directly costs ~60 MiB more RSS for Node's type stripping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';

@@ -2,7 +2,8 @@
 // as main.js runs it: leader election, workers, metrics and health ports, verification with its default interval,
 // concurrency, rate and timeout). One difference: kwok's pods have no network, so every endpoint the verifier picks
 // is mapped to the one real server process the bench runs (BENCH_SERVER_URL), as the cluster tests map theirs.
-// Environment: KUBECONFIG, BENCH_SERVER_URL, BENCH_METRICS_PORT, BENCH_HEALTH_PORT, BENCH_WORKERS (optional).
+// Environment: KUBECONFIG, BENCH_SERVER_URL, BENCH_METRICS_PORT, BENCH_HEALTH_PORT, BENCH_WORKERS and
+// BENCH_VERIFY_CONCURRENCY (optional: --workers, --verify-concurrency).
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseOperatorFlags } from '../../dist/bench-build/operator/config/operator-flags.js';
 import { startOperator } from '../../dist/bench-build/operator/manager.js';
@@ -16,6 +17,9 @@ const parsed = parseOperatorFlags(
     `--metrics-port=${process.env.BENCH_METRICS_PORT}`,
     `--health-port=${process.env.BENCH_HEALTH_PORT}`,
     ...(process.env.BENCH_WORKERS ? [`--workers=${process.env.BENCH_WORKERS}`] : []),
+    ...(process.env.BENCH_VERIFY_CONCURRENCY
+      ? [`--verify-concurrency=${process.env.BENCH_VERIFY_CONCURRENCY}`]
+      : []),
   ],
   {},
 );
