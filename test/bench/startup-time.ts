@@ -22,6 +22,8 @@ export interface StartupRun {
   toolsListMs: number;
   /** Wall time of the first tools/call after that (HTTP only). */
   firstCallMs: number;
+  /** Median wall time of the `warmCalls` made one after another after the first call (NaN without any). */
+  warmCallMs: number;
 }
 
 const meta = {
@@ -99,13 +101,17 @@ export async function stdioStartup(
   }
 }
 
-/** One HTTP start: time to the first answered tools/list, then the wall time of `firstCall`. */
+/**
+ * One HTTP start: time to the first answered tools/list, then the wall time of `firstCall`, then of each of
+ * `warmCalls` (the same client, so the first call's ratio to them is the server's cold cost alone).
+ */
 export async function httpStartup(
   entry: string,
   plexUrl: string,
   nodeOptions: string,
   firstCall: ToolCall,
   env: Record<string, string> = {},
+  warmCalls: ToolCall[] = [],
 ): Promise<StartupRun> {
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}/mcp`;
@@ -137,13 +143,19 @@ export async function httpStartup(
       if (answered) toolsListMs = performance.now() - t0;
       else await new Promise((r) => setTimeout(r, 5));
     }
-    const { body, headers } = rpc(firstCall, 2);
-    const c0 = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body });
-    const text = await res.text();
-    const firstCallMs = performance.now() - c0;
-    if (!toolCallOk(res.status, text)) throw new Error(`first call failed: ${text.slice(0, 200)}`);
-    return { toolsListMs, firstCallMs };
+    const timedCall = async (call: ToolCall, id: number): Promise<number> => {
+      const { body, headers } = rpc(call, id);
+      const c0 = performance.now();
+      const res = await fetch(url, { method: 'POST', headers: { ...mcpHeaders, ...headers }, body });
+      const text = await res.text();
+      const ms = performance.now() - c0;
+      if (!toolCallOk(res.status, text)) throw new Error(`${call.name} failed: ${text.slice(0, 200)}`);
+      return ms;
+    };
+    const firstCallMs = await timedCall(firstCall, 2);
+    const warmMs: number[] = [];
+    for (const [i, call] of warmCalls.entries()) warmMs.push(await timedCall(call, 3 + i));
+    return { toolsListMs, firstCallMs, warmCallMs: median(warmMs) };
   } finally {
     await stop(child);
   }

@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:startup`: start-up and what the import graph costs, without the rest of bench:server.
+ *
+ * 1. Start-up as startup-time.ts measures it (spawn to the first answered tools/list, stdio and HTTP; medians of
+ *    BENCH_STARTS runs), and over HTTP the first tools/call after start (an uncached search_media) against the
+ *    median of BENCH_WARM_CALLS uncached search_media calls made after it by the same client.
+ * 2. The import cost of each top-level package and server subsystem: a fresh process per row that does nothing but
+ *    `await import()` it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. Each row counts what it
+ *    pulls in, so shared dependencies (zod, the SDK) appear in every row that loads them; `cli` is the whole graph
+ *    the server loads before it reads its configuration. No compile cache, as in the container (--stdio turns one
+ *    on: see server/main.ts). "at start" says whether a stdio / HTTP start-up of the default configuration loaded
+ *    the row (from loaded-modules-hook.ts).
+ *
+ * The server runs as bench:server runs it: the production build with the container's NODE_OPTIONS, against the
+ * Plex simulator, with CACHE_ENABLED=false (so every call reaches Plex).
+ * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3), BENCH_SOURCE (0: 1 runs
+ * server/main.ts from source), BENCH_NODE_OPTIONS (default: the container's).
+ * Last line, one JSON object: startup_ms_stdio, startup_ms_http, first_call_ms, warm_call_ms, first_call_ratio,
+ * modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { SERVER_NODE_OPTIONS } from '../../cdk8s/plex-mcp-server/defaults.ts';
+import { ADJECTIVES } from '../plex-sim/words.ts';
+import { buildServer, log, repo, shutdownAll, startSimulator } from './server-harness.ts';
+import { httpStartup, median, stdioStartup } from './startup-time.ts';
+
+const STARTS = Number(process.env.BENCH_STARTS ?? 7);
+const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 20);
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
+const startEnv = { CACHE_ENABLED: 'false' };
+
+/** The packages the server imports (package.json dependencies). */
+const PACKAGES = [
+  '@modelcontextprotocol/server',
+  '@modelcontextprotocol/server/stdio',
+  '@modelcontextprotocol/node',
+  'zod',
+  'pino',
+  'prom-client',
+  'cockatiel',
+  'lru-cache',
+  'eventsource-parser',
+  'ioredis',
+  'jose',
+  'oidc-provider',
+];
+
+/** One entry module per server subsystem (a path under server/, without extension). */
+const SUBSYSTEMS = [
+  'config/config',
+  'observability/logger',
+  'observability/metrics',
+  'plex/create-plex-client',
+  'resilience/plex-resilience',
+  'cache/cache-factory',
+  'cache/redis-store',
+  'live/plex-live',
+  'tools/registry',
+  'mcp/create-mcp-server',
+  'apps/with-app',
+  'auth/auth-gate',
+  'auth/oauth-verifier',
+  'auth/sign-in/plex-sign-in',
+  'auth/plex-tv/plex-tv-client',
+  'http/create-app',
+  'resources/redis-event-bus',
+  'stdio',
+  'app',
+  'cli',
+];
+
+/** Imports `specifier` in a fresh process; its wall time and the modules it loaded. */
+async function importCost(specifier: string): Promise<{ ms: number; modules: number }> {
+  const script = `
+    import { registerHooks } from 'node:module';
+    let modules = 0;
+    registerHooks({ load: (url, context, next) => (modules++, next(url, context)) });
+    const t0 = performance.now();
+    await import(${JSON.stringify(specifier)});
+    process.stdout.write(JSON.stringify({ ms: performance.now() - t0, modules }));
+    process.exit(0);`;
+  // cli runs main() on import: with this environment it stops at the configuration check, after the import.
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...NODE_OPTIONS.split(' ').filter(Boolean), '--input-type=module', '-e', script],
+    { cwd: repo, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+  );
+  return JSON.parse(stdout) as { ms: number; modules: number };
+}
+
+/** The module URLs one start-up loaded, by preloading loaded-modules-hook.ts into the server. */
+async function loadedAtStart(entry: string, simUrl: string, transport: 'stdio' | 'http'): Promise<string[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'plex-mcp-loaded-'));
+  const file = path.join(dir, 'modules.txt');
+  const hook = path.join(repo, 'test/bench/loaded-modules-hook.ts');
+  const options = `${NODE_OPTIONS} --import=${hook}`;
+  const env = { ...startEnv, BENCH_LOADED_MODULES_FILE: file };
+  try {
+    if (transport === 'stdio') await stdioStartup(entry, simUrl, options, env);
+    else await httpStartup(entry, simUrl, options, searchCall(0), env);
+    // The hook's own module is not part of the server's graph.
+    return (await readFile(file, 'utf8')).split('\n').filter((url) => url && !url.endsWith(hook));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The URL of the module a row imports, as the loaded-module list spells it. */
+function rowUrl(row: string, serverDir: string, ext: string): string {
+  return PACKAGES.includes(row)
+    ? import.meta.resolve(row)
+    : pathToFileURL(`${path.join(serverDir, row)}${ext}`).href;
+}
+
+const searchCall = (i: number) => ({
+  name: 'search_media',
+  arguments: { query: ADJECTIVES[i % ADJECTIVES.length] as string },
+});
+
+async function main(): Promise<void> {
+  log(
+    `plex-mcp start-up benchmark: Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]}`,
+  );
+  let entry = path.join(repo, 'server', 'main.ts');
+  if (process.env.BENCH_SOURCE !== '1') entry = await buildServer();
+  const serverDir = path.dirname(entry);
+  const ext = path.extname(entry);
+  log(`server: ${path.relative(repo, entry)}, NODE_OPTIONS "${NODE_OPTIONS}"`);
+  const sim = await startSimulator(200);
+
+  const stdioMs: number[] = [];
+  const httpMs: number[] = [];
+  const firstMs: number[] = [];
+  const warmMs: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    stdioMs.push(await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv));
+    // Distinct queries per start and per call: nothing is answered from a cache, every call reaches Plex.
+    const offset = i * (WARM_CALLS + 1);
+    const warm = Array.from({ length: WARM_CALLS }, (_, j) => searchCall(offset + 1 + j));
+    const run = await httpStartup(entry, sim.url, NODE_OPTIONS, searchCall(offset), startEnv, warm);
+    httpMs.push(run.toolsListMs);
+    firstMs.push(run.firstCallMs);
+    warmMs.push(run.warmCallMs);
+  }
+  log(
+    `stdio ${stdioMs.map((m) => m.toFixed(0)).join(' ')} ms; http ${httpMs.map((m) => m.toFixed(0)).join(' ')} ms`,
+  );
+
+  const atStart = {
+    stdio: await loadedAtStart(entry, sim.url, 'stdio'),
+    http: await loadedAtStart(entry, sim.url, 'http'),
+  };
+  const rows: Array<{ row: string; ms: number; modules: number; stdio: boolean; http: boolean }> = [];
+  for (const row of [...PACKAGES, ...SUBSYSTEMS]) {
+    const specifier = PACKAGES.includes(row) ? row : `${path.join(serverDir, row)}${ext}`;
+    const runs = [];
+    for (let i = 0; i < IMPORT_RUNS; i++) runs.push(await importCost(specifier));
+    const url = rowUrl(row, serverDir, ext);
+    rows.push({
+      row: PACKAGES.includes(row) ? row : `server/${row}`,
+      ms: median(runs.map((r) => r.ms)),
+      modules: median(runs.map((r) => r.modules)),
+      stdio: atStart.stdio.includes(url),
+      http: atStart.http.includes(url),
+    });
+  }
+
+  const yes = (b: boolean) => (b ? 'yes' : '-');
+  console.log(
+    `${'import (fresh process, alone)'.padEnd(38)} ${'ms'.padStart(7)} ${'modules'.padStart(8)}  at start: stdio http`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.row.padEnd(38)} ${r.ms.toFixed(1).padStart(7)} ${String(r.modules).padStart(8)}  ${yes(r.stdio).padStart(15)} ${yes(r.http).padStart(4)}`,
+    );
+  }
+  const round = (n: number, d: number) => Number(n.toFixed(d));
+  const first = median(firstMs);
+  const warmCall = median(warmMs);
+  console.log(
+    `start-up to the first answered tools/list: stdio ${median(stdioMs).toFixed(0)} ms, HTTP ${median(httpMs).toFixed(0)} ms ` +
+      `(${atStart.stdio.length} / ${atStart.http.length} modules loaded); first tools/call ${first.toFixed(1)} ms = ` +
+      `${(first / warmCall).toFixed(1)}x a warm uncached one (${warmCall.toFixed(2)} ms)`,
+  );
+  console.log(
+    JSON.stringify({
+      startup_ms_stdio: round(median(stdioMs), 0),
+      startup_ms_http: round(median(httpMs), 0),
+      first_call_ms: round(first, 1),
+      warm_call_ms: round(warmCall, 2),
+      first_call_ratio: round(first / warmCall, 2),
+      modules_at_start_stdio: atStart.stdio.length,
+      modules_at_start_http: atStart.http.length,
+      import_ms: Object.fromEntries(rows.map((r) => [r.row, round(r.ms, 1)])),
+    }),
+  );
+}
+
+try {
+  await main();
+} finally {
+  await shutdownAll();
+}
