@@ -1,4 +1,4 @@
-import { createServerDeps, secretsOf, startHttpServer } from './app.ts';
+import { createServerDeps, secretsOf } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { AUTH_MODES } from './config/env-schema.ts';
 import { ENV } from './config/settings.ts';
@@ -64,6 +64,8 @@ async function main(argv: string[]): Promise<void> {
     // The client closing stdin ends the session; exit once the transport has wound down.
     process.stdin.once('end', () => void shutdown('stdin closed').finally(() => process.exit(0)));
   } else {
+    // Imported only here: a stdio server never loads the HTTP transport (the SDK's node adapter, the auth gate).
+    const { startHttpServer } = await import('./http-server.ts');
     const server = await startHttpServer(config, deps);
     shutdown = async () => {
       await server.close({ graceMs: 10_000 });

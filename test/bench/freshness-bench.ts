@@ -17,8 +17,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createServerDeps, startHttpServer } from '../../server/app.ts';
+import { createServerDeps } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/config.ts';
+import { startHttpServer } from '../../server/http-server.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { startPlexSimulator } from '../plex-sim/simulator.ts';
 import { processCpuSeconds, processMemory } from './proc-memory.ts';

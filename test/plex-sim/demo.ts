@@ -41,7 +41,7 @@ if (problems.length > 0) {
 
 // Loaded only now, so --help and option errors answer at once (the server's graph takes a while to import).
 const [{ startHttpServer }, { loadConfig }, { startPlexSimulator }] = await Promise.all([
-  import('../../server/app.ts'),
+  import('../../server/http-server.ts'),
   import('../../server/config/config.ts'),
   import('./simulator.ts'),
 ]);

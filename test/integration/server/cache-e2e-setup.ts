@@ -6,13 +6,9 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
-import {
-  createServerDeps,
-  type RunningHttpServer,
-  type ServerDeps,
-  startHttpServer,
-} from '../../../server/app.ts';
+import { createServerDeps, type ServerDeps } from '../../../server/app.ts';
 import type { ServerConfig } from '../../../server/config/config.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../server/http-server.ts';
 import { createMetrics } from '../../../server/observability/metrics.ts';
 import { createPlexResilience, type PlexResilience } from '../../../server/resilience/plex-resilience.ts';
 import { createResilienceMetrics } from '../../../server/resilience/resilience-metrics.ts';

@@ -8,7 +8,7 @@
 
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHttpServer, startHttpServer } from '../../../server/app.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../server/http-server.ts';
 import { household } from '../../plex-sim/household.ts';
 import { type PlexTv, startPlexTv } from '../../plex-sim/plex-tv.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHttpServer, startHttpServer } from '../../../server/app.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../server/http-server.ts';
 import { buildConfig, connectClient, errorCodeOf, randomToken, textOf } from './support/mcp-harness.ts';
 
 type Behaviour = 'declared-huge' | 'chunked-endless' | 'trickle-endless' | 'fine';

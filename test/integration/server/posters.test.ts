@@ -8,7 +8,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import jpeg from 'jpeg-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDeps, startHttpServer } from '../../../server/app.ts';
+import { createServerDeps } from '../../../server/app.ts';
+import { startHttpServer } from '../../../server/http-server.ts';
 import { POSTER_MEDIA_ID_META } from '../../../server/images/poster-fetch.ts';
 import { connectClient, startSimulatorAndConfig, textOf } from './support/mcp-harness.ts';
 

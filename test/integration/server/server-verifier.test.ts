@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../operator/runtime/clock.ts';
 import type { ObjectStore } from '../../../operator/runtime/informer.ts';
 import { ServerVerifier, type VerifiedServer } from '../../../operator/verification/server-verifier.ts';
-import { type RunningHttpServer, startHttpServer } from '../../../server/app.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../server/http-server.ts';
 import type { PlexSimulator } from '../../plex-sim/simulator.ts';
 import { startSimulatorAndConfig } from './support/mcp-harness.ts';
 

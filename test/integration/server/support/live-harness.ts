@@ -4,8 +4,9 @@
  * pods behind one Service would. Clients are real SDK clients in either protocol era.
  */
 import type { Client } from '@modelcontextprotocol/client';
-import { createServerDeps, type RunningHttpServer, startHttpServer } from '../../../../server/app.ts';
+import { createServerDeps } from '../../../../server/app.ts';
 import type { ServerConfig } from '../../../../server/config/config.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../../server/http-server.ts';
 import { createMetrics } from '../../../../server/observability/metrics.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../../plex-sim/simulator.ts';
 import { silentLogger } from '../../../unit/server/cache/fakes.ts';

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type RunningHttpServer, startHttpServer } from '../../../../server/app.ts';
 import { loadConfig, type ServerConfig } from '../../../../server/config/config.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../../server/http-server.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../../plex-sim/simulator.ts';
 
 export type Era = 'legacy' | 'modern';

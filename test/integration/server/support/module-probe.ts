@@ -14,7 +14,7 @@ registerHooks({
   },
 });
 
-const { startHttpServer } = await import('../../../../server/app.ts');
+const { startHttpServer } = await import('../../../../server/http-server.ts');
 const { loadConfig } = await import('../../../../server/config/config.ts');
 const loaded = loadConfig(process.env, 'http');
 if (!loaded.ok) throw new Error(loaded.problems.join('; '));

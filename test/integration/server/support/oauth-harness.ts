@@ -13,12 +13,8 @@ import {
   type OAuthClientProvider,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
-import {
-  createServerDeps,
-  type RunningHttpServer,
-  secretsOf,
-  startHttpServer,
-} from '../../../../server/app.ts';
+import { createServerDeps, secretsOf } from '../../../../server/app.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../../server/http-server.ts';
 import { createLogger } from '../../../../server/observability/logger.ts';
 import { freeLoopbackPorts } from '../../../cluster/ports.ts';
 import type { PlexSimulator } from '../../../plex-sim/simulator.ts';

@@ -8,12 +8,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import {
-  createServerDeps,
-  type RunningHttpServer,
-  secretsOf,
-  startHttpServer,
-} from '../../../../server/app.ts';
+import { createServerDeps, secretsOf } from '../../../../server/app.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../../server/http-server.ts';
 import { createLogger } from '../../../../server/observability/logger.ts';
 import { freeLoopbackPorts } from '../../../cluster/ports.ts';
 import { household } from '../../../plex-sim/household.ts';
