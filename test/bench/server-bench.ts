@@ -289,7 +289,7 @@ async function main(): Promise<void> {
   const firstCallMs: number[] = [];
   const startEnv = { CACHE_ENABLED: 'false' };
   for (let i = 0; i < STARTS; i++) {
-    stdioMs.push(await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv));
+    stdioMs.push((await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv)).toolsListMs);
     const run = await httpStartup(
       entry,
       sim.url,

@@ -9,13 +9,14 @@
  *    pulls in, so shared dependencies (zod, the SDK) appear in every row that loads them; `cli` is the whole graph
  *    the server loads before it reads its configuration. No compile cache, as in the container (--stdio turns one
  *    on: see server/main.ts). "at start" says whether a stdio / HTTP start-up of the default configuration loaded
- *    the row (from loaded-modules-hook.ts).
+ *    the row (from test/support/loaded-modules-hook.ts).
  *
  * The server runs as bench:server runs it: the production build with the container's NODE_OPTIONS, against the
  * Plex simulator, with CACHE_ENABLED=false (so every call reaches Plex).
- * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3), BENCH_SOURCE (0: 1 runs
- * server/main.ts from source), BENCH_NODE_OPTIONS (default: the container's).
- * Last line, one JSON object: startup_ms_stdio, startup_ms_http, first_call_ms, warm_call_ms, first_call_ratio,
+ * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3; 0 skips the table), BENCH_SOURCE
+ * (0: 1 runs server/main.ts from source), BENCH_NODE_OPTIONS (default: the container's).
+ * Last line, one JSON object: startup_ms_stdio, startup_ms_http, startup_cpu_ms_stdio / _http (the server's CPU
+ * time at the answer: steadier than wall time on a shared machine), first_call_ms, warm_call_ms, first_call_ratio,
  * modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
  */
 import { execFile } from 'node:child_process';
@@ -98,9 +99,9 @@ async function importCost(specifier: string): Promise<{ ms: number; modules: num
 async function loadedAtStart(entry: string, simUrl: string, transport: 'stdio' | 'http'): Promise<string[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'plex-mcp-loaded-'));
   const file = path.join(dir, 'modules.txt');
-  const hook = path.join(repo, 'test/bench/loaded-modules-hook.ts');
+  const hook = path.join(repo, 'test/support/loaded-modules-hook.ts');
   const options = `${NODE_OPTIONS} --import=${hook}`;
-  const env = { ...startEnv, BENCH_LOADED_MODULES_FILE: file };
+  const env = { ...startEnv, LOADED_MODULES_FILE: file };
   try {
     if (transport === 'stdio') await stdioStartup(entry, simUrl, options, env);
     else await httpStartup(entry, simUrl, options, searchCall(0), env);
@@ -135,16 +136,21 @@ async function main(): Promise<void> {
   const sim = await startSimulator(200);
 
   const stdioMs: number[] = [];
+  const stdioCpuMs: number[] = [];
   const httpMs: number[] = [];
+  const httpCpuMs: number[] = [];
   const firstMs: number[] = [];
   const warmMs: number[] = [];
   for (let i = 0; i < STARTS; i++) {
-    stdioMs.push(await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv));
+    const stdio = await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv);
+    stdioMs.push(stdio.toolsListMs);
+    stdioCpuMs.push(stdio.cpuMs);
     // Distinct queries per start and per call: nothing is answered from a cache, every call reaches Plex.
     const offset = i * (WARM_CALLS + 1);
     const warm = Array.from({ length: WARM_CALLS }, (_, j) => searchCall(offset + 1 + j));
     const run = await httpStartup(entry, sim.url, NODE_OPTIONS, searchCall(offset), startEnv, warm);
     httpMs.push(run.toolsListMs);
+    httpCpuMs.push(run.cpuMs);
     firstMs.push(run.firstCallMs);
     warmMs.push(run.warmCallMs);
   }
@@ -157,7 +163,8 @@ async function main(): Promise<void> {
     http: await loadedAtStart(entry, sim.url, 'http'),
   };
   const rows: Array<{ row: string; ms: number; modules: number; stdio: boolean; http: boolean }> = [];
-  for (const row of [...PACKAGES, ...SUBSYSTEMS]) {
+  // BENCH_IMPORT_RUNS=0 skips the import table (for quick before/after start-up runs).
+  for (const row of IMPORT_RUNS > 0 ? [...PACKAGES, ...SUBSYSTEMS] : []) {
     const specifier = PACKAGES.includes(row) ? row : `${path.join(serverDir, row)}${ext}`;
     const runs = [];
     for (let i = 0; i < IMPORT_RUNS; i++) runs.push(await importCost(specifier));
@@ -185,13 +192,15 @@ async function main(): Promise<void> {
   const warmCall = median(warmMs);
   console.log(
     `start-up to the first answered tools/list: stdio ${median(stdioMs).toFixed(0)} ms, HTTP ${median(httpMs).toFixed(0)} ms ` +
-      `(${atStart.stdio.length} / ${atStart.http.length} modules loaded); first tools/call ${first.toFixed(1)} ms = ` +
+      `(CPU ${median(stdioCpuMs).toFixed(0)} / ${median(httpCpuMs).toFixed(0)} ms; ${atStart.stdio.length} / ${atStart.http.length} modules loaded); first tools/call ${first.toFixed(1)} ms = ` +
       `${(first / warmCall).toFixed(1)}x a warm uncached one (${warmCall.toFixed(2)} ms)`,
   );
   console.log(
     JSON.stringify({
       startup_ms_stdio: round(median(stdioMs), 0),
       startup_ms_http: round(median(httpMs), 0),
+      startup_cpu_ms_stdio: round(median(stdioCpuMs), 0),
+      startup_cpu_ms_http: round(median(httpCpuMs), 0),
       first_call_ms: round(first, 1),
       warm_call_ms: round(warmCall, 2),
       first_call_ratio: round(first / warmCall, 2),

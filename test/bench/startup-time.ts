@@ -2,10 +2,13 @@
  * Start-up as a user feels it: from spawning `node server/main.js` to the first answered `tools/list`, over stdio
  * (the desktop client's initialize, notifications/initialized, tools/list) and over HTTP (a 2026-07-28 stateless
  * tools/list POSTed every 5 ms until one is answered), then the wall time of the first tool call after start.
+ * Each start also reports the CPU time the server had used when tools/list was answered: on a shared machine wall
+ * time moves with everyone else's load, CPU time far less.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freeLoopbackPort } from '../support/redis-server.ts';
+import { processCpuMs } from './proc-memory.ts';
 import {
   authToken,
   mcpHeaders,
@@ -17,9 +20,14 @@ import {
   toolCallOk,
 } from './server-harness.ts';
 
-export interface StartupRun {
+export interface StdioStartupRun {
   /** Spawn to the answered tools/list. */
   toolsListMs: number;
+  /** CPU time the server had used by then. */
+  cpuMs: number;
+}
+
+export interface StartupRun extends StdioStartupRun {
   /** Wall time of the first tools/call after that (HTTP only). */
   firstCallMs: number;
   /** Median wall time of the `warmCalls` made one after another after the first call (NaN without any). */
@@ -56,7 +64,7 @@ export async function stdioStartup(
   plexUrl: string,
   nodeOptions: string,
   env: Record<string, string> = {},
-): Promise<number> {
+): Promise<StdioStartupRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [entry, '--stdio'], {
     cwd: repo,
@@ -65,7 +73,7 @@ export async function stdioStartup(
   });
   const send = (message: object) => child.stdin?.write(`${JSON.stringify(message)}\n`);
   try {
-    return await new Promise<number>((resolve, reject) => {
+    return await new Promise<StdioStartupRun>((resolve, reject) => {
       let buffered = '';
       child.once('exit', (code) => reject(new Error(`stdio server exited with ${code} before tools/list`)));
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -81,7 +89,8 @@ export async function stdioStartup(
             send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
           } else if (message.id === 2) {
             if (!message.result?.tools?.length) reject(new Error('stdio tools/list answered no tools'));
-            resolve(performance.now() - t0);
+            const toolsListMs = performance.now() - t0;
+            resolve({ toolsListMs, cpuMs: processCpuMs(child.pid as number) });
           }
         }
       });
@@ -129,6 +138,7 @@ export async function httpStartup(
   });
   try {
     let toolsListMs = Number.NaN;
+    let cpuMs = Number.NaN;
     while (Number.isNaN(toolsListMs)) {
       if (child.exitCode !== null) throw new Error(`HTTP server exited with ${child.exitCode}`);
       if (performance.now() - t0 > 30_000) throw new Error('no tools/list answer within 30 s');
@@ -140,8 +150,10 @@ export async function httpStartup(
         async (res) => res.ok && (await res.text()).includes('"tools"'),
         () => false,
       );
-      if (answered) toolsListMs = performance.now() - t0;
-      else await new Promise((r) => setTimeout(r, 5));
+      if (answered) {
+        toolsListMs = performance.now() - t0;
+        cpuMs = processCpuMs(child.pid as number);
+      } else await new Promise((r) => setTimeout(r, 5));
     }
     const timedCall = async (call: ToolCall, id: number): Promise<number> => {
       const { body, headers } = rpc(call, id);
@@ -155,7 +167,7 @@ export async function httpStartup(
     const firstCallMs = await timedCall(firstCall, 2);
     const warmMs: number[] = [];
     for (const [i, call] of warmCalls.entries()) warmMs.push(await timedCall(call, 3 + i));
-    return { toolsListMs, firstCallMs, warmCallMs: median(warmMs) };
+    return { toolsListMs, cpuMs, firstCallMs, warmCallMs: median(warmMs) };
   } finally {
     await stop(child);
   }
