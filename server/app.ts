@@ -2,23 +2,23 @@ import { createHomeSwitch } from './auth/plex-tv/home-switch.ts';
 import { PlexTvClient } from './auth/plex-tv/plex-tv-client.ts';
 import type { CacheConfig } from './cache/cache-config.ts';
 import { createToolCache } from './cache/cache-factory.ts';
-import { createCacheMetrics } from './cache/cache-metrics.ts';
+import type { CacheMetrics } from './cache/cache-metrics.ts';
 import type { ToolCache } from './cache/tool-cache.ts';
 import type { ServerConfig } from './config/config.ts';
 import { ENV } from './config/settings.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { plexReadinessCheck } from './http/plex-readiness.ts';
 import { followWithCache, type LiveInvalidation } from './live/live-invalidation.ts';
-import { createLiveMetrics } from './live/live-metrics.ts';
+import type { LiveMetrics } from './live/live-metrics.ts';
 import { createPlexLive, type PlexLive } from './live/plex-live.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { createMetrics, type ServerMetrics } from './observability/metrics.ts';
+import type { ServerMetrics } from './observability/metrics.ts';
 import { createPlexClient } from './plex/create-plex-client.ts';
 import { shouldServeStale } from './plex/errors.ts';
 import type { PlexClient } from './plex/plex-client.ts';
 import type { PlexRequestPolicy } from './plex/request-policy.ts';
 import { createPlexResilience } from './resilience/plex-resilience.ts';
-import { createResilienceMetrics } from './resilience/resilience-metrics.ts';
+import type { ResilienceMetrics } from './resilience/resilience-metrics.ts';
 import { urisForChange } from './resources/live-resource-changes.ts';
 import { createResourceNotifier, type ResourceNotifier } from './resources/resource-notifier.ts';
 import { urisForKind } from './resources/resource-uris.ts';
@@ -31,7 +31,8 @@ export interface ServerDeps extends ToolDeps {
   config: ServerConfig;
   /** This Plex Media Server's machine identifier, asked of Plex once (a failure is retried on the next call). */
   machineIdentifier(): Promise<string>;
-  metrics: ServerMetrics;
+  /** The Prometheus registry /metrics serves; absent over stdio, which serves no metrics (see loadPrometheus). */
+  metrics: ServerMetrics | undefined;
   /** Checks behind /health/ready (Plex now; the cache adds its own). */
   readinessChecks: ReadinessCheck[];
   /** "This plex:// resource changed", heard by the HTTP event bus and every stdio connection. */
@@ -77,6 +78,37 @@ export function toCacheConfig(config: ServerConfig): CacheConfig {
   };
 }
 
+/** The server's Prometheus registry and, on it, the metrics of the parts createServerDeps builds. */
+interface Prometheus {
+  server: ServerMetrics;
+  resilience(): ResilienceMetrics;
+  cache(): CacheMetrics;
+  live(): LiveMetrics;
+}
+
+/**
+ * The Prometheus metrics, loaded only where something reads them: /metrics over HTTP (or a registry the caller
+ * passes). A stdio server serves no metrics, so it does not load prom-client (which brings @opentelemetry/api: ~90
+ * modules of start-up) and its parts count nothing.
+ */
+async function loadPrometheus(config: ServerConfig, given?: ServerMetrics): Promise<Prometheus | undefined> {
+  if (given === undefined && config.transport !== 'http') return undefined;
+  const [{ createMetrics }, { createResilienceMetrics }, { createCacheMetrics }, { createLiveMetrics }] =
+    await Promise.all([
+      import('./observability/metrics.ts'),
+      import('./resilience/resilience-metrics.ts'),
+      import('./cache/cache-metrics.ts'),
+      import('./live/live-metrics.ts'),
+    ]);
+  const server = given ?? createMetrics();
+  return {
+    server,
+    resilience: () => createResilienceMetrics(server.registry),
+    cache: () => createCacheMetrics(server.registry),
+    live: () => createLiveMetrics(server.registry),
+  };
+}
+
 /**
  * Builds logger, metrics, the Plex client (behind the cockatiel resilience policy) and the tool cache (Redis,
  * memory or disabled, per configuration). Any part can be overridden, e.g. by tests.
@@ -86,16 +118,17 @@ export async function createServerDeps(
   overrides: ServerDepsOverrides = {},
 ): Promise<ServerDeps> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const metrics = overrides.metrics ?? createMetrics();
+  const prometheus = await loadPrometheus(config, overrides.metrics);
+  const metrics = prometheus?.server;
   let policy = overrides.policy;
   if (!overrides.plex && !policy) {
-    const resilienceMetrics = createResilienceMetrics(metrics.registry);
+    const resilienceMetrics = prometheus?.resilience();
     const resilience = createPlexResilience({
       deadlineMs: config.plex.timeoutMs,
       logger,
       events: resilienceMetrics,
     });
-    resilienceMetrics.observeCircuit(() => resilience.circuitState());
+    resilienceMetrics?.observeCircuit(() => resilience.circuitState());
     policy = resilience;
   }
   const plex = overrides.plex ?? createPlexClient(config, policy, logger);
@@ -104,7 +137,7 @@ export async function createServerDeps(
     createToolCache(toCacheConfig(config), {
       shouldServeStale,
       logger,
-      metrics: createCacheMetrics(metrics.registry),
+      metrics: prometheus?.cache(),
     });
   const live =
     overrides.live ??
@@ -112,7 +145,7 @@ export async function createServerDeps(
       enabled: config.plex.events.enabled,
       plex,
       logger,
-      metrics: createLiveMetrics(metrics.registry),
+      metrics: prometheus?.live(),
       timings: { idleTimeoutMs: config.plex.events.idleTimeoutMs, recycleMs: config.plex.events.recycleMs },
     });
   const resources = createResourceNotifier();
@@ -150,7 +183,7 @@ export async function createServerDeps(
     plex,
     cache,
     access: toolAccessOf(config.tools),
-    observer: metrics.observer,
+    observer: metrics?.observer,
     posters: config.posters,
     live,
     machineIdentifier,

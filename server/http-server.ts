@@ -53,10 +53,13 @@ export async function startHttpServer(
 ): Promise<RunningHttpServer> {
   const ownDeps = deps === undefined;
   const d = deps ?? (await createServerDeps(config));
+  const registry = d.metrics?.registry;
+  if (registry === undefined)
+    throw new Error('startHttpServer needs deps built for HTTP (they hold the /metrics registry)');
   let listening = false;
   const auth = await createAuthGate(config, {
     logger: d.logger,
-    registry: d.metrics.registry,
+    registry,
     categoryOfTool,
     machineIdentifier: d.machineIdentifier,
     ...(signInLimits && { signInLimits }),
@@ -100,7 +103,7 @@ export async function startHttpServer(
     createServer: (ctx) => poolFor(auth.categories(ctx.authInfo)).factory(ctx),
     auth,
     health: { started: () => listening, readinessChecks: d.readinessChecks },
-    metricsRegistry: d.metrics.registry,
+    metricsRegistry: registry,
     logger: d.logger,
     healthOnly: (req) => limits?.isOverflow(req.socket) ?? false,
   });

@@ -35,8 +35,8 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /**
- * CPU time the process has run so far in ms, from the scheduler's own count (/proc/<pid>/schedstat, nanoseconds):
- * finer than /proc/<pid>/stat's 10 ms ticks, so one start-up's CPU cost can be read.
+ * CPU time the process's main thread (where start-up runs) has used so far in ms, from the scheduler's own count
+ * (/proc/<pid>/schedstat, nanoseconds): finer than /proc/<pid>/stat's 10 ms ticks, so one start-up can be read.
  */
 export function processCpuMs(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
