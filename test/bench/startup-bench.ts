@@ -14,7 +14,8 @@
  * The server runs as bench:server runs it: the production build with the container's NODE_OPTIONS, against the
  * Plex simulator, with CACHE_ENABLED=false (so every call reaches Plex).
  * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3; 0 skips the table), BENCH_SOURCE
- * (0: 1 runs server/main.ts from source), BENCH_NODE_OPTIONS (default: the container's).
+ * (0: 1 runs server/main.ts from source), BENCH_ENTRY (a main.js to run instead, e.g. a trial bundle),
+ * BENCH_NODE_OPTIONS (default: the container's).
  * Last line, one JSON object: startup_ms_stdio, startup_ms_http, startup_cpu_ms_stdio / _http (the server's CPU
  * time at the answer: steadier than wall time on a shared machine), first_call_ms, warm_call_ms, first_call_ratio,
  * modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
@@ -128,8 +129,8 @@ async function main(): Promise<void> {
   log(
     `plex-mcp start-up benchmark: Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]}`,
   );
-  let entry = path.join(repo, 'server', 'main.ts');
-  if (process.env.BENCH_SOURCE !== '1') entry = await buildServer();
+  let entry = process.env.BENCH_ENTRY ?? path.join(repo, 'server', 'main.ts');
+  if (process.env.BENCH_SOURCE !== '1' && !process.env.BENCH_ENTRY) entry = await buildServer();
   const serverDir = path.dirname(entry);
   const ext = path.extname(entry);
   log(`server: ${path.relative(repo, entry)}, NODE_OPTIONS "${NODE_OPTIONS}"`);
