@@ -1,8 +1,8 @@
 /**
  * Start-up cost (#18): a stdio server loads neither the HTTP transport (the SDK's node adapter, the auth gate) nor
- * prom-client, which only /metrics over HTTP reads. Proven on real `server/main.ts` processes with every loaded
- * module recorded (test/support/loaded-modules-hook.ts); the HTTP start is the control that shows the record holds
- * them when they are loaded.
+ * prom-client, which only /metrics over HTTP reads, and an HTTP server does not load the stdio transport. Proven on
+ * real `server/main.ts` processes with every loaded module recorded (test/support/loaded-modules-hook.ts); each
+ * start is the other's control, showing the record holds a transport's modules when they are loaded.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +14,8 @@ import { MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 const HOOK = path.join(REPO_ROOT, 'test/support/loaded-modules-hook.ts');
 const HTTP_ONLY =
   /\/node_modules\/(prom-client|@opentelemetry\/api|@modelcontextprotocol\/node)\/|\/server\/(http-server|http\/create-app|auth\/auth-gate|observability\/metrics)\.ts$/;
+/** The other way round: an HTTP server does not load the SDK's stdio transport or ours. */
+const STDIO_ONLY = /\/node_modules\/@modelcontextprotocol\/server\/dist\/stdio\.mjs$|\/server\/stdio\.ts$/;
 
 let dir: string;
 beforeAll(async () => {
@@ -67,9 +69,10 @@ describe('lazy transports', () => {
     const modules = await modulesLoaded(['--stdio'], {});
     expect(modules.some((m) => m.endsWith('/server/stdio.ts'))).toBe(true);
     expect(modules.filter((m) => HTTP_ONLY.test(m))).toEqual([]);
+    expect(modules.filter((m) => STDIO_ONLY.test(m)).length).toBe(2);
   });
 
-  it('an HTTP server loads them (control: the record sees them when they are there)', async () => {
+  it('an HTTP server loads them (the control) but not the stdio transport', async () => {
     const modules = await modulesLoaded([], {
       AUTH_TOKEN: randomToken(32),
       SERVER_HOST: '127.0.0.1',
@@ -82,5 +85,6 @@ describe('lazy transports', () => {
       '/auth/auth-gate.ts',
     ])
       expect(modules.some((m) => m.includes(part))).toBe(true);
+    expect(modules.filter((m) => STDIO_ONLY.test(m))).toEqual([]);
   });
 });
