@@ -1,5 +1,4 @@
 import { createHomeSwitch } from './auth/plex-tv/home-switch.ts';
-import { PlexTvClient } from './auth/plex-tv/plex-tv-client.ts';
 import type { CacheConfig } from './cache/cache-config.ts';
 import { createToolCache } from './cache/cache-factory.ts';
 import type { CacheMetrics } from './cache/cache-metrics.ts';
@@ -158,12 +157,12 @@ export async function createServerDeps(
     config.auth.mode === 'plex'
       ? undefined
       : createHomeSwitch({
-          plexTv: new PlexTvClient({
+          plexTv: {
             baseUrl: config.plex.plexTv.url,
             resourcesBaseUrl: config.plex.plexTv.resourcesUrl,
             clientIdentifier: config.plex.clientIdentifier,
             product: SERVER_NAME,
-          }),
+          },
           ownerToken: config.plex.token,
           machineIdentifier,
         });

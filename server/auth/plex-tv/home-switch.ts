@@ -9,8 +9,7 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { cacheScopeOf, type PlexCallIdentity } from '../../plex/plex-identity.ts';
-import { PlexHomePinError, type PlexTvClient } from './plex-tv-client.ts';
-import { switchHomeProfile } from './server-access.ts';
+import type { PlexTvClientOptions } from './plex-tv-client.ts';
 
 /** Why a named person cannot be acted as; `pin` says the profile's PIN is what is missing or wrong. */
 export class HomeSwitchRefused extends Error {
@@ -32,13 +31,27 @@ export interface HomeSwitch {
 
 const looseName = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
+/**
+ * plex.tv's client and the profile switch, imported on the first call that names a person rather than at start:
+ * most calls never do, and the client's response schemas are start-up work like any other.
+ */
+async function loadPlexTv(options: PlexTvClientOptions) {
+  const [{ PlexTvClient, PlexHomePinError }, { switchHomeProfile }] = await Promise.all([
+    import('./plex-tv-client.ts'),
+    import('./server-access.ts'),
+  ]);
+  return { plexTv: new PlexTvClient(options), PlexHomePinError, switchHomeProfile };
+}
+
 export function createHomeSwitch(options: {
-  plexTv: PlexTvClient;
+  /** How to reach plex.tv; the client is built on first use (loadPlexTv). */
+  plexTv: PlexTvClientOptions;
   ownerToken: string;
   machineIdentifier: () => Promise<string>;
   ttlMs?: number;
 }): HomeSwitch {
   const known = new LRUCache<string, PlexCallIdentity>({ max: 50, ttl: options.ttlMs ?? 3_600_000 });
+  let loaded: ReturnType<typeof loadPlexTv> | undefined;
   return {
     async identityOf(name, pin) {
       const wanted = looseName(name);
@@ -47,14 +60,16 @@ export function createHomeSwitch(options: {
         pin === undefined ? wanted : `${wanted}\0${hash('sha256', `home-pin:${wanted}:${pin}`, 'hex')}`;
       const cached = known.get(key) ?? (pin === undefined ? undefined : known.get(wanted));
       if (cached) return cached;
-      const home = await options.plexTv.homeUsers(options.ownerToken).catch(() => []);
+      loaded ??= loadPlexTv(options.plexTv);
+      const { plexTv, PlexHomePinError, switchHomeProfile } = await loaded;
+      const home = await plexTv.homeUsers(options.ownerToken).catch(() => []);
       const profile = home.find(
         (u) => !u.admin && (looseName(u.title) === wanted || looseName(u.username ?? '') === wanted),
       );
       if (!profile) return undefined;
       let admission: Awaited<ReturnType<typeof switchHomeProfile>>;
       try {
-        admission = await switchHomeProfile(options.plexTv, options.ownerToken, profile.uuid, {
+        admission = await switchHomeProfile(plexTv, options.ownerToken, profile.uuid, {
           machineIdentifier: await options.machineIdentifier(),
           ...(pin !== undefined && { pin }),
         });

@@ -17,6 +17,9 @@ const HTTP_ONLY =
 /** The other way round: an HTTP server does not load the SDK's stdio transport or ours. */
 const STDIO_ONLY = /\/node_modules\/@modelcontextprotocol\/server\/dist\/stdio\.mjs$|\/server\/stdio\.ts$/;
 
+/** Loaded on the first call that names a Plex Home profile (home-switch.ts), by neither start. */
+const ON_FIRST_USE = /\/server\/auth\/plex-tv\/(plex-tv-client|plex-tv-schemas|server-access)\.ts$/;
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'plex-mcp-lazy-'));
@@ -70,6 +73,7 @@ describe('lazy transports', () => {
     expect(modules.some((m) => m.endsWith('/server/stdio.ts'))).toBe(true);
     expect(modules.filter((m) => HTTP_ONLY.test(m))).toEqual([]);
     expect(modules.filter((m) => STDIO_ONLY.test(m)).length).toBe(2);
+    expect(modules.filter((m) => ON_FIRST_USE.test(m))).toEqual([]);
   });
 
   it('an HTTP server loads them (the control) but not the stdio transport', async () => {
@@ -86,5 +90,6 @@ describe('lazy transports', () => {
     ])
       expect(modules.some((m) => m.includes(part))).toBe(true);
     expect(modules.filter((m) => STDIO_ONLY.test(m))).toEqual([]);
+    expect(modules.filter((m) => ON_FIRST_USE.test(m))).toEqual([]);
   });
 });
