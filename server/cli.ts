@@ -4,6 +4,7 @@ import { AUTH_MODES } from './config/env-schema.ts';
 import { ENV } from './config/settings.ts';
 import { createLogger } from './observability/logger.ts';
 import { probePlexAtStart } from './plex/startup-probe.ts';
+import { startStdio } from './stdio.ts';
 import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 
 const E = ENV;
@@ -55,8 +56,6 @@ async function main(argv: string[]): Promise<void> {
 
   let shutdown: (signal: string) => Promise<void>;
   if (transport === 'stdio') {
-    // Each transport imports only its own module: an HTTP server never loads the SDK's stdio transport.
-    const { startStdio } = await import('./stdio.ts');
     const handle = startStdio(deps);
     shutdown = async () => {
       await handle.close();
@@ -65,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
     // The client closing stdin ends the session; exit once the transport has wound down.
     process.stdin.once('end', () => void shutdown('stdin closed').finally(() => process.exit(0)));
   } else {
-    // And a stdio server never loads the HTTP transport (the SDK's node adapter, the auth gate).
+    // Imported only here: a stdio server never loads the HTTP transport (the SDK's node adapter, the auth gate).
     const { startHttpServer } = await import('./http-server.ts');
     const server = await startHttpServer(config, deps);
     shutdown = async () => {
