@@ -23,12 +23,13 @@
 // (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator;
 // default: the install manifests' NODE_OPTIONS, so it runs as the container does);
 // BENCH_WORKERS (the operator's --workers, default its own default); BENCH_VERIFY_CONCURRENCY (its --verify-concurrency,
-// with probing on).
+// with probing on); BENCH_HEAP_SNAPSHOT=1 (a V8 heap snapshot of the operator after the last RSS reading, written
+// into the repo root, for attributing its memory).
 // The operator runs from a production build (tsc -p tsconfig.build.json into dist/bench-build/), as the image runs
 // it: running the .ts sources directly costs ~60 MiB more RSS for Node's type stripping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-deployment.ts';
@@ -53,6 +54,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
 const REDIS_MODE = process.env.BENCH_REDIS_MODE ?? 'Disabled';
 const VERIFY = process.env.BENCH_VERIFY !== '0';
+/** BENCH_HEAP_SNAPSHOT=1: after the last RSS reading, the operator writes a V8 heap snapshot into the repo root. */
+const HEAP_SNAPSHOT = process.env.BENCH_HEAP_SNAPSHOT === '1';
 const NAMESPACES = 10;
 const REPO = path.join(import.meta.dirname, '../..');
 const BUILD_DIR = path.join(REPO, 'dist/bench-build');
@@ -90,6 +93,30 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
       while (next < items.length) await fn(items[next++] as T);
     }),
   );
+}
+
+/** Anonymous (heap, malloc, JIT code) and file-backed (the node binary's pages) parts of the RSS, MiB. */
+async function rssSplit(pid: number): Promise<string> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const mib = (field: string) =>
+    (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024).toFixed(1);
+  return `anonymous ${mib('RssAnon')} MiB, file ${mib('RssFile')} MiB`;
+}
+
+/** Asks the operator (started with --heapsnapshot-signal) for a heap snapshot; resolves with its file once written. */
+async function heapSnapshot(operator: ChildProcess, pid: number): Promise<string> {
+  const mine = async () =>
+    (await readdir(REPO)).filter((f) => f.includes(`.${pid}.`) && f.endsWith('.heapsnapshot'));
+  operator.kill('SIGUSR2');
+  let last = -1;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const [file] = await mine();
+    if (!file) continue;
+    const { size } = await stat(path.join(REPO, file));
+    if (size > 0 && size === last) return file;
+    last = size;
+  }
 }
 
 async function rssMib(pid: number): Promise<number> {
@@ -277,6 +304,7 @@ async function runOnce(n: number): Promise<Result> {
     const nodeOptions = (process.env.BENCH_OPERATOR_NODE_OPTIONS ?? OPERATOR_NODE_OPTIONS)
       .split(' ')
       .filter(Boolean);
+    if (HEAP_SNAPSHOT) nodeOptions.push('--heapsnapshot-signal=SIGUSR2');
     console.log(`operator node flags: ${nodeOptions.join(' ') || '(none)'}`);
     if (VERIFY) {
       probed = await startProbedServer();
@@ -329,7 +357,9 @@ async function runOnce(n: number): Promise<Result> {
       { timeoutMs: 60_000, description: 'operator leading with synced caches' },
     );
     const rssBefore = await rssMib(pid);
-    console.error(`operator pid ${pid} ready, RSS ${rssBefore} MiB; applying ${n} PlexMcpServers`);
+    console.error(
+      `operator pid ${pid} ready, RSS ${rssBefore} MiB (${await rssSplit(pid)}); applying ${n} PlexMcpServers`,
+    );
 
     const names = Array.from({ length: n }, (_, i) => ({
       ns: namespaces[i % NAMESPACES] as string,
@@ -396,9 +426,10 @@ async function runOnce(n: number): Promise<Result> {
     const gauge = (name: string) =>
       Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metricsText)?.[1] ?? 0) / 2 ** 20;
     console.error(
-      `operator memory: RSS ${rss} MiB, V8 heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(1)} MiB of ` +
+      `operator memory: RSS ${rss} MiB (${await rssSplit(pid)}), V8 heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(1)} MiB of ` +
         `${gauge('nodejs_heap_size_total_bytes').toFixed(1)} MiB, external ${gauge('nodejs_external_memory_bytes').toFixed(1)} MiB`,
     );
+    if (HEAP_SNAPSHOT) console.error(`heap snapshot: ${await heapSnapshot(operator, pid)}`);
     for (const [target, count] of opAfter.byTarget) {
       const delta = count - (opBefore.byTarget.get(target) ?? 0);
       if (delta > 0) console.error(`  steady-state writes: ${target} = ${delta}`);
