@@ -27,6 +27,7 @@ import {
   ServerVerifier,
   type VerificationOptions,
 } from '../verification/server-verifier.ts';
+import { childCacheView } from './cache-views.ts';
 import { PlexMcpServerReconciler, type RawPlexMcpServer } from './plexmcpserver-reconciler.ts';
 import { objectKey, SecretReferenceIndex } from './secret-reference-index.ts';
 
@@ -96,7 +97,7 @@ export class PlexMcpServerController {
     );
     const owned = (kind: ChildKind) =>
       new InformerGroup<KubernetesObject>(
-        { ...base, kind: KINDS[kind], labelSelector: MANAGED_BY_SELECTOR },
+        { ...base, kind: KINDS[kind], labelSelector: MANAGED_BY_SELECTOR, transform: childCacheView(kind) },
         namespaces,
       );
     this.childInformers = new Map(
@@ -104,7 +105,10 @@ export class PlexMcpServerController {
         kind,
         kind === 'Secret'
           ? // All Secrets, not only ours: the Plex token Secret is the user's, and must be seen appear and change.
-            new InformerGroup<KubernetesObject>({ ...base, kind: KINDS.Secret }, namespaces)
+            new InformerGroup<KubernetesObject>(
+              { ...base, kind: KINDS.Secret, transform: childCacheView('Secret') },
+              namespaces,
+            )
           : owned(kind),
       ]),
     );
