@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // plex-mcp-operator: reconciles PlexMcpServer resources. In a cluster it uses the pod's service account and
 // leader election; locally (`npm run operator`) it uses KUBECONFIG / ~/.kube/config and runs at once.
-import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../server/observability/logger.ts';
 import { OPERATOR_USAGE, parseOperatorFlags, wantsHelp } from './config/operator-flags.ts';
-import { startOperator } from './manager.ts';
+import { registerLeanClientNode } from './runtime/client-node-lean/register.ts';
+
+// Before anything imports @kubernetes/client-node: the modules below are imported dynamically for that reason.
+registerLeanClientNode();
+const { KubeConfig } = await import('./runtime/client-node.ts');
+const { startOperator } = await import('./manager.ts');
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 

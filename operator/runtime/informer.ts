@@ -5,7 +5,8 @@
 // - hasSynced(): true once the first list has been stored, so workers start only on a complete cache (a worker
 //   running on a half-filled cache would think children are missing and write them again);
 // - one cache over several namespaces (the operator can watch a namespace list instead of the cluster).
-import { type KubernetesListObject, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, Watch } from './client-node.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import type { KubeClient } from './kube-client.ts';
 import { type KindInfo, resourcePath } from './resource-paths.ts';

@@ -4,8 +4,9 @@
 // - informer caches (watch events arrive as plain JSON) and list results must look the same, or comparisons of
 //   live against desired objects go wrong (the typed lists turn timestamps into Date objects);
 // - every request passes one place, so write requests can be counted exactly (metrics, zero-write tests).
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type Dispatcher, fetch } from 'undici';
+import { HttpMethod, RequestContext } from './client-node.ts';
 
 export type KubeVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

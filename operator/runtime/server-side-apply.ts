@@ -2,7 +2,7 @@
 // already matches what we would apply. Without the skip, every reconcile of an unchanged resource would send one
 // PATCH per child: harmless for the objects (a no-op apply does not bump resourceVersion) but a steady stream of
 // writes against the API server, multiplied by every resource and every resync.
-import { PatchStrategy } from '@kubernetes/client-node';
+import { PatchStrategy } from './client-node.ts';
 import type { KubeClient } from './kube-client.ts';
 import { differenceOf, withAppliedHash } from './live-matches-desired.ts';
 import { kindInfo, resourcePath } from './resource-paths.ts';

@@ -4,10 +4,14 @@
 // is mapped to the one real server process the bench runs (BENCH_SERVER_URL), as the cluster tests map theirs.
 // Environment: KUBECONFIG, BENCH_SERVER_URL, BENCH_METRICS_PORT, BENCH_HEALTH_PORT, BENCH_WORKERS and
 // BENCH_VERIFY_CONCURRENCY (optional: --workers, --verify-concurrency).
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseOperatorFlags } from '../../dist/bench-build/operator/config/operator-flags.js';
-import { startOperator } from '../../dist/bench-build/operator/manager.js';
+import { registerLeanClientNode } from '../../dist/bench-build/operator/runtime/client-node-lean/register.js';
 import { createLogger } from '../../dist/bench-build/server/observability/logger.js';
+
+// As main.js does: client-node loaded through the lean hook, so before anything imports it.
+registerLeanClientNode();
+const { KubeConfig } = await import('../../dist/bench-build/operator/runtime/client-node.js');
+const { startOperator } = await import('../../dist/bench-build/operator/manager.js');
 
 const serverUrl = process.env.BENCH_SERVER_URL;
 if (!serverUrl) throw new Error('BENCH_SERVER_URL is not set');

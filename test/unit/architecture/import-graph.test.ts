@@ -136,6 +136,21 @@ describe('import graph', () => {
     }
   });
 
+  it("takes client-node's values in product code only through operator/runtime/client-node.ts (its lean modules)", () => {
+    // The package's index evaluates all of it; operator/runtime/client-node-lean/register.ts saves memory only if
+    // nothing the operator runs imports the index for a value (types are erased).
+    const CLIENT_NODE = /^@kubernetes\/client-node(\/|$)/;
+    const valueImports = [...graph.entries()]
+      .filter(([file]) => /^(operator|cdk8s|server)\//.test(file))
+      .filter(([file]) => !file.startsWith('operator/runtime/client-node'))
+      .flatMap(([file, edges]) =>
+        edges
+          .filter((edge) => CLIENT_NODE.test(edge.specifier) && !edge.typeOnly)
+          .map((edge) => `${file} -> ${edge.specifier}`),
+      );
+    expect(valueImports).toEqual([]);
+  });
+
   it('keeps the settings table a leaf: server/config/settings.ts imports nothing at all', () => {
     expect(graph.get(SETTINGS_TABLE)).toEqual([]);
   });
