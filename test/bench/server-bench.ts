@@ -57,12 +57,13 @@ import {
   measure,
   plexToken,
   repo,
+  SEARCH_WORDS,
   shutdownAll,
   simRequestCount,
   startMcpServer,
   startSimulator,
   stopServer,
-  type ToolCall,
+  uncachedTools,
   warm,
   workload,
 } from './server-harness.ts';
@@ -83,23 +84,6 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 /** The design's memory limit for the limited runs, MiB, and the default it is compared with. */
 const LIMIT_MIB = Number(process.env.BENCH_LIMIT_MIB ?? 100);
 const DEFAULT_LIMIT_MIB = 256;
-
-/** The uncached targets of #18: get_recently_added (50 items) and search_media, and the Plex answers they read. */
-const SEARCH_WORDS = ADJECTIVES.slice(0, 20);
-const uncachedTools: Array<{ label: string; calls: ToolCall[]; plexPaths: string[] }> = [
-  {
-    label: 'search_media',
-    calls: SEARCH_WORDS.map((query) => ({ name: 'search_media', arguments: { query } })),
-    plexPaths: SEARCH_WORDS.map(
-      (query) => `/hubs/search?query=${encodeURIComponent(query)}&limit=10&includeCollections=0`,
-    ),
-  },
-  {
-    label: 'get_recently_added(50)',
-    calls: [{ name: 'get_recently_added', arguments: { limit: 50 } }],
-    plexPaths: ['/library/recentlyAdded?X-Plex-Container-Start=0&X-Plex-Container-Size=50'],
-  },
-];
 
 function row(name: string, r: Measured): string {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');

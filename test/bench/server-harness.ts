@@ -247,7 +247,7 @@ export async function simRequestCount(simUrl: string, endpoint: string): Promise
 
 /** The warmed argument sets: 20 searches, and 20 item ids taken from their answers, alternating. */
 export async function workload(url: string): Promise<ToolCall[]> {
-  const searches: ToolCall[] = ADJECTIVES.slice(0, 20).map((word) => ({
+  const searches: ToolCall[] = SEARCH_WORDS.map((word) => ({
     name: 'search_media',
     arguments: { query: word },
   }));
@@ -266,6 +266,28 @@ export async function workload(url: string): Promise<ToolCall[]> {
   }
   return calls;
 }
+
+/** The search words of the workloads (the warm cached set, and the uncached search_media run). */
+export const SEARCH_WORDS = ADJECTIVES.slice(0, 20);
+
+/**
+ * The uncached targets of #18: get_recently_added (50 items) and search_media, and the Plex answers they read (the
+ * uncached floor GETs the same ones). bench:server runs each alone; bench:server:profile can profile one of them.
+ */
+export const uncachedTools: Array<{ label: string; calls: ToolCall[]; plexPaths: string[] }> = [
+  {
+    label: 'search_media',
+    calls: SEARCH_WORDS.map((query) => ({ name: 'search_media', arguments: { query } })),
+    plexPaths: SEARCH_WORDS.map(
+      (query) => `/hubs/search?query=${encodeURIComponent(query)}&limit=10&includeCollections=0`,
+    ),
+  },
+  {
+    label: 'get_recently_added(50)',
+    calls: [{ name: 'get_recently_added', arguments: { limit: 50 } }],
+    plexPaths: ['/library/recentlyAdded?X-Plex-Container-Start=0&X-Plex-Container-Size=50'],
+  },
+];
 
 /** Calls each once (filling the cache); returns the largest answer's size. */
 export async function warm(url: string, calls: ToolCall[]): Promise<number> {

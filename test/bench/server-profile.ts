@@ -4,22 +4,30 @@
  * prints self time by package / our module and the top functions. The .cpuprofile is kept for Chrome DevTools.
  *
  * Environment: BENCH_PROFILE_CACHE (true; false profiles uncached calls, each reaching the simulator),
+ * BENCH_PROFILE_TOOL (unset: the mixed workload; search_media or get_recently_added: only that tool's calls, as in
+ * bench:server's single-tool uncached runs; best with BENCH_CONCURRENCY=1 or 10), BENCH_PROFILE_FLOOR (1: profile
+ * that tool's uncached floor, sdk-floor-server.ts, instead of our server: what the SDK and one Plex GET cost alone),
  * BENCH_PROFILE_SECONDS (10), BENCH_CONCURRENCY (50), BENCH_ITEMS (2000), BENCH_NODE_OPTIONS,
  * BENCH_PROFILE_DIR (.vitest-cache/profiles), BENCH_LOADGEN, BENCH_TOP (25).
  */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SERVER_NODE_OPTIONS } from '../../cdk8s/plex-mcp-server/defaults.ts';
 import {
   buildServer,
   chooseLoadGenerator,
+  forkChild,
   log,
   measure,
+  plexToken,
   repo,
   shutdownAll,
   startMcpServer,
   startSimulator,
   stopServer,
+  uncachedTools,
   warm,
   workload,
 } from './server-harness.ts';
@@ -48,6 +56,22 @@ function ownerOf(url: string): string {
   return server >= 0 ? url.slice(server + 1) : url;
 }
 
+/** The uncached floor of `tool` (as bench:server runs it, but with --cpu-prof), in place of our server. */
+async function floorTarget(
+  tool: (typeof uncachedTools)[number] | undefined,
+  simUrl: string,
+  dir: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  if (!tool) throw new Error('BENCH_PROFILE_FLOOR=1 needs BENCH_PROFILE_TOOL');
+  const floor = await forkChild<{ port: number }>('sdk-floor-server.ts', [], {
+    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
+    PLEX_URL: simUrl,
+    PLEX_TOKEN: plexToken,
+    PLEX_PATHS: JSON.stringify(tool.plexPaths),
+  });
+  return { child: floor.child, url: `http://127.0.0.1:${floor.message.port}/mcp` };
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
   const top = Number(process.env.BENCH_TOP ?? 25);
@@ -57,15 +81,22 @@ async function main(): Promise<void> {
   const generator = chooseLoadGenerator();
   const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
   log(`load generator: ${generator.name}; server NODE_OPTIONS="${nodeOptions}"`);
-  const entry = await buildServer();
   const sim = await startSimulator(Number(process.env.BENCH_ITEMS ?? 2000));
-  const server = await startMcpServer(
-    entry,
-    sim.url,
-    { CACHE_ENABLED: process.env.BENCH_PROFILE_CACHE === 'false' ? 'false' : 'true' },
-    { nodeOptions, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
-  );
-  const calls = await workload(server.url);
+  const toolName = process.env.BENCH_PROFILE_TOOL;
+  const tool = uncachedTools.find((t) => t.calls[0]?.name === toolName);
+  if (toolName !== undefined && !tool)
+    throw new Error(`BENCH_PROFILE_TOOL: no uncached workload for ${toolName}`);
+  const profiled =
+    process.env.BENCH_PROFILE_FLOOR === '1' ? await floorTarget(tool, sim.url, dir) : undefined;
+  const server =
+    profiled ??
+    (await startMcpServer(
+      await buildServer(),
+      sim.url,
+      { CACHE_ENABLED: process.env.BENCH_PROFILE_CACHE === 'false' ? 'false' : 'true' },
+      { nodeOptions, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
+    ));
+  const calls = tool?.calls ?? (await workload(server.url));
   await warm(server.url, calls);
   const run = await measure(server.url, calls, server.child.pid, {
     generator,
@@ -74,7 +105,10 @@ async function main(): Promise<void> {
     warmupSeconds: 1,
     rule: 'tool-call',
   });
-  await stopServer(server.child);
+  if (profiled) {
+    profiled.child.disconnect();
+    await once(profiled.child, 'exit');
+  } else await stopServer(server.child);
   log(
     `${run.rps.toFixed(0)} req/s, ${run.errors} errors, ${run.serverCpuUsPerRequest.toFixed(0)} µs CPU/req (profiling adds overhead)`,
   );
