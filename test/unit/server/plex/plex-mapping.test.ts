@@ -104,6 +104,10 @@ describe('lenient Plex response schemas', () => {
             librarySectionTitle: 'Music',
           },
           { title: 'no key: dropped by both' },
+          null,
+          [{ ratingKey: '8' }],
+          { ratingKey: true, title: 'boolean key: dropped by both' },
+          { ratingKey: 0, year: ' ', index: '', parentIndex: '3e1', title: false, librarySectionID: 9.5 },
         ],
       },
     };
@@ -115,7 +119,7 @@ describe('lenient Plex response schemas', () => {
     });
     const items = compact.Metadata.map((m) => toMediaItem(m, context(compact)));
     expect(items).toEqual(full.Metadata.map((m) => toMediaItem(m, context(full))));
-    expect(items.map((i) => i.id)).toEqual(['150', '7']);
+    expect(items.map((i) => i.id)).toEqual(['150', '7', '0']);
     expect([compact.size, compact.totalSize]).toEqual([full.size, full.totalSize]);
     // Nothing the mapper does not read is copied.
     expect(Object.keys(compact.Metadata[0] ?? {})).not.toContain('Media');
