@@ -41,6 +41,13 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
   const generationOf = (kind: CacheableKind) => generation.get(kind) ?? 0;
 
   const ttlMs = (kind: CacheableKind) => options.ttlSeconds[kind] * 1000;
+  /**
+   * Where a value is checked against its schema: on its way into the in-memory store, which holds only what this
+   * process wrote (so a value checked and stripped once cannot change there, and every hit would check it again for
+   * nothing), and on every read from Redis, which other replicas, other versions and anyone who can reach it write to.
+   * Either way a value that does not match is never handed to a tool.
+   */
+  const checkOnWrite = store.mode === 'memory';
 
   async function readEntry(key: string): Promise<CacheEntry | undefined> {
     try {
@@ -73,6 +80,7 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
     key: string,
     previous: CacheEntry | undefined,
     load: () => Promise<T>,
+    schema: z.ZodType<T> | undefined,
   ): Promise<CacheLookup<T>> {
     const startedIn = generationOf(kind);
     metrics?.lookup(kind, 'miss');
@@ -101,8 +109,12 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
     lookup.then((result) => {
       // Keep the in-flight entry until the write lands, so a caller whose store read raced the write still joins
       // this load instead of starting another one.
-      if (result.source === 'plex' && generationOf(kind) === startedIn) {
-        void writeEntry(kind, key, { value: result.value, fetchedAt: result.cachedAt.getTime() }).finally(
+      const value =
+        result.source === 'plex' && generationOf(kind) === startedIn
+          ? admitted(kind, result.value, schema)
+          : undefined;
+      if (value !== undefined) {
+        void writeEntry(kind, key, { value: value.stored, fetchedAt: result.cachedAt.getTime() }).finally(
           release,
         );
       } else {
@@ -110,6 +122,19 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
       }
     }, release);
     return lookup;
+  }
+
+  /** What to store of a loaded value: as is, or (checkOnWrite) its parse by `schema`; undefined when it does not match. */
+  function admitted<T>(
+    kind: CacheableKind,
+    value: T,
+    schema: z.ZodType<T> | undefined,
+  ): { stored: T } | undefined {
+    if (!checkOnWrite || !schema) return { stored: value };
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return { stored: parsed.data };
+    log.warn({ kind }, 'tool result does not match its cache schema; not cached');
+    return undefined;
   }
 
   /** The entry if its value matches `schema` (as parsed by it); otherwise the entry is deleted and this is a miss. */
@@ -150,14 +175,15 @@ export function createStoreBackedCache(options: StoreBackedCacheOptions): ToolCa
       const early = join<T>(kind, key);
       if (early) return early;
 
-      const entry = checked(kind, key, await readEntry(key), schema);
+      const read = await readEntry(key);
+      const entry = checkOnWrite ? (read as CacheEntry<T> | undefined) : checked(kind, key, read, schema);
       // max(0, …): an entry written by a replica whose clock runs ahead is not "from the future" forever.
       if (entry && Math.max(0, clock.now() - entry.fetchedAt) < ttlMs(kind)) {
         metrics?.lookup(kind, 'hit');
         return { value: entry.value as T, source: 'cache', cachedAt: new Date(entry.fetchedAt) };
       }
       // Another caller may have started the load while we were reading the store.
-      return join<T>(kind, key) ?? startLoad(kind, key, entry, load);
+      return join<T>(kind, key) ?? startLoad(kind, key, entry, load, schema);
     },
 
     async invalidate(kind, entryScope) {

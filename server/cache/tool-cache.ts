@@ -9,9 +9,11 @@
  *   circuit open) and an entry younger than TTL + stale window exists, it answers that entry with `source: 'stale'`.
  *   Otherwise the error propagates unchanged.
  * - A store failure (Redis down) never fails a call: the cache falls through to `load`.
- * - With a `schema` (every tool passes the schema of the value it caches), a stored value is checked when read: an
- *   entry that does not match (written by another version, or tampered with in a shared Redis) is deleted and
- *   treated as a miss, never handed to the tool. The value returned is the schema's parse of the stored one.
+ * - With a `schema` (every tool passes the schema of the value it caches), a value that does not match it is never
+ *   handed to a tool, and the value returned is the schema's parse. From Redis a value is checked when read: an entry
+ *   that does not match (written by another version, or tampered with in a shared Redis) is deleted and treated as
+ *   a miss. The in-memory store holds only what this process wrote, so there a value is checked (and parsed) once,
+ *   when it is written, and not again on every hit.
  */
 import type { z } from 'zod';
 

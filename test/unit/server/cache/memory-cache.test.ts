@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { createToolCache } from '../../../../server/cache/cache-factory.ts';
 import { createCacheMetrics } from '../../../../server/cache/cache-metrics.ts';
 import type { CacheStore } from '../../../../server/cache/cache-store.ts';
@@ -46,6 +47,25 @@ describe('store-backed tool cache (in-memory store)', () => {
     expect(third.source).toBe('plex');
     expect(third.value).toEqual({ hits: clock.now() });
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('never answers a value that does not match its schema, and keeps only what the schema keeps', async () => {
+    const clock = new FakeClock();
+    const cache = memoryCache(clock);
+    const schema = z.array(z.object({ id: z.string() }));
+    const bad = vi.fn(async () => [{ id: 7 }] as unknown as { id: string }[]);
+    expect((await cache.getOrLoad('libraries', {}, bad, schema)).source).toBe('plex');
+    await flush();
+    expect((await cache.getOrLoad('libraries', {}, bad, schema)).source).toBe('plex');
+    expect(bad).toHaveBeenCalledTimes(2);
+
+    const good = vi.fn(async () => [{ id: '1', extra: 'not in the schema' }]);
+    await cache.getOrLoad('search', {}, good, schema);
+    await flush();
+    const hit = await cache.getOrLoad('search', {}, good, schema);
+    expect(hit).toMatchObject({ source: 'cache', value: [{ id: '1' }] });
+    expect(hit.value[0]).not.toHaveProperty('extra');
+    expect(good).toHaveBeenCalledTimes(1);
   });
 
   it('uses each kind its own TTL', async () => {
