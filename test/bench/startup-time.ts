@@ -7,6 +7,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import {
+  INITIALIZED_NOTIFICATION,
+  initializeRequest,
+  toolsListRequest,
+} from '../support/raw-mcp-messages.ts';
 import { freeLoopbackPort } from '../support/redis-server.ts';
 import { processCpuMs } from './proc-memory.ts';
 import {
@@ -85,8 +90,8 @@ export async function stdioStartup(
           };
           buffered = buffered.slice(nl + 1);
           if (message.id === 1) {
-            send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-            send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+            send(INITIALIZED_NOTIFICATION);
+            send(toolsListRequest(2));
           } else if (message.id === 2) {
             if (!message.result?.tools?.length) reject(new Error('stdio tools/list answered no tools'));
             const toolsListMs = performance.now() - t0;
@@ -94,16 +99,7 @@ export async function stdioStartup(
           }
         }
       });
-      send({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'plex-mcp-bench', version: '1.0.0' },
-        },
-      });
+      send(initializeRequest('plex-mcp-bench'));
     });
   } finally {
     await stop(child);

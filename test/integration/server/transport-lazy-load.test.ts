@@ -8,6 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  INITIALIZED_NOTIFICATION,
+  initializeRequest,
+  toolsListRequest,
+} from '../../support/raw-mcp-messages.ts';
 import { randomToken } from './support/mcp-harness.ts';
 import { MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 
@@ -39,18 +44,9 @@ async function modulesLoaded(args: string[], env: Record<string, string>): Promi
   try {
     if (args.includes('--stdio')) {
       const send = (message: object) => server.child.stdin?.write(`${JSON.stringify(message)}\n`);
-      send({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'probe', version: '1' },
-        },
-      });
-      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      send(initializeRequest('probe'));
+      send(INITIALIZED_NOTIFICATION);
+      send(toolsListRequest(2));
       const deadline = Date.now() + 15_000;
       while (!server.stdout().includes('"id":2') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
