@@ -123,7 +123,16 @@ export async function runLimited(options: {
       peakRssMiB,
       oomKills: cgroup.oomKills(),
       gc,
-      ...(failure ? { failure } : {}),
+      ...(failure || cgroup.vanished()
+        ? {
+            failure: [
+              failure,
+              cgroup.vanished() ? 'its cgroup was removed while it ran (figures up to then)' : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
+          }
+        : {}),
     };
     await stopServer(server.child);
     return result;

@@ -22,6 +22,8 @@ export interface MemoryCgroup {
   peakMiB(): number;
   /** Processes the kernel's OOM killer killed inside this cgroup. */
   oomKills(): number;
+  /** The cgroup was removed by someone else while in use (its last figures are what the readers return). */
+  vanished(): boolean;
   /** Removes the cgroup (its processes must have exited). */
   remove(): void;
 }
@@ -66,7 +68,19 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
     const dir = path.join(own.dir, `${PREFIX}${process.pid}-${name}`);
     mkdirSync(dir); // not recursive: fails rather than adopt a directory this run did not create
     const file = (f: string) => path.join(dir, f);
-    const read = (f: string) => Number(readFileSync(file(f), 'utf8').trim());
+    // Last value read of each file: should the cgroup disappear under us (something outside this process removes
+    // empty cgroups, e.g. after its process was OOM-killed), the figures taken so far are reported, not a crash.
+    const lastRead = new Map<string, number>();
+    const read = (f: string) => {
+      try {
+        const value = Number(readFileSync(file(f), 'utf8').trim());
+        lastRead.set(f, value);
+        return value;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        return lastRead.get(f) ?? Number.NaN;
+      }
+    };
     if (own.v1) {
       writeFileSync(file('memory.limit_in_bytes'), String(limitBytes));
       // No swap either (a pod's limit covers memory+swap); memsw exists only when swap accounting is on.
@@ -76,9 +90,12 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
       writeFileSync(file('memory.max'), String(limitBytes));
       if (existsSync(file('memory.swap.max'))) writeFileSync(file('memory.swap.max'), '0');
     }
+    let lastOomKills = 0;
     const oomKills = () => {
+      if (!existsSync(dir)) return lastOomKills;
       const text = readFileSync(file(own.v1 ? 'memory.oom_control' : 'memory.events'), 'utf8');
-      return Number(/^oom_kill (\d+)/m.exec(text)?.[1] ?? 0);
+      lastOomKills = Number(/^oom_kill (\d+)/m.exec(text)?.[1] ?? 0);
+      return lastOomKills;
     };
     return {
       dir,
@@ -98,7 +115,10 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
               : 'memory.current',
         ) / MiB,
       oomKills,
-      remove: () => rmdirSync(dir),
+      vanished: () => !existsSync(dir),
+      remove: () => {
+        if (existsSync(dir)) rmdirSync(dir);
+      },
     };
   } catch (error) {
     return { reason: `cannot create a memory cgroup under ${own.dir}: ${(error as Error).message}` };
