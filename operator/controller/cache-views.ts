@@ -48,11 +48,14 @@ function withStatus<T extends KubernetesObject>(obj: T, status: unknown): T {
   return (status === undefined ? rest : { ...rest, status }) as T;
 }
 
+/** Whether a user's Secret carries the label that lets a PlexMcpServer reference it. */
+export function optedIn(secret: KubernetesObject): boolean {
+  return secret.metadata?.labels?.[SECRET_OPT_IN_LABEL] === 'true';
+}
+
 /** Whether the operator may read this Secret's values: its own, or a user's opted in to be referenced. */
 export function secretValuesReadable(secret: KubernetesObject): boolean {
-  const labels = secret.metadata?.labels;
-  if (labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE || labels?.[SECRET_OPT_IN_LABEL] === 'true')
-    return true;
+  if (secret.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE || optedIn(secret)) return true;
   return (
     secret.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.kind === KIND) ?? false
   );

@@ -42,6 +42,7 @@ import type { ReconcileResult } from '../runtime/work-queue.ts';
 import type { ServerIdentity } from '../verification/mcp-handshake.ts';
 import { gateOnVerification, verificationDisabledConditions } from '../verification/ready-gate.ts';
 import type { ServerVerifier, VerificationStatus } from '../verification/server-verifier.ts';
+import { optedIn } from './cache-views.ts';
 import { ChildOwnership, conflictMessage, controlledBy } from './child-ownership.ts';
 import {
   type BlockingProblem,
@@ -533,10 +534,6 @@ function statusUnchanged(current: Record<string, unknown> | undefined, next: Sta
   return Object.entries(next).every(
     ([key, value]) => canonicalJson(current[key] ?? null) === canonicalJson(value ?? null),
   );
-}
-
-function optedIn(secret: KubernetesObject): boolean {
-  return secret.metadata?.labels?.[SECRET_OPT_IN_LABEL] === 'true';
 }
 
 function optInCommand(namespace: string, name: string): string {
