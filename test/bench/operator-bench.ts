@@ -17,8 +17,9 @@
 //                         (its server_verification_requests_total), with verifications_per_s
 // Probing (verification: MCP handshake + /health/ready per server, as in a cluster) is on unless BENCH_VERIFY=0:
 // kwok's pods have no network, so one real server process (the production build, against the Plex simulator)
-// stands behind every Service (test/bench/verifying-operator.mjs maps the endpoints to it) and the bench sets every
-// generated `<name>-auth` token to that server's (an edit the operator keeps, as a person's would be).
+// stands behind every Service (test/bench/verifying-operator.mjs maps the endpoints to it), behind a proxy that
+// forwards a bearer token the operator generated (any `<name>-auth`'s) as that server's one token
+// (test/bench/token-proxy.ts): no Secret is edited, so no Deployment rolls a second time for the bench.
 // Last lines: one JSON object per N. Env: BENCH_SIZES=100,500  BENCH_STEADY_SECONDS=60  BENCH_REDIS_MODE=Disabled
 // (Managed doubles the pods the control plane must run); BENCH_OPERATOR_NODE_OPTIONS (node flags for the operator;
 // default: the install manifests' NODE_OPTIONS, so it runs as the container does);
@@ -35,7 +36,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-deployment.ts';
 import { buildPlexMcpServerCrd, CRD_NAME } from '../../operator/api/v1alpha1/index.ts';
 import { KubeClient } from '../../operator/runtime/kube-client.ts';
-import { KINDS, resourcePath } from '../../operator/runtime/resource-paths.ts';
+import { resourcePath } from '../../operator/runtime/resource-paths.ts';
 import { startControlPlane } from '../cluster/control-plane.ts';
 import {
   applyObject,
@@ -49,6 +50,7 @@ import {
 } from '../integration/cluster/operator-helpers.ts';
 import { type SpawnedServer, spawnServer } from '../integration/server/support/spawn-server.ts';
 import { type PlexSimulator, startPlexSimulator } from '../plex-sim/simulator.ts';
+import { type GeneratedTokenProxy, startGeneratedTokenProxy } from './token-proxy.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
@@ -214,33 +216,6 @@ async function startProbedServer(): Promise<{
   return { sim, server, url: `http://127.0.0.1:${await server.listening(30_000)}`, authToken };
 }
 
-/**
- * Sets every generated `<name>-auth` token that is not yet `token` to it (a merge patch of the Secret's data, as a
- * person editing it would): the one server behind all Services accepts one token. Returns how many it changed.
- */
-async function shareAuthToken(client: KubeClient, token: string): Promise<number> {
-  const encoded = Buffer.from(token, 'utf8').toString('base64');
-  const secrets = await client.request<{
-    items: { metadata: { name: string; namespace: string }; data?: Record<string, string> }[];
-  }>('GET', '/api/v1/secrets', {
-    query: { labelSelector: 'app.kubernetes.io/managed-by=plex-mcp-operator' },
-  });
-  const stale = secrets.items.filter(
-    (s) => s.metadata.name.endsWith('-auth') && s.data?.AUTH_TOKEN !== encoded,
-  );
-  await pool(stale, APPLY_CONCURRENCY, async (secret) => {
-    await client.request(
-      'PATCH',
-      resourcePath(KINDS.Secret, secret.metadata.namespace, secret.metadata.name),
-      {
-        body: { data: { AUTH_TOKEN: encoded } },
-        contentType: 'application/merge-patch+json',
-      },
-    );
-  });
-  return stale.length;
-}
-
 async function apiserverWrites(client: KubeClient): Promise<number> {
   const text = await client.request<string>('GET', '/metrics', { text: true });
   return sumCounter(
@@ -268,8 +243,10 @@ async function runOnce(n: number): Promise<Result> {
   const plane = await startControlPlane({ nodes });
   let operator: ChildProcess | undefined;
   let probed: Awaited<ReturnType<typeof startProbedServer>> | undefined;
+  let proxy: GeneratedTokenProxy | undefined;
   cleanup = async () => {
     operator?.kill('SIGKILL');
+    await proxy?.close();
     await probed?.server.stop();
     await probed?.sim.close();
     await plane.stop();
@@ -308,14 +285,21 @@ async function runOnce(n: number): Promise<Result> {
     console.log(`operator node flags: ${nodeOptions.join(' ') || '(none)'}`);
     if (VERIFY) {
       probed = await startProbedServer();
-      console.error(`probing on: every Service's endpoint is the server at ${probed.url}`);
+      proxy = await startGeneratedTokenProxy({
+        client,
+        upstreamUrl: probed.url,
+        upstreamToken: probed.authToken,
+      });
+      console.error(
+        `probing on: every Service's endpoint is the server at ${probed.url}, through the token proxy at ${proxy.url}`,
+      );
     }
     operator = VERIFY
       ? spawn(process.execPath, [...nodeOptions, path.join(import.meta.dirname, 'verifying-operator.mjs')], {
           env: {
             ...process.env,
             KUBECONFIG: plane.kubeconfigPath,
-            BENCH_SERVER_URL: probed?.url,
+            BENCH_SERVER_URL: proxy?.url,
             BENCH_METRICS_PORT: String(metricsPort),
             BENCH_HEALTH_PORT: String(healthPort),
           },
@@ -376,11 +360,9 @@ async function runOnce(n: number): Promise<Result> {
     console.error(`applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     let childrenAt = 0;
-    let tokensShared = 0;
     const readyAt = await waitFor(
       async () => {
         alive();
-        if (probed) tokensShared += await shareAuthToken(client, probed.authToken);
         const deployments = await client.request<{ items: unknown[] }>('GET', '/apis/apps/v1/deployments', {
           query: { labelSelector: 'app.kubernetes.io/component=server' },
         });
@@ -402,7 +384,12 @@ async function runOnce(n: number): Promise<Result> {
       { timeoutMs: 900_000, intervalMs: 1_000, description: `${n} PlexMcpServers Ready` },
     );
     process.stderr.write('\n');
-    if (probed) console.error(`auth tokens set to the probed server's: ${tokensShared}`);
+    if (proxy) {
+      const { translated, unknownTokens } = proxy.counts();
+      console.error(
+        `token proxy: ${translated} requests with a generated token forwarded, ${unknownTokens} with an unknown one`,
+      );
+    }
     console.error(rampSummary(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), n));
     alive();
     const secondsToReady = (readyAt - started) / 1000;
@@ -456,6 +443,7 @@ async function runOnce(n: number): Promise<Result> {
       operator.kill('SIGTERM');
       await exited;
     }
+    await proxy?.close();
     await probed?.server.stop();
     await probed?.sim.close();
     await plane.stop();

@@ -1,7 +1,8 @@
 // The operator process of `npm run bench:operator` with probing on (from the production build in dist/bench-build,
 // as main.js runs it: leader election, workers, metrics and health ports, verification with its default interval,
 // concurrency, rate and timeout). One difference: kwok's pods have no network, so every endpoint the verifier picks
-// is mapped to the one real server process the bench runs (BENCH_SERVER_URL), as the cluster tests map theirs.
+// is mapped to the one real server process the bench runs, as the cluster tests map theirs (BENCH_SERVER_URL: the
+// bench's token proxy in front of it, test/bench/token-proxy.ts).
 // Environment: KUBECONFIG, BENCH_SERVER_URL, BENCH_METRICS_PORT, BENCH_HEALTH_PORT, BENCH_WORKERS and
 // BENCH_VERIFY_CONCURRENCY (optional: --workers, --verify-concurrency).
 import { parseOperatorFlags } from '../../dist/bench-build/operator/config/operator-flags.js';

@@ -25,7 +25,7 @@ import {
 } from './support/conformance-suite.ts';
 import { startHarness } from './support/mcp-harness.ts';
 import { accessToken, clientCredentials, rawMcpCall, startOAuthHarness } from './support/oauth-harness.ts';
-import { startTokenProxy } from './support/token-proxy.ts';
+import { addBearerToken, startTokenProxy } from './support/token-proxy.ts';
 
 type Mode = 'bearer' | 'oauth';
 
@@ -33,7 +33,7 @@ interface ModeRun {
   /** Edition title -> its run. */
   runs: Map<string, ConformanceRun>;
   /** Requests the proxy forwarded, and how many it added the token to. */
-  proxied: { forwarded: number; tokenAdded: number };
+  proxied: { forwarded: number; rewritten: number };
   /** Status of a request straight to the server without a token. */
   withoutTokenStatus: number;
 }
@@ -42,7 +42,7 @@ interface ModeRun {
 async function runThroughProxy(serverUrl: string, token: string): Promise<ModeRun> {
   const withoutToken = await rawMcpCall(serverUrl, undefined);
   await withoutToken.body?.cancel();
-  const proxy = await startTokenProxy(serverUrl, token);
+  const proxy = await startTokenProxy(serverUrl, addBearerToken(token));
   try {
     const url = `${proxy.origin}${new URL(serverUrl).pathname}`;
     const runs = new Map<string, ConformanceRun>();
@@ -119,7 +119,7 @@ function expectMatchesBaselines(mode: Mode): void {
   // Not a vacuous run: the server refuses tokenless requests, and every request the suite made carried the token.
   expect(modeRun.withoutTokenStatus).toBe(401);
   expect(modeRun.proxied.forwarded).toBeGreaterThan(100);
-  expect(modeRun.proxied.tokenAdded).toBe(modeRun.proxied.forwarded);
+  expect(modeRun.proxied.rewritten).toBe(modeRun.proxied.forwarded);
   for (const edition of CONFORMANCE_EDITIONS) {
     const run = modeRun.runs.get(edition.title) as ConformanceRun;
     expect([...run.scenarios.keys()].sort(), run.stderr).toEqual(
