@@ -12,18 +12,20 @@ export interface GcSummary {
   markCompacts: number;
   totalPauseMs: number;
   maxPauseMs: number;
+  /** Largest heap V8 had committed after a GC ("-> used (committed) MB"), MB as V8 prints them. */
+  maxCommittedMB: number;
 }
 
 const LINE =
-  /: (Scavenge|Mark-Compact|Minor Mark-Sweep|Mark-Sweep)\b.*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+  /: (Scavenge|Mark-Compact|Minor Mark-Sweep|Mark-Sweep)\b.*?-> [\d.]+ \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
 
 export class GcTrace {
-  #pauses: Array<{ kind: string; ms: number }> = [];
+  #pauses: Array<{ kind: string; ms: number; committedMB: number }> = [];
 
   constructor(stdout: Readable) {
     createInterface({ input: stdout }).on('line', (line) => {
       const m = LINE.exec(line);
-      if (m) this.#pauses.push({ kind: m[1] as string, ms: Number(m[2]) });
+      if (m) this.#pauses.push({ kind: m[1] as string, committedMB: Number(m[2]), ms: Number(m[3]) });
     });
   }
 
@@ -39,6 +41,7 @@ export class GcTrace {
       markCompacts: this.#pauses.length - young.length,
       totalPauseMs: this.#pauses.reduce((sum, p) => sum + p.ms, 0),
       maxPauseMs: this.#pauses.reduce((max, p) => Math.max(max, p.ms), 0),
+      maxCommittedMB: this.#pauses.reduce((max, p) => Math.max(max, p.committedMB), 0),
     };
   }
 }

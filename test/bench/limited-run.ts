@@ -48,6 +48,10 @@ export interface LimitedRun {
   /** The kernel's own high-water mark for the cgroup (memory.max_usage_in_bytes), start-up included. */
   peakCgroupMiB: number;
   peakRssMiB: number;
+  /** Highest anonymous memory in the cgroup (sampled every 100 ms): what the limit really has to hold. */
+  peakAnonMiB: number;
+  /** File pages in the cgroup at that moment (reclaimable under pressure, yet counted as usage). */
+  fileAtPeakAnonMiB: number;
   oomKills: number;
   gc: GcSummary;
   /** Why the load could not finish (the server was killed, say); the figures above are then partial. */
@@ -82,8 +86,14 @@ export async function runLimited(options: {
   cache: boolean;
   calls: ToolCall[];
   measure: MeasureOptions;
+  /** Instead of the rendered environment's (bench:server:limited's A/B runs); the rendered one otherwise. */
+  nodeOptions?: string | undefined;
+  env?: Record<string, string>;
 }): Promise<LimitedRun> {
-  const { NODE_OPTIONS: nodeOptions = '', ...env } = limitedEnv(options.limitMiB, options.cache);
+  const rendered = limitedEnv(options.limitMiB, options.cache);
+  const { NODE_OPTIONS: renderedNodeOptions = '', ...renderedEnv } = rendered;
+  const nodeOptions = options.nodeOptions ?? renderedNodeOptions;
+  const env = { ...renderedEnv, ...options.env };
   const cgroup = createMemoryCgroup(
     `${options.limitMiB}m-${options.cache ? 'cached' : 'uncached'}`,
     options.limitMiB * 2 ** 20,
@@ -98,6 +108,15 @@ export async function runLimited(options: {
     );
     let run = NOT_RUN;
     let failure: string | undefined;
+    let peakAnonMiB = 0;
+    let fileAtPeakAnonMiB = Number.NaN;
+    const sampler = setInterval(() => {
+      const split = cgroup.split();
+      if (split.anonMiB > peakAnonMiB) {
+        peakAnonMiB = split.anonMiB;
+        fileAtPeakAnonMiB = split.fileMiB;
+      }
+    }, 100);
     try {
       await warm(server.url, options.calls);
       server.gc?.mark();
@@ -106,13 +125,20 @@ export async function runLimited(options: {
       const exit = server.child.signalCode ?? server.child.exitCode;
       failure = `${(error as Error).message.split('\n')[0]}${exit === null ? '' : ` (server exited: ${exit})`}`;
     }
+    clearInterval(sampler);
     let peakRssMiB = Number.NaN;
     try {
       peakRssMiB = processMemory(server.child.pid as number).peakRssMiB;
     } catch {
       // killed
     }
-    const gc = server.gc?.summary() ?? { scavenges: 0, markCompacts: 0, totalPauseMs: 0, maxPauseMs: 0 };
+    const gc = server.gc?.summary() ?? {
+      scavenges: 0,
+      markCompacts: 0,
+      totalPauseMs: 0,
+      maxPauseMs: 0,
+      maxCommittedMB: 0,
+    };
     const result: LimitedRun = {
       limitMiB: options.limitMiB,
       nodeOptions,
@@ -121,6 +147,8 @@ export async function runLimited(options: {
       idleCgroupMiB: server.idleCgroupMiB,
       peakCgroupMiB: cgroup.peakMiB(),
       peakRssMiB,
+      peakAnonMiB,
+      fileAtPeakAnonMiB,
       oomKills: cgroup.oomKills(),
       gc,
       ...(failure || cgroup.vanished()

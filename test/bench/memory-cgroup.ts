@@ -20,6 +20,8 @@ export interface MemoryCgroup {
   usageMiB(): number;
   /** Highest usage the kernel recorded since creation. */
   peakMiB(): number;
+  /** Usage split now: anonymous memory (heap, malloc; what an OOM kill is about) and file pages (reclaimable). */
+  split(): { anonMiB: number; fileMiB: number };
   /** Processes the kernel's OOM killer killed inside this cgroup. */
   oomKills(): number;
   /** The cgroup was removed by someone else while in use (its last figures are what the readers return). */
@@ -114,6 +116,18 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
               ? 'memory.peak'
               : 'memory.current',
         ) / MiB,
+      split: () => {
+        try {
+          const stat = readFileSync(file('memory.stat'), 'utf8');
+          const field = (name: string) =>
+            Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(stat)?.[1] ?? Number.NaN);
+          return own.v1
+            ? { anonMiB: field('rss') / MiB, fileMiB: field('cache') / MiB }
+            : { anonMiB: field('anon') / MiB, fileMiB: field('file') / MiB };
+        } catch {
+          return { anonMiB: Number.NaN, fileMiB: Number.NaN };
+        }
+      },
       oomKills,
       vanished: () => !existsSync(dir),
       remove: () => {
