@@ -20,6 +20,12 @@ describe('serverNodeOptions', () => {
     expect(serverNodeOptions(1024 * MiB)).toBe('--max-old-space-size=512 --max-semi-space-size=16');
   });
 
+  it('rounds the semi-space down to a power of two (V8 rounds it up: 6 would be 8)', () => {
+    expect(serverNodeOptions(100 * MiB)).toBe('--max-old-space-size=50 --max-semi-space-size=4');
+    expect(serverNodeOptions(200 * MiB)).toBe('--max-old-space-size=100 --max-semi-space-size=8');
+    expect(serverNodeOptions(48 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=2');
+  });
+
   it('never goes below 32 MiB of old space (the idle live set is ~17 MiB) nor 1 MiB of semi-space', () => {
     expect(serverNodeOptions(8 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=1');
   });
