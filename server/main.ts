@@ -4,7 +4,10 @@
 // compiled code on the next start instead of compiling it again. The cache lives in Node's default place (the OS
 // temp dir; NODE_COMPILE_CACHE moves it, NODE_DISABLE_COMPILE_CACHE=1 turns it off). Not for HTTP: a container
 // starts with an empty tmpfs /tmp, where the cache would only cost memory the pod's limit counts.
+// It also has zod load English alone of its locales (startup/zod-english-only.ts).
 import module from 'node:module';
+import { registerZodEnglishOnly } from './startup/zod-english-only.ts';
 
+registerZodEnglishOnly();
 if (process.argv.includes('--stdio')) module.enableCompileCache?.();
 await import('./cli.ts');

@@ -151,6 +151,23 @@ describe('import graph', () => {
     expect(valueImports).toEqual([]);
   });
 
+  it('keeps server/startup/ (what main.ts runs before the server loads) free of the server and of packages but zod', () => {
+    // main.ts sets these up before anything else is resolved: they must not pull the server in early themselves.
+    const edges = [...graph.entries()]
+      .filter(([file]) => file.startsWith('server/startup/'))
+      .flatMap(([file, list]) =>
+        list
+          .filter((edge) =>
+            edge.target !== undefined
+              ? !edge.target.startsWith('server/startup/')
+              : !/^(node:|zod\/v4\/locales\/en\.js$)/.test(edge.specifier),
+          )
+          .map((edge) => `${file} -> ${edge.target ?? edge.specifier}`),
+      );
+    expect(graph.has('server/startup/zod-english-only.ts')).toBe(true);
+    expect(edges).toEqual([]);
+  });
+
   it('keeps the settings table a leaf: server/config/settings.ts imports nothing at all', () => {
     expect(graph.get(SETTINGS_TABLE)).toEqual([]);
   });

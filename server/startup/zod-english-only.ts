@@ -1,0 +1,39 @@
+// Loads zod without its 62 other locales (issue #18: start-up). zod's entry modules re-export every locale as the
+// `locales` namespace (`export * as locales from "../locales/index.js"`), so importing zod (ours, and the MCP SDK's
+// `zod/v4`) evaluates 63 locale modules, about a fifth of the modules a stdio start loads, for the English one zod
+// configures by default. A module resolution hook hands that one import, and only from zod's own entry modules, a
+// stand-in that exports English alone (zod-locales-en.ts); everything else resolves as usual. zod's upstream fix,
+// named exports per locale, was proposed and not merged (colinhacks/zod#5465).
+//
+// What it changes: `z.locales` holds only `en`, so `z.config(z.locales.de())` would fail loudly (not a function);
+// the server never configures another locale. Must run before anything imports zod (main.ts registers it, then
+// imports the rest dynamically): hooks apply to modules resolved after registration.
+import { registerHooks } from 'node:module';
+
+const LOCALES_INDEX = '../locales/index.js';
+/** zod's modules that import the locales index, as their URLs end. */
+const IMPORTERS = ['/zod/v4/classic/external.js', '/zod/v4/core/index.js', '/zod/v4/mini/external.js'];
+// Same extension as this module: .ts when run from source, .js when built.
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const STAND_IN = new URL(`./zod-locales-en${extension}`, import.meta.url).href;
+
+let registered = false;
+
+/** Registers the hook once; returns false where Node lacks module.registerHooks (then zod loads whole). */
+export function registerZodEnglishOnly(): boolean {
+  if (registered) return true;
+  if (typeof registerHooks !== 'function') return false;
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (
+        specifier === LOCALES_INDEX &&
+        IMPORTERS.some((importer) => context.parentURL?.endsWith(importer))
+      ) {
+        return { url: STAND_IN, shortCircuit: true };
+      }
+      return nextResolve(specifier, context);
+    },
+  });
+  registered = true;
+  return true;
+}
