@@ -4,8 +4,9 @@
  * 1. Start-up as startup-time.ts measures it (spawn to the first answered tools/list, stdio and HTTP; medians of
  *    BENCH_STARTS runs), and over HTTP the first tools/call after start (an uncached search_media) against the
  *    median of BENCH_WARM_CALLS uncached search_media calls made after it by the same client.
- * 2. The import cost of each top-level package and server subsystem: a fresh process per row that does nothing but
- *    `await import()` it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. Each row counts what it
+ * 2. The import cost of each top-level package and server subsystem: a fresh process per row that registers the
+ *    start-up hook main.ts registers (server/startup/zod-english-only.ts) and then does nothing but `await import()`
+ *    it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. Each row counts what it
  *    pulls in, so shared dependencies (zod, the SDK) appear in every row that loads them; `cli` is the whole graph
  *    the server loads before it reads its configuration. No compile cache, as in the container (--stdio turns one
  *    on: see server/main.ts). "at start" says whether a stdio / HTTP start-up of the default configuration loaded
@@ -78,9 +79,16 @@ const SUBSYSTEMS = [
 ];
 
 /** Imports `specifier` in a fresh process; its wall time and the modules it loaded. */
-async function importCost(specifier: string): Promise<{ ms: number; modules: number }> {
+async function importCost(
+  specifier: string,
+  serverDir: string,
+  ext: string,
+): Promise<{ ms: number; modules: number }> {
+  // As the server loads it: after main.ts's start-up hook (zod without its other locales), counted from there.
+  const zodHook = pathToFileURL(path.join(serverDir, 'startup', `zod-english-only${ext}`)).href;
   const script = `
     import { registerHooks } from 'node:module';
+    (await import(${JSON.stringify(zodHook)})).registerZodEnglishOnly();
     let modules = 0;
     registerHooks({ load: (url, context, next) => (modules++, next(url, context)) });
     const t0 = performance.now();
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
   for (const row of IMPORT_RUNS > 0 ? [...PACKAGES, ...SUBSYSTEMS] : []) {
     const specifier = PACKAGES.includes(row) ? row : `${path.join(serverDir, row)}${ext}`;
     const runs = [];
-    for (let i = 0; i < IMPORT_RUNS; i++) runs.push(await importCost(specifier));
+    for (let i = 0; i < IMPORT_RUNS; i++) runs.push(await importCost(specifier, serverDir, ext));
     const url = rowUrl(row, serverDir, ext);
     rows.push({
       row: PACKAGES.includes(row) ? row : `server/${row}`,
