@@ -1,29 +1,56 @@
-/** The server's V8 heap growing factor (server/startup/heap-growth.ts): set unless the node command line sets its own. */
+/** The server's V8 heap growing factor (server/startup/heap-growth.ts): set where the heap has room for it. */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { serverNodeOptions } from '../../../../cdk8s/plex-mcp-server/defaults.ts';
 import {
   applyHeapGrowth,
   HEAP_GROWING_PERCENT,
   heapGrowthFlag,
+  MIN_HEAP_LIMIT_MIB,
 } from '../../../../server/startup/heap-growth.ts';
 
+const MiB = 2 ** 20;
+const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+/** The default 256Mi limit's heap limit (old space 128 MiB, semi-space 16 MiB). */
+const ROOMY = 176 * MiB;
+
+/** V8's heap limit under the heap flags the operator renders for a memory limit, as a real node reports it. */
+function heapLimitFor(memoryLimitMiB: number): number {
+  const out = execFileSync(
+    process.execPath,
+    ['-p', "require('node:v8').getHeapStatistics().heap_size_limit"],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: serverNodeOptions(memoryLimitMiB * MiB) } },
+  );
+  return Number(out.trim());
+}
+
 describe('heapGrowthFlag', () => {
-  it('sets the growing percent when the command line has none', () => {
-    expect(heapGrowthFlag(['--max-old-space-size=128'])).toBe(
-      `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
-    );
+  it('sets the growing percent when the command line has none and the heap has room', () => {
+    expect(heapGrowthFlag(['--max-old-space-size=128'], ROOMY)).toBe(FLAG);
   });
 
   it('leaves a value given on the command line alone, in either form', () => {
-    expect(heapGrowthFlag(['--heap-growing-percent=30'])).toBeUndefined();
-    expect(heapGrowthFlag(['--heap-growing-percent', '30'])).toBeUndefined();
+    expect(heapGrowthFlag(['--heap-growing-percent=30'], ROOMY)).toBeUndefined();
+    expect(heapGrowthFlag(['--heap-growing-percent', '30'], ROOMY)).toBeUndefined();
+  });
+
+  it('leaves V8 its own factor in a small heap', () => {
+    expect(heapGrowthFlag([], MIN_HEAP_LIMIT_MIB * MiB - 1)).toBeUndefined();
+    expect(heapGrowthFlag([], MIN_HEAP_LIMIT_MIB * MiB)).toBe(FLAG);
+  });
+
+  it("applies under the default 256Mi limit, not under 128Mi or the design's 100Mi (heap limits from a real node)", () => {
+    expect(heapGrowthFlag([], heapLimitFor(256))).toBe(FLAG);
+    expect(heapGrowthFlag([], heapLimitFor(128))).toBeUndefined();
+    expect(heapGrowthFlag([], heapLimitFor(100))).toBeUndefined();
   });
 
   it('applyHeapGrowth hands the flag to V8 once, or not at all', () => {
     const set: string[] = [];
-    applyHeapGrowth([], (flags) => set.push(flags));
-    applyHeapGrowth(['--heap-growing-percent=5'], (flags) => set.push(flags));
-    expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    applyHeapGrowth([], ROOMY, (flags) => set.push(flags));
+    applyHeapGrowth(['--heap-growing-percent=5'], ROOMY, (flags) => set.push(flags));
+    applyHeapGrowth([], 62 * MiB, (flags) => set.push(flags));
+    expect(set).toEqual([FLAG]);
   });
 });
 
