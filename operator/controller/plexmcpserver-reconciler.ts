@@ -469,14 +469,13 @@ export class PlexMcpServerReconciler {
       ),
     };
     this.recordTransitions(raw, previous, cores);
-    if (statusUnchanged(raw.status, status)) return;
+    const changed = changedStatusFields(raw.status, status);
+    if (changed.length === 0) return;
     const { namespace = '', name = '' } = raw.metadata ?? {};
     this.deps.logger.debug(
       {
         resource: `${namespace}/${name}`,
-        changed: Object.keys(status).filter(
-          (key) => canonicalJson(raw.status?.[key]) !== canonicalJson(status[key as keyof StatusFields]),
-        ),
+        changed,
         conditions: cores.map((c) => `${c.type}=${c.status}/${c.reason}`).join(' '),
       },
       'Status changed',
@@ -527,13 +526,17 @@ export class PlexMcpServerReconciler {
 }
 
 /** True when every field we would write already has that value (other status fields are left alone). */
-function statusUnchanged(current: Record<string, unknown> | undefined, next: StatusFields): boolean {
-  if (!current) return false;
-  // Canonical JSON: the API server returns object keys in its own order.
-  // A field we clear (null) is unchanged when it is already absent.
-  return Object.entries(next).every(
-    ([key, value]) => canonicalJson(current[key] ?? null) === canonicalJson(value ?? null),
-  );
+/**
+ * The status fields `next` would change (all of them when there is no status yet): what decides whether to patch,
+ * and what the debug log names. Canonical JSON: the API server returns object keys in its own order. A field we
+ * clear (null) is unchanged when it is already absent.
+ */
+function changedStatusFields(current: Record<string, unknown> | undefined, next: StatusFields): string[] {
+  return Object.entries(next)
+    .filter(
+      ([key, value]) => !current || canonicalJson(current[key] ?? null) !== canonicalJson(value ?? null),
+    )
+    .map(([key]) => key);
 }
 
 function optInCommand(namespace: string, name: string): string {
