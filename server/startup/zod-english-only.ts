@@ -8,7 +8,10 @@
 // What it changes: `z.locales` holds only `en`, so `z.config(z.locales.de())` would fail loudly (not a function);
 // the server never configures another locale. Must run before anything imports zod (main.ts registers it, then
 // imports the rest dynamically): hooks apply to modules resolved after registration.
-import { registerHooks } from 'node:module';
+// The default import, not `{ registerHooks }`: the bin also runs on Nodes without it (Node 20, which an `npx plex-mcp`
+// user may have; test/integration/package/npm-package.test.ts), where a named import fails to link and the server
+// never starts.
+import module from 'node:module';
 
 const LOCALES_INDEX = '../locales/index.js';
 /** zod's modules that import the locales index, as their URLs end. */
@@ -22,8 +25,8 @@ let registered = false;
 /** Registers the hook once; returns false where Node lacks module.registerHooks (then zod loads whole). */
 export function registerZodEnglishOnly(): boolean {
   if (registered) return true;
-  if (typeof registerHooks !== 'function') return false;
-  registerHooks({
+  if (typeof module.registerHooks !== 'function') return false;
+  module.registerHooks({
     resolve(specifier, context, nextResolve) {
       if (
         specifier === LOCALES_INDEX &&
