@@ -576,7 +576,9 @@ try {
       '256m',
     ],
     env: {},
-    args: ['--host', '127.0.0.1', '--port', '32400', '--token', plexToken],
+    // `--token=…`, one argument: a base64url token may begin with '-', which parseArgs takes for an option when the
+    // value comes as the next argument (one CI run in 64 failed on it).
+    args: ['--host', '127.0.0.1', '--port', '32400', `--token=${plexToken}`],
   });
   const server = startContainer('server', images.server, serverPlan, hostsMount);
   const targetPort = rendered.service.spec?.ports?.[0]?.targetPort;
