@@ -525,11 +525,10 @@ export class PlexMcpServerReconciler {
   }
 }
 
-/** True when every field we would write already has that value (other status fields are left alone). */
 /**
- * The status fields `next` would change (all of them when there is no status yet): what decides whether to patch,
- * and what the debug log names. Canonical JSON: the API server returns object keys in its own order. A field we
- * clear (null) is unchanged when it is already absent.
+ * The status fields `next` would change (all of them when there is no status yet; other status fields are left
+ * alone): what decides whether to patch, and what the debug log names. Canonical JSON: the API server returns
+ * object keys in its own order. A field we clear (null) is unchanged when it is already absent.
  */
 function changedStatusFields(current: Record<string, unknown> | undefined, next: StatusFields): string[] {
   return Object.entries(next)
