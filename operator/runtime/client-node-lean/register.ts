@@ -9,7 +9,9 @@
 // apply to modules resolved after registration. Should the package's modules change what they import, linking fails
 // at start with "does not provide an export named …" (a loud failure, never a silent one), and the unit test
 // lean-client-node.test.ts fails first.
-import { registerHooks } from 'node:module';
+// The default import, not `{ registerHooks }`: a named import fails to link where node:module lacks it, so the check
+// below could never answer false (as in server/startup/zod-english-only.ts).
+import module from 'node:module';
 
 const PACKAGE_DIST = '/node_modules/@kubernetes/client-node/dist/';
 // Same extension as this module: .ts when run from source, .js when built.
@@ -30,8 +32,8 @@ let registered = false;
 /** Registers the hook once; returns false where Node lacks module.registerHooks (then the package loads whole). */
 export function registerLeanClientNode(): boolean {
   if (registered) return true;
-  if (typeof registerHooks !== 'function') return false;
-  registerHooks({
+  if (typeof module.registerHooks !== 'function') return false;
+  module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const standIn = STAND_INS[specifier];
       if (standIn && context.parentURL?.endsWith(standIn.importer)) {
