@@ -11,6 +11,7 @@ import { processMemory } from './proc-memory.ts';
 import {
   buildServer,
   chooseLoadGenerator,
+  loadKnobs,
   log,
   measure,
   shutdownAll,
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   const generator = chooseLoadGenerator();
   log(`load generator: ${generator.name}`);
   const entry = await buildServer();
-  const sim = await startSimulator(Number(process.env.BENCH_ITEMS ?? 2000));
+  const knobs = loadKnobs(6);
+  const sim = await startSimulator(knobs.items);
   const rows: string[] = [];
   for (const nodeOptions of sets) {
     const server = await startMcpServer(entry, sim.url, { CACHE_ENABLED: 'true' }, { nodeOptions });
@@ -44,9 +46,9 @@ async function main(): Promise<void> {
     await warm(server.url, calls);
     const r = await measure(server.url, calls, server.child.pid, {
       generator,
-      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50),
-      seconds: Number(process.env.BENCH_SECONDS ?? 6),
-      warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 2),
+      concurrency: knobs.concurrency,
+      seconds: knobs.seconds,
+      warmupSeconds: knobs.warmupSeconds,
       simPid: sim.child.pid,
       rule: 'tool-call',
     });

@@ -16,6 +16,7 @@ import { type LimitedRun, limitedEnv, runLimited } from './limited-run.ts';
 import {
   buildServer,
   chooseLoadGenerator,
+  loadKnobs,
   log,
   shutdownAll,
   startMcpServer,
@@ -35,7 +36,8 @@ const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 async function main(): Promise<void> {
   const generator = chooseLoadGenerator();
   const entry = await buildServer();
-  const sim = await startSimulator(Number(process.env.BENCH_ITEMS ?? 2000));
+  const knobs = loadKnobs(8);
+  const sim = await startSimulator(knobs.items);
   // The workload's ids come from a search against this simulator, by a server outside any limit.
   const scout = await startMcpServer(entry, sim.url, { CACHE_ENABLED: 'true' });
   const calls = await workload(scout.url);
@@ -75,9 +77,9 @@ async function main(): Promise<void> {
         calls,
         measure: {
           generator,
-          concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50),
-          seconds: Number(process.env.BENCH_SECONDS ?? 8),
-          warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 2),
+          concurrency: knobs.concurrency,
+          seconds: knobs.seconds,
+          warmupSeconds: knobs.warmupSeconds,
           simPid: sim.child.pid,
           rule: 'tool-call',
         },

@@ -51,6 +51,7 @@ import {
   callTool,
   chooseLoadGenerator,
   forkChild,
+  loadKnobs,
   log,
   type Measured,
   type MeasureOptions,
@@ -69,10 +70,12 @@ import {
 } from './server-harness.ts';
 import { httpStartup, median, stdioStartup } from './startup-time.ts';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
+const {
+  concurrency: CONCURRENCY,
+  seconds: SECONDS,
+  warmupSeconds: WARMUP_SECONDS,
+  items: ITEMS,
+} = loadKnobs(8);
 const COALESCE_CALLS = 100;
 /** How the container runs the server (the Deployment's and the Dockerfile's NODE_OPTIONS). */
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;

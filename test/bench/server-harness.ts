@@ -342,6 +342,27 @@ export interface MeasureOptions {
   cgroup?: MemoryCgroup | undefined;
 }
 
+/** The load knobs the server benchmarks share, read from the environment in one place. */
+export interface LoadKnobs {
+  /** BENCH_CONCURRENCY (50): keep-alive clients in a closed loop. */
+  concurrency: number;
+  /** BENCH_SECONDS: measured seconds per run (each bench has its own default). */
+  seconds: number;
+  /** BENCH_WARMUP_SECONDS (2). */
+  warmupSeconds: number;
+  /** BENCH_ITEMS (2000): the simulator's library size. */
+  items: number;
+}
+
+export function loadKnobs(defaultSeconds: number): LoadKnobs {
+  return {
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50),
+    seconds: Number(process.env.BENCH_SECONDS ?? defaultSeconds),
+    warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 2),
+    items: Number(process.env.BENCH_ITEMS ?? 2000),
+  };
+}
+
 /** A process's CPU seconds, NaN once it has gone (an OOM kill must not hide the figures measured so far). */
 function cpuSecondsOrNaN(pid: number): number {
   try {
