@@ -26,12 +26,14 @@ COPY package.json package-lock.json ./
 # build reproducible and free of surprises from third-party postinstall hooks.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# ---- build: compile TypeScript to dist/ --------------------------------------------------------------
+# ---- build: TypeScript to dist/, the server as one bundle (.ci/build/build.ts) -------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY .ci/with-node.mjs ./.ci/
+COPY .ci/build ./.ci/build
 COPY server ./server
 COPY operator ./operator
 COPY cdk8s ./cdk8s

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * One view as a single self-contained HTML document: views.css inlined in a <style>, bridge.js and the view's
  * script inlined in one <script type="module">. Sources are plain browser JavaScript in ./views/ (no framework,
  * no bundler, no CDN); the only "bundling" is this concatenation, so the convention is strict: a view's only import
- * is from './bridge.js', and bridge.js only exports. `npm run build` copies ./views/ next to the compiled module.
+ * is from './bridge.js', and bridge.js only exports. `npm run build` copies ./views/ to dist/server/apps/views/.
  */
-const VIEWS_DIR = new URL('./views/', import.meta.url);
 
-const read = (file: string) => readFileSync(new URL(file, VIEWS_DIR), 'utf8');
+/**
+ * ./views/ next to this module, from source (server/apps/) and tsc's build (dist/server/apps/); ./apps/views/ from
+ * the bundle, whose chunks are all in dist/server/ (.ci/build/server-bundle.ts).
+ */
+function viewsDir(): URL {
+  const candidates = ['./views/', './apps/views/'].map((relative) => new URL(relative, import.meta.url));
+  return candidates.find((dir) => existsSync(new URL('views.css', dir))) ?? (candidates[0] as URL);
+}
+
+let views: URL | undefined;
+function read(file: string): string {
+  views ??= viewsDir();
+  return readFileSync(new URL(file, views), 'utf8');
+}
 
 export function assembleViewHtml(title: string, script: string): string {
   const bridge = read('bridge.js').replace(/^export /gm, '');

@@ -10,7 +10,8 @@
 // imports the rest dynamically): hooks apply to modules resolved after registration.
 // The default import, not `{ registerHooks }`: the bin also runs on Nodes without it (Node 20, which an `npx plex-mcp`
 // user may have; test/integration/package/npm-package.test.ts), where a named import fails to link and the server
-// never starts.
+// never starts. The production bundle makes the same substitution at build time (.ci/build/server-bundle.ts), from
+// zodLocalesImportToReplace and ZOD_LOCALES_STAND_IN below; there zod is inlined and this hook sees no zod import.
 import module from 'node:module';
 
 const LOCALES_INDEX = '../locales/index.js';
@@ -18,7 +19,12 @@ const LOCALES_INDEX = '../locales/index.js';
 const IMPORTERS = ['/zod/v4/classic/external.js', '/zod/v4/core/index.js', '/zod/v4/mini/external.js'];
 // Same extension as this module: .ts when run from source, .js when built.
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const STAND_IN = new URL(`./zod-locales-en${extension}`, import.meta.url).href;
+export const ZOD_LOCALES_STAND_IN = new URL(`./zod-locales-en${extension}`, import.meta.url).href;
+
+/** Whether `specifier`, imported by `importer` (a URL or a path), is zod's locales index to stand in for. */
+export function zodLocalesImportToReplace(specifier: string, importer: string | undefined): boolean {
+  return specifier === LOCALES_INDEX && IMPORTERS.some((end) => importer?.endsWith(end) === true);
+}
 
 let registered = false;
 
@@ -28,11 +34,8 @@ export function registerZodEnglishOnly(): boolean {
   if (typeof module.registerHooks !== 'function') return false;
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (
-        specifier === LOCALES_INDEX &&
-        IMPORTERS.some((importer) => context.parentURL?.endsWith(importer))
-      ) {
-        return { url: STAND_IN, shortCircuit: true };
+      if (zodLocalesImportToReplace(specifier, context.parentURL)) {
+        return { url: ZOD_LOCALES_STAND_IN, shortCircuit: true };
       }
       return nextResolve(specifier, context);
     },

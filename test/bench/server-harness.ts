@@ -4,13 +4,13 @@
  * the warmed workload, and one `measure` that runs a load with the chosen generator while sampling the server's
  * RSS and CPU from /proc.
  */
-import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { buildServer as buildProductionServer } from '../../.ci/build/build.ts';
 import { ADJECTIVES } from '../plex-sim/words.ts';
 import { freeLoopbackPort } from '../support/redis-server.ts';
 import { GcTrace } from './gc-trace.ts';
@@ -80,22 +80,15 @@ export async function startSimulator(items: number): Promise<{ url: string; chil
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** Compiles the server as `npm run build` does, into a private directory (other builds may run in parallel). */
+/**
+ * Builds the server as `npm run build` does (.ci/build/build.ts: its bundle and the Apps views), into a private
+ * directory (other builds may run in parallel) inside the repo, so the packages the bundle leaves external resolve.
+ */
 export async function buildServer(): Promise<string> {
   const outDir = path.join(repo, '.vitest-cache', `bench-dist-${process.pid}`);
   await mkdir(outDir, { recursive: true });
   cleanups.push(() => rm(outDir, { recursive: true, force: true }));
-  const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
-      cwd: repo,
-    });
-  } catch (error) {
-    // tsc emits despite type errors elsewhere (operator/, cdk8s/ may be mid-change); only server/ errors matter.
-    const output = String((error as { stdout?: string }).stdout ?? error);
-    const serverErrors = output.split('\n').filter((line) => line.startsWith('server/'));
-    if (serverErrors.length > 0) throw new Error(`server/ does not compile:\n${serverErrors.join('\n')}`);
-  }
+  await buildProductionServer(path.join(outDir, 'server'));
   await copyFile(path.join(repo, 'package.json'), path.join(outDir, 'package.json'));
   return path.join(outDir, 'server', 'main.js');
 }

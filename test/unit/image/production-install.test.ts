@@ -44,20 +44,12 @@ describe('production install (what the runtime image holds)', { timeout: 30_000 
         .join('\n');
       execFileSync('npm', ['install', ...npmArgs], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'] });
     }
-    // The build stage's `npm run build`, emitting into the temp dir instead of the repo's dist/.
-    execFileSync(
-      process.execPath,
-      [
-        join(repoRoot, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        join(app, 'dist'),
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    // ... and its second step: the MCP Apps views' sources next to the module that inlines them.
-    cpSync(join(repoRoot, 'server/apps/views'), join(app, 'dist/server/apps/views'), { recursive: true });
+    // The build stage's `npm run build` (.ci/build/build.ts: tsc, the server's bundle, the MCP Apps views), emitting
+    // into the temp dir instead of the repo's dist/.
+    execFileSync(process.execPath, [join(repoRoot, '.ci/build/build.ts'), '--out-dir', join(app, 'dist')], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }, 600_000);
   // Removing a node_modules tree takes more than the default 10 s hook timeout on a loaded 2-core machine.
   afterAll(() => rmSync(app, { recursive: true, force: true }), 120_000);
