@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer as buildProductionServer } from '../../.ci/build/build.ts';
+import { buildServer as buildProductionServer, compileTypeScript } from '../../.ci/build/build.ts';
 import { ADJECTIVES } from '../plex-sim/words.ts';
 import { freeLoopbackPort } from '../support/redis-server.ts';
 import { GcTrace } from './gc-trace.ts';
@@ -90,6 +90,17 @@ export async function buildServer(): Promise<string> {
   cleanups.push(() => rm(outDir, { recursive: true, force: true }));
   await buildProductionServer(path.join(outDir, 'server'));
   await copyFile(path.join(repo, 'package.json'), path.join(outDir, 'package.json'));
+  return path.join(outDir, 'server', 'main.js');
+}
+
+/**
+ * tsc's emit of the server's sources, one module per source file, into a private directory: the modules the
+ * production bundle is made of, for what needs them one by one (bench:startup's import table). Returns its main.js.
+ */
+export async function compileServerModules(): Promise<string> {
+  const outDir = path.join(repo, '.vitest-cache', `bench-modules-${process.pid}`);
+  cleanups.push(() => rm(outDir, { recursive: true, force: true }));
+  compileTypeScript(outDir);
   return path.join(outDir, 'server', 'main.js');
 }
 

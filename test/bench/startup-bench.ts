@@ -6,13 +6,15 @@
  *    median of BENCH_WARM_CALLS uncached search_media calls made after it by the same client.
  * 2. The import cost of each top-level package and server subsystem: a fresh process per row that registers the
  *    start-up hook main.ts registers (server/startup/zod-english-only.ts) and then does nothing but `await import()`
- *    it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. Each row counts what it
+ *    it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. The production build is a bundle
+ *    (.ci/build/server-bundle.ts), which has no module per subsystem, so the rows import tsc's emit of the same
+ *    sources instead; "at start" then reads the bundle's chunks back into their sources (its metafile). Each row counts what it
  *    pulls in, so shared dependencies (zod, the SDK) appear in every row that loads them; `cli` is the whole graph
  *    the server loads before it reads its configuration. No compile cache, as in the container (--stdio turns one
  *    on: see server/main.ts). "at start" says whether a stdio / HTTP start-up of the default configuration loaded
  *    the row (from test/support/loaded-modules-hook.ts).
  *
- * The server runs as bench:server runs it: the production build with the container's NODE_OPTIONS, against the
+ * The server runs as bench:server runs it: the production build (the bundle) with the container's NODE_OPTIONS, against the
  * Plex simulator, with CACHE_ENABLED=false (so every call reaches Plex).
  * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3; 0 skips the table), BENCH_SOURCE
  * (0: 1 runs server/main.ts from source), BENCH_ENTRY (a main.js to run instead, e.g. a trial bundle),
@@ -22,14 +24,26 @@
  * modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { SERVER_BUNDLE_META } from '../../.ci/build/build.ts';
+import { BUNDLE_WORKING_DIR } from '../../.ci/build/server-bundle.ts';
 import { SERVER_NODE_OPTIONS } from '../../cdk8s/plex-mcp-server/defaults.ts';
 import { ADJECTIVES } from '../plex-sim/words.ts';
-import { buildServer, log, repo, shutdownAll, startSimulator } from './server-harness.ts';
+import { sourceModulesOf } from '../support/bundle-modules.ts';
+import {
+  buildServer,
+  compileServerModules,
+  log,
+  repo,
+  shutdownAll,
+  startSimulator,
+} from './server-harness.ts';
 import { httpStartup, median, stdioStartup } from './startup-time.ts';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 7);
@@ -121,11 +135,26 @@ async function loadedAtStart(entry: string, simUrl: string, transport: 'stdio' |
   }
 }
 
-/** The URL of the module a row imports, as the loaded-module list spells it. */
-function rowUrl(row: string, serverDir: string, ext: string): string {
-  return PACKAGES.includes(row)
-    ? import.meta.resolve(row)
-    : pathToFileURL(`${path.join(serverDir, row)}${ext}`).href;
+/**
+ * The URL of the module a row imports, as the loaded-module list spells it: for a bundle (read back into its
+ * sources), the subsystem's source module.
+ */
+function rowUrl(row: string, serverDir: string, ext: string, bundled: boolean): string {
+  if (PACKAGES.includes(row)) return import.meta.resolve(row);
+  if (bundled) return pathToFileURL(path.join(repo, 'server', `${row}.ts`)).href;
+  return pathToFileURL(`${path.join(serverDir, row)}${ext}`).href;
+}
+
+/**
+ * Whether a start loaded a row's module. A bundle holds no code of a package entry that only re-exports (cockatiel's
+ * index), so its metafile lists no such input: there a package's row counts as loaded when any module of the package
+ * was.
+ */
+function loadedRow(row: string, url: string, loaded: string[], bundled: boolean): boolean {
+  if (loaded.includes(url)) return true;
+  if (!bundled || !PACKAGES.includes(row) || row.split('/').length > (row.startsWith('@') ? 2 : 1))
+    return false;
+  return loaded.some((module) => module.includes(`/node_modules/${row}/`));
 }
 
 const searchCall = (i: number) => ({
@@ -139,8 +168,17 @@ async function main(): Promise<void> {
   );
   let entry = process.env.BENCH_ENTRY ?? path.join(repo, 'server', 'main.ts');
   if (process.env.BENCH_SOURCE !== '1' && !process.env.BENCH_ENTRY) entry = await buildServer();
-  const serverDir = path.dirname(entry);
-  const ext = path.extname(entry);
+  // A bundle's metafile (next to its directory, as .ci/build/build.ts writes it): its chunks' sources.
+  const metaFile = path.join(path.dirname(entry), '..', SERVER_BUNDLE_META);
+  const metafile = existsSync(metaFile)
+    ? (JSON.parse(await readFile(metaFile, 'utf8')) as Metafile)
+    : undefined;
+  let serverDir = path.dirname(entry);
+  let ext = path.extname(entry);
+  if (metafile && IMPORT_RUNS > 0) {
+    serverDir = path.dirname(await compileServerModules());
+    ext = '.js';
+  }
   log(`server: ${path.relative(repo, entry)}, NODE_OPTIONS "${NODE_OPTIONS}"`);
   const sim = await startSimulator(200);
 
@@ -171,19 +209,22 @@ async function main(): Promise<void> {
     stdio: await loadedAtStart(entry, sim.url, 'stdio'),
     http: await loadedAtStart(entry, sim.url, 'http'),
   };
+  const sources = (loaded: string[]) =>
+    metafile ? sourceModulesOf(loaded, metafile, BUNDLE_WORKING_DIR) : loaded;
+  const sourcesAtStart = { stdio: sources(atStart.stdio), http: sources(atStart.http) };
   const rows: Array<{ row: string; ms: number; modules: number; stdio: boolean; http: boolean }> = [];
   // BENCH_IMPORT_RUNS=0 skips the import table (for quick before/after start-up runs).
   for (const row of IMPORT_RUNS > 0 ? [...PACKAGES, ...SUBSYSTEMS] : []) {
     const specifier = PACKAGES.includes(row) ? row : `${path.join(serverDir, row)}${ext}`;
     const runs = [];
     for (let i = 0; i < IMPORT_RUNS; i++) runs.push(await importCost(specifier, serverDir, ext));
-    const url = rowUrl(row, serverDir, ext);
+    const url = rowUrl(row, serverDir, ext, metafile !== undefined);
     rows.push({
       row: PACKAGES.includes(row) ? row : `server/${row}`,
       ms: median(runs.map((r) => r.ms)),
       modules: median(runs.map((r) => r.modules)),
-      stdio: atStart.stdio.includes(url),
-      http: atStart.http.includes(url),
+      stdio: loadedRow(row, url, sourcesAtStart.stdio, metafile !== undefined),
+      http: loadedRow(row, url, sourcesAtStart.http, metafile !== undefined),
     });
   }
 
