@@ -6,7 +6,8 @@ export const SERVER_VERSION = readPackageVersion();
 
 /**
  * The package version, read from package.json at start. It is one directory up from the sources
- * (server/version.ts) and two from the build (dist/server/version.js), hence both candidates.
+ * (server/version.ts) and two from the build (dist/server/version.js, or the bundle's chunk in dist/server/),
+ * hence both candidates.
  */
 function readPackageVersion(): string {
   for (const relative of ['../package.json', '../../package.json']) {

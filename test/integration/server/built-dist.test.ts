@@ -1,20 +1,19 @@
 /**
- * The BUILT entry point (what `npm run build && npm start` runs): compiles with tsconfig.build.json into a private
- * out dir (so parallel builds of other engineers are not disturbed), then serves HTTP and stdio from the .js files.
+ * The BUILT entry point (what `npm run build && npm start` runs): the server's part of the build (.ci/build/build.ts:
+ * its bundle and the MCP Apps views) into a private out dir (so parallel builds of other engineers are not
+ * disturbed), then serves HTTP and stdio from it.
  */
-import { execFile } from 'node:child_process';
-import { copyFile, cp, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../../.ci/build/build.ts';
 import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from './support/mcp-harness.ts';
 import { baseEnv, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 
-const run = promisify(execFile);
 // Inside the repo (git-ignored) so the built files resolve node_modules and package.json's "type": "module".
 const OUT_DIR = path.join(REPO_ROOT, '.vitest-cache', `dist-${process.pid}-${Date.now()}`);
 const MAIN_JS = path.join(OUT_DIR, 'server', 'main.js');
@@ -22,20 +21,7 @@ const MAIN_JS = path.join(OUT_DIR, 'server', 'main.js');
 let sim: PlexSimulator;
 beforeAll(async () => {
   await mkdir(OUT_DIR, { recursive: true });
-  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-  try {
-    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR], { cwd: REPO_ROOT });
-  } catch (error) {
-    // tsc still emits on type errors. The build also covers operator/ and cdk8s/, which other work may have
-    // broken for a while; only errors in server/ fail this suite.
-    const output = String((error as { stdout?: string }).stdout ?? error);
-    const serverErrors = output.split('\n').filter((line) => line.startsWith('server/'));
-    if (serverErrors.length > 0) throw new Error(`server/ does not compile:\n${serverErrors.join('\n')}`);
-  }
-  // The rest of `npm run build`: the MCP Apps views' sources next to the compiled module that inlines them.
-  await cp(path.join(REPO_ROOT, 'server/apps/views'), path.join(OUT_DIR, 'server/apps/views'), {
-    recursive: true,
-  });
+  await buildServer(path.join(OUT_DIR, 'server'));
   // server/version.ts reads ../package.json relative to itself, as it does in dist/.
   await copyFile(path.join(REPO_ROOT, 'package.json'), path.join(OUT_DIR, 'package.json'));
   sim = await startPlexSimulator({ port: 0, token: randomToken() });
@@ -46,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('built dist entry', () => {
-  it('compiles server/main.ts to main.js', async () => {
+  it('bundles server/main.ts into main.js', async () => {
     expect((await stat(MAIN_JS)).isFile()).toBe(true);
   });
 
