@@ -1,16 +1,17 @@
 // `npm run build`: the production build into dist/ (or --out-dir).
 // 1. tsc -p tsconfig.build.json: type-checks server/, operator/ and cdk8s/ and emits them as modules (the operator
-//    and the cdk8s constructs run as tsc's output, and import a few server/ modules from it);
-// 2. the server's bundle (server-bundle.ts) over tsc's dist/server/main.js: the server's bin runs the bundle;
+//    and the cdk8s constructs run as tsc's output, and import a few server/ modules from it), then drops the
+//    emitted server modules nothing imports (pruneServerModules);
+// 2. the server's bundle (server-bundle.ts) into dist/server: the server's bin, dist/server/main.js, is the bundle;
 // 3. the MCP Apps views' sources next to the code that inlines them (server/apps/view-html.ts).
 //   node .ci/with-node.mjs .ci/build/build.ts [--out-dir dist]
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Metafile } from 'esbuild';
-import { buildServerBundle } from './server-bundle.ts';
+import { build, type Metafile } from 'esbuild';
+import { BUNDLE_WORKING_DIR, buildServerBundle } from './server-bundle.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** The bundle's metafile, a sibling of dist/server. */
@@ -37,8 +38,53 @@ export function compileTypeScript(outDir: string): void {
   );
 }
 
+/** The .js files under `dir`, recursively. */
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/**
+ * Removes tsc's emit of the server modules that nothing runs (each .js and its map): the server runs as its bundle,
+ * and the operator and the cdk8s constructs import a few server modules (settings, the logger, the version). Which
+ * ones, esbuild's resolver says: a bundle of every module in dist/operator and dist/cdk8s, not written, packages
+ * left out, whose metafile lists every module reached. Returns how many modules it kept.
+ */
+export async function pruneServerModules(outDir: string): Promise<number> {
+  const { metafile } = await build({
+    absWorkingDir: BUNDLE_WORKING_DIR,
+    entryPoints: [...jsFiles(path.join(outDir, 'operator')), ...jsFiles(path.join(outDir, 'cdk8s'))],
+    outdir: path.join(outDir, 'reachability'),
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  const reached = new Set(
+    Object.keys(metafile.inputs).map((input) => path.resolve(BUNDLE_WORKING_DIR, input)),
+  );
+  const serverDir = path.join(outDir, 'server');
+  const emitted = jsFiles(serverDir);
+  for (const file of emitted.filter((module) => !reached.has(module))) {
+    rmSync(file);
+    rmSync(`${file}.map`, { force: true });
+  }
+  // Directories left empty.
+  const dirs = readdirSync(serverDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort((a, b) => b.length - a.length);
+  for (const dir of dirs) if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+  return emitted.filter((module) => reached.has(module)).length;
+}
+
 export async function buildAll(outDir: string): Promise<void> {
   compileTypeScript(outDir);
+  await pruneServerModules(outDir);
   await buildServer(path.join(outDir, 'server'));
 }
 
