@@ -46,12 +46,12 @@ function jsFiles(dir: string): string[] {
 }
 
 /**
- * Removes tsc's emit of the server modules that nothing runs (each .js and its map): the server runs as its bundle,
- * and the operator and the cdk8s constructs import a few server modules (settings, the logger, the version). Which
- * ones, esbuild's resolver says: a bundle of every module in dist/operator and dist/cdk8s, not written, packages
- * left out, whose metafile lists every module reached. Returns how many modules it kept.
+ * Removes every .js in dist/server (and its map) that the operator and the cdk8s constructs do not import: tsc's
+ * emit of the server modules, which run as the bundle instead, and the chunks of an earlier bundle. The operator and
+ * cdk8s import a few (settings, the logger, the version); which ones, esbuild's resolver says: a bundle of every
+ * module in dist/operator and dist/cdk8s, not written, packages left out, whose metafile lists every module reached.
  */
-export async function pruneServerModules(outDir: string): Promise<number> {
+export async function pruneServerModules(outDir: string): Promise<void> {
   const { metafile } = await build({
     absWorkingDir: BUNDLE_WORKING_DIR,
     entryPoints: [...jsFiles(path.join(outDir, 'operator')), ...jsFiles(path.join(outDir, 'cdk8s'))],
@@ -68,8 +68,7 @@ export async function pruneServerModules(outDir: string): Promise<number> {
     Object.keys(metafile.inputs).map((input) => path.resolve(BUNDLE_WORKING_DIR, input)),
   );
   const serverDir = path.join(outDir, 'server');
-  const emitted = jsFiles(serverDir);
-  for (const file of emitted.filter((module) => !reached.has(module))) {
+  for (const file of jsFiles(serverDir).filter((module) => !reached.has(module))) {
     rmSync(file);
     rmSync(`${file}.map`, { force: true });
   }
@@ -79,7 +78,6 @@ export async function pruneServerModules(outDir: string): Promise<number> {
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort((a, b) => b.length - a.length);
   for (const dir of dirs) if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
-  return emitted.filter((module) => reached.has(module)).length;
 }
 
 export async function buildAll(outDir: string): Promise<void> {
