@@ -6,14 +6,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OAUTH_ONLY, PLEX_SIGN_IN_ONLY } from './support/lazy-modules.ts';
 import { randomToken } from './support/mcp-harness.ts';
 import { baseEnv, REPO_ROOT } from './support/spawn-server.ts';
 
 const PROBE = path.join(import.meta.dirname, 'support/module-probe.ts');
-const OAUTH_ONLY =
-  /\/node_modules\/jose\/|\/server\/auth\/(oauth-verifier|jwt-verifier|signing-keys|introspection-verifier|issuer-metadata)\.ts$/;
-/** AUTH_MODE=plex only: the authorization server (oidc-provider and everything it pulls in) and the sign-in. */
-const PLEX_SIGN_IN_ONLY = /\/node_modules\/(oidc-provider|koa|@koa)\/|\/server\/auth\/sign-in\//;
 
 async function modulesLoaded(env: Record<string, string>): Promise<{ status: number; modules: string[] }> {
   const child = spawn(process.execPath, [PROBE], {

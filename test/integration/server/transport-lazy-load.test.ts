@@ -21,6 +21,7 @@ import {
   initializeRequest,
   toolsListRequest,
 } from '../../support/raw-mcp-messages.ts';
+import { OAUTH_ONLY, PLEX_SIGN_IN_ONLY, REDIS_ONLY } from './support/lazy-modules.ts';
 import { randomToken } from './support/mcp-harness.ts';
 import { MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 
@@ -29,12 +30,6 @@ const HTTP_ONLY =
   /\/node_modules\/(prom-client|@opentelemetry\/api|@modelcontextprotocol\/node)\/|\/server\/(http-server|http\/create-app|auth\/auth-gate|observability\/metrics)\.ts$/;
 /** Loaded on the first call that names a Plex Home profile (home-switch.ts), by neither start. */
 const ON_FIRST_USE = /\/server\/auth\/plex-tv\/(plex-tv-client|plex-tv-schemas|server-access)\.ts$/;
-/** Only with an OAuth AUTH_MODE, AUTH_MODE=plex, or REDIS_URL (as test/integration/server/auth-lazy-load.test.ts). */
-const OAUTH_ONLY =
-  /\/node_modules\/jose\/|\/server\/auth\/(oauth-verifier|jwt-verifier|signing-keys|introspection-verifier|issuer-metadata)\.ts$/;
-const PLEX_SIGN_IN_ONLY = /\/node_modules\/(oidc-provider|koa|@koa)\/|\/server\/auth\/sign-in\//;
-const REDIS_ONLY =
-  /\/node_modules\/(ioredis|@ioredis)\/|\/server\/(cache\/redis-store|resources\/redis-event-bus)\.ts$/;
 
 let dir: string;
 /** The bundle's directory (inside the repo, so the packages it leaves external resolve) and its metafile. */
