@@ -14,18 +14,26 @@ export interface GcSummary {
   maxPauseMs: number;
   /** Largest heap V8 had committed after a GC ("-> used (committed) MB"), MB as V8 prints them. */
   maxCommittedMB: number;
+  /** Largest heap in use right after a full GC (Mark-Compact's "-> used"): the live data, a full cache included. */
+  maxLiveAfterFullMB: number;
 }
 
 const LINE =
-  /: (Scavenge|Mark-Compact|Minor Mark-Sweep|Mark-Sweep)\b.*?-> [\d.]+ \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+  /: (Scavenge|Mark-Compact|Minor Mark-Sweep|Mark-Sweep)\b.*?-> ([\d.]+) \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
 
 export class GcTrace {
-  #pauses: Array<{ kind: string; ms: number; committedMB: number }> = [];
+  #pauses: Array<{ kind: string; ms: number; usedMB: number; committedMB: number }> = [];
 
   constructor(stdout: Readable) {
     createInterface({ input: stdout }).on('line', (line) => {
       const m = LINE.exec(line);
-      if (m) this.#pauses.push({ kind: m[1] as string, committedMB: Number(m[2]), ms: Number(m[3]) });
+      if (m)
+        this.#pauses.push({
+          kind: m[1] as string,
+          usedMB: Number(m[2]),
+          committedMB: Number(m[3]),
+          ms: Number(m[4]),
+        });
     });
   }
 
@@ -42,6 +50,9 @@ export class GcTrace {
       totalPauseMs: this.#pauses.reduce((sum, p) => sum + p.ms, 0),
       maxPauseMs: this.#pauses.reduce((max, p) => Math.max(max, p.ms), 0),
       maxCommittedMB: this.#pauses.reduce((max, p) => Math.max(max, p.committedMB), 0),
+      maxLiveAfterFullMB: this.#pauses
+        .filter((p) => p.kind === 'Mark-Compact' || p.kind === 'Mark-Sweep')
+        .reduce((max, p) => Math.max(max, p.usedMB), 0),
     };
   }
 }

@@ -9,6 +9,7 @@ import type { GcSummary } from './gc-trace.ts';
 import { createMemoryCgroup } from './memory-cgroup.ts';
 import { processMemory } from './proc-memory.ts';
 import {
+  callTool,
   type Measured,
   type MeasureOptions,
   measure,
@@ -17,6 +18,50 @@ import {
   type ToolCall,
   warm,
 } from './server-harness.ts';
+
+/**
+ * Fills the in-memory cache past its bound with distinct answers (browse_library pages of every library over
+ * sizes, sorts, watched filters and years), so a limited run measures the limit holding a full cache and not the
+ * 40 answers of the workload. Eight calls at a time; it stops once the structured answers (about what the cache
+ * stores) pass 1.5 times the bound, so the LRU has evicted. Returns the calls made and those bytes.
+ */
+export async function fillCache(url: string, boundBytes: number): Promise<{ calls: number; bytes: number }> {
+  const { structuredContent } = await callTool(url, { name: 'list_libraries', arguments: {} });
+  const libraries = ((structuredContent?.libraries ?? []) as Array<{ id: string }>).map((l) => l.id);
+  if (libraries.length === 0) throw new Error('cache fill: list_libraries found no library');
+  const goal = 1.5 * boundBytes;
+  let calls = 0;
+  let bytes = 0;
+  function* distinctCalls(): Generator<ToolCall> {
+    for (let limit = 100; limit >= 1; limit -= 7)
+      for (const unwatched of [undefined, true, false])
+        for (const sort of ['title', 'added', 'year', 'year_asc', 'rating', 'last_viewed'])
+          for (let year = 1920; year <= 2030; year += 5)
+            for (const library of libraries)
+              yield {
+                name: 'browse_library',
+                arguments: {
+                  library,
+                  sort,
+                  limit,
+                  year_from: year,
+                  ...(unwatched === undefined ? {} : { unwatched }),
+                },
+              };
+  }
+  const pending = distinctCalls();
+  const worker = async (): Promise<void> => {
+    for (let next = pending.next(); !next.done && bytes <= goal; next = pending.next()) {
+      const answer = await callTool(url, next.value);
+      calls++;
+      bytes += Buffer.byteLength(JSON.stringify(answer.structuredContent ?? {}));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  if (bytes <= goal)
+    throw new Error(`cache fill: ${calls} distinct calls gave ${bytes} bytes, under 1.5x the bound`);
+  return { calls, bytes };
+}
 
 /** What the operator puts in the ConfigMap for a resource with this memory limit and no Redis (in-memory cache). */
 export function limitedEnv(limitMiB: number, cache: boolean): Record<string, string> {
@@ -47,6 +92,8 @@ export interface LimitedRun {
   idleCgroupMiB: number;
   /** The kernel's own high-water mark for the cgroup (memory.max_usage_in_bytes), start-up included. */
   peakCgroupMiB: number;
+  /** The kernel memory's high-water mark (memory-cgroup.ts kernelPeakMiB; NaN where the kernel keeps none). */
+  peakKernelMiB: number;
   peakRssMiB: number;
   /** Highest anonymous memory in the cgroup (sampled every 100 ms): what the limit really has to hold. */
   peakAnonMiB: number;
@@ -54,6 +101,8 @@ export interface LimitedRun {
   fileAtPeakAnonMiB: number;
   oomKills: number;
   gc: GcSummary;
+  /** The cache fill before the load (fill: true): calls made and the bytes of their answers. */
+  fill?: { calls: number; bytes: number };
   /** Why the load could not finish (the server was killed, say); the figures above are then partial. */
   failure?: string;
 }
@@ -89,6 +138,10 @@ export async function runLimited(options: {
   /** Instead of the rendered environment's (bench:server:limited's A/B runs); the rendered one otherwise. */
   nodeOptions?: string | undefined;
   env?: Record<string, string>;
+  /** V8/Node flags for the command line, before the entry (flags NODE_OPTIONS refuses; A/B runs only). */
+  nodeArgs?: string[];
+  /** Cached runs only: fill the cache past its bound (fillCache) before the workload's warm-up and load. */
+  fill?: boolean;
 }): Promise<LimitedRun> {
   const rendered = limitedEnv(options.limitMiB, options.cache);
   const { NODE_OPTIONS: renderedNodeOptions = '', ...renderedEnv } = rendered;
@@ -104,9 +157,10 @@ export async function runLimited(options: {
       options.entry,
       options.simUrl,
       { ...env, CACHE_ENABLED: String(options.cache) },
-      { nodeOptions, cgroup, traceGc: true },
+      { nodeOptions, cgroup, traceGc: true, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },
     );
     let run = NOT_RUN;
+    let fill: { calls: number; bytes: number } | undefined;
     let failure: string | undefined;
     let peakAnonMiB = 0;
     let fileAtPeakAnonMiB = Number.NaN;
@@ -118,6 +172,11 @@ export async function runLimited(options: {
       }
     }, 100);
     try {
+      if (options.fill && options.cache) {
+        const bound = Number(env.CACHE_MAX_BYTES ?? Number.NaN);
+        if (!Number.isFinite(bound)) throw new Error('cache fill: no CACHE_MAX_BYTES rendered or given');
+        fill = await fillCache(server.url, bound);
+      }
       await warm(server.url, options.calls);
       server.gc?.mark();
       run = await measure(server.url, options.calls, server.child.pid, { ...options.measure, cgroup });
@@ -138,6 +197,7 @@ export async function runLimited(options: {
       totalPauseMs: 0,
       maxPauseMs: 0,
       maxCommittedMB: 0,
+      maxLiveAfterFullMB: 0,
     };
     const result: LimitedRun = {
       limitMiB: options.limitMiB,
@@ -146,11 +206,13 @@ export async function runLimited(options: {
       run,
       idleCgroupMiB: server.idleCgroupMiB,
       peakCgroupMiB: cgroup.peakMiB(),
+      peakKernelMiB: cgroup.kernelPeakMiB(),
       peakRssMiB,
       peakAnonMiB,
       fileAtPeakAnonMiB,
       oomKills: cgroup.oomKills(),
       gc,
+      ...(fill ? { fill } : {}),
       ...(failure || cgroup.vanished()
         ? {
             failure: [

@@ -20,6 +20,11 @@ export interface MemoryCgroup {
   usageMiB(): number;
   /** Highest usage the kernel recorded since creation. */
   peakMiB(): number;
+  /**
+   * Highest kernel memory charged to the cgroup (page tables, socket buffers, slab), which cgroup v1 counts inside
+   * the usage the limit applies to; NaN on v2, which keeps no peak of it.
+   */
+  kernelPeakMiB(): number;
   /** Usage split now: anonymous memory (heap, malloc; what an OOM kill is about) and file pages (reclaimable). */
   split(): { anonMiB: number; fileMiB: number };
   /** Processes the kernel's OOM killer killed inside this cgroup. */
@@ -116,6 +121,7 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
               ? 'memory.peak'
               : 'memory.current',
         ) / MiB,
+      kernelPeakMiB: () => (own.v1 ? read('memory.kmem.max_usage_in_bytes') / MiB : Number.NaN),
       split: () => {
         try {
           const stat = readFileSync(file('memory.stat'), 'utf8');
