@@ -19,8 +19,8 @@ export const DEFAULT_REDIS_IMAGE = 'redis:7.4-alpine';
  * Requests fit a home-lab node. The limit is 256Mi, not 128Mi: `npm run bench:server` (50 clients, cached calls)
  * measured ~85-90 MiB RSS idle (of which ~50 MiB are the node binary's file pages) and 150-180 MiB under load
  * with the heap flags below (100-130 MiB of it anonymous), so 128Mi would leave the kernel reclaiming the binary's
- * pages or OOM-killing the pod under load. 256Mi also leaves the in-memory cache (a quarter of the limit, see
- * server-config.ts) room inside V8's old space (half of the limit, see serverNodeOptions).
+ * pages or OOM-killing the pod under load. 256Mi also leaves the in-memory cache (inMemoryCacheBytes: 48 MiB)
+ * room inside V8's old space (half of the limit, see serverNodeOptions).
  */
 export const DEFAULT_SERVER_RESOURCES: V1ResourceRequirements = {
   requests: { cpu: '50m', memory: '64Mi' },
@@ -40,8 +40,8 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
 /**
  * V8 heap flags for the server container, from its memory limit (NODE_OPTIONS). Without them V8 sizes its heap
  * from the machine's RAM and collects lazily: bench:server saw 350-400 MiB RSS under load on a 24 GiB machine.
- * - Old space: half the limit. V8 collects well before the limit, and the in-memory cache (a quarter of the
- *   limit, server-config.ts) plus the live set (~17 MiB idle) fit.
+ * - Old space: half the limit. V8 collects well before the limit, and the in-memory cache (inMemoryCacheBytes)
+ *   plus the live set fit.
  * - Semi-space: limit/16, at most 16 MiB. A small young generation promotes the garbage of every in-flight request
  *   (requests outlive several scavenges under load), which then costs full GCs: with old space 128 MiB,
  *   `npm run bench:server:heap` and an uncached A/B measured (CPU per request, max anonymous RSS)
@@ -53,11 +53,39 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
  *   memory 49.9 MiB with 6, 43.8 MiB with 4, measured with process.memoryUsage and smaps_rollup).
  */
 export function serverNodeOptions(memoryLimitBytes: number): string {
-  const mib = Math.floor(memoryLimitBytes / 2 ** 20);
-  const oldSpace = Math.max(32, Math.floor(mib * SERVER_OLD_SPACE_SHARE));
-  const semiSpace = powerOfTwoAtMost(Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / 16))));
-  return `--max-old-space-size=${oldSpace} --max-semi-space-size=${semiSpace}`;
+  const { oldSpaceMiB, semiSpaceMiB } = serverHeapMiB(memoryLimitBytes);
+  return `--max-old-space-size=${oldSpaceMiB} --max-semi-space-size=${semiSpaceMiB}`;
 }
+
+/** The V8 heap sizes serverNodeOptions gives a server with this memory limit, MiB. */
+export function serverHeapMiB(memoryLimitBytes: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
+  const mib = Math.floor(memoryLimitBytes / 2 ** 20);
+  return {
+    oldSpaceMiB: Math.max(32, Math.floor(mib * SERVER_OLD_SPACE_SHARE)),
+    semiSpaceMiB: powerOfTwoAtMost(Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / 16)))),
+  };
+}
+
+/**
+ * The in-memory cache's bound (CACHE_MAX_BYTES without Redis) for a server with this memory limit: half of what
+ * V8's old space leaves after SERVER_HEAP_RESERVE_MIB, at least 1 MiB. The cache lives in that old space, and a
+ * cached byte costs about 1.1-1.25 bytes of heap (strings, LRU nodes, keys). `BENCH_FILL=1 npm run
+ * bench:server:limited` fills the cache past its bound and then runs the 50-client load. With a quarter of the
+ * limit, as before: at 100Mi (25 MiB in 50 MiB of old space) V8 ran out of heap in 2 of 2 runs (live 47 MB); at
+ * 256Mi (64 MiB in 128) the live heap was 100 MB and every GC of the load was a full one (0 scavenges, 81
+ * mark-compacts). With this bound the live heap stays near three quarters of the old space or less (100Mi: 9 MiB,
+ * live 37-38 MB of 50; 256Mi: 48 MiB).
+ */
+export function inMemoryCacheBytes(memoryLimitBytes: number): number {
+  const { oldSpaceMiB } = serverHeapMiB(memoryLimitBytes);
+  return Math.max(2 ** 20, Math.floor(((oldSpaceMiB - SERVER_HEAP_RESERVE_MIB) / 2) * 2 ** 20));
+}
+
+/**
+ * Old space the server needs besides its cache, MiB: its live heap under bench:server's 50-client load with the
+ * workload's few answers cached was 27.5 MB at 100Mi (the code, the SDK's and zod's schemas, in-flight requests).
+ */
+export const SERVER_HEAP_RESERVE_MIB = 32;
 
 /** The largest power of two not above `mib` (at least 1). */
 function powerOfTwoAtMost(mib: number): number {

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { PlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
-import { ENV, SETTING_ROWS, SETTINGS } from '../../server/config/settings.ts';
+import { ENV, SETTING_ROWS } from '../../server/config/settings.ts';
 import {
   DEFAULT_SERVER_RESOURCES,
+  inMemoryCacheBytes,
   REDIS_PORT,
   SERVER_CONTAINER_PORT,
   serverNodeOptions,
@@ -14,8 +15,6 @@ import { publicEndpoint } from './exposure.ts';
 import { childMetadata, childNames } from './names.ts';
 import { memoryBytes } from './quantity.ts';
 
-/** Share of the server's memory limit the in-memory cache may use (Node itself needs the rest). */
-const IN_MEMORY_CACHE_SHARE = 0.25;
 const MAX_CLIENT_IDENTIFIER_LENGTH = 128;
 
 export function serverConfigData(resource: PlexMcpServer): Record<string, string> {
@@ -42,7 +41,7 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
     case 'Disabled':
       // The in-memory LRU lives in the server's heap: bound it by the container's memory limit, or the
       // server default plus Node's own needs could get the pod OOM-killed under a small limit.
-      data[ENV.cacheMaxBytes] = String(inMemoryCacheBytes(resource));
+      data[ENV.cacheMaxBytes] = String(inMemoryCacheBytes(serverMemoryLimitBytes(resource)));
       break;
   }
   return sortedRecord(data);
@@ -133,13 +132,6 @@ function serverMemoryLimitBytes(resource: PlexMcpServer): number {
     memoryBytes(resource.spec.resources?.limits?.memory) ??
     memoryBytes(DEFAULT_SERVER_RESOURCES.limits?.memory) ??
     256 * 2 ** 20
-  );
-}
-
-function inMemoryCacheBytes(resource: PlexMcpServer): number {
-  return Math.max(
-    SETTINGS.cacheMaxBytes.min,
-    Math.floor(serverMemoryLimitBytes(resource) * IN_MEMORY_CACHE_SHARE),
   );
 }
 

@@ -341,7 +341,9 @@ export const SETTINGS = {
     kind: 'integer',
     min: KIB,
     max: 16 * GIB,
-    default: 64 * MIB,
+    // What the operator renders for its default 256Mi limit (cdk8s inMemoryCacheBytes; a unit test keeps them
+    // equal), so `docker run` with the image's NODE_OPTIONS gets a cache that fits its 128 MiB old space.
+    default: 48 * MIB,
     meaning:
       'Bound of the in-memory cache, bytes (the operator sizes it from the memory limit without Redis)',
     spec: { field: 'resources', render: 'derived' },

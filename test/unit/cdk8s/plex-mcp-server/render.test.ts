@@ -385,11 +385,14 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
   it('bounds the in-memory cache by the memory limit when Redis is Disabled', () => {
     const disabled = data({ redis: { mode: 'Disabled' } });
     expect(disabled.REDIS_URL).toBeUndefined();
-    // A quarter of the default 256Mi limit.
-    expect(disabled.CACHE_MAX_BYTES).toBe(String(64 * 1024 * 1024));
+    // Half of what the default 256Mi limit's 128 MiB old space leaves after the 32 MiB reserve.
+    expect(disabled.CACHE_MAX_BYTES).toBe(String(48 * 1024 * 1024));
     expect(
       data({ redis: { mode: 'Disabled' }, resources: { limits: { memory: '1Gi' } } }).CACHE_MAX_BYTES,
-    ).toBe(String(256 * 1024 * 1024));
+    ).toBe(String(240 * 1024 * 1024));
+    expect(
+      data({ redis: { mode: 'Disabled' }, resources: { limits: { memory: '100Mi' } } }).CACHE_MAX_BYTES,
+    ).toBe(String(9 * 1024 * 1024));
   });
 });
 

@@ -7,9 +7,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SERVER_RESOURCES,
+  inMemoryCacheBytes,
   SERVER_NODE_OPTIONS,
   serverNodeOptions,
 } from '../../../../cdk8s/plex-mcp-server/defaults.ts';
+import { SETTINGS } from '../../../../server/config/settings.ts';
 
 const MiB = 2 ** 20;
 
@@ -33,6 +35,25 @@ describe('serverNodeOptions', () => {
   it('the default matches the default memory limit', () => {
     expect(DEFAULT_SERVER_RESOURCES.limits?.memory).toBe('256Mi');
     expect(SERVER_NODE_OPTIONS).toBe(serverNodeOptions(256 * MiB));
+  });
+});
+
+describe('inMemoryCacheBytes', () => {
+  it('is half of what the old space leaves after the 32 MiB reserve', () => {
+    expect(inMemoryCacheBytes(100 * MiB)).toBe(9 * MiB);
+    expect(inMemoryCacheBytes(128 * MiB)).toBe(16 * MiB);
+    expect(inMemoryCacheBytes(256 * MiB)).toBe(48 * MiB);
+    expect(inMemoryCacheBytes(1024 * MiB)).toBe(240 * MiB);
+  });
+
+  it('never goes below 1 MiB, nor below the setting the server accepts', () => {
+    expect(inMemoryCacheBytes(8 * MiB)).toBe(MiB);
+    expect(inMemoryCacheBytes(64 * MiB)).toBe(MiB);
+    expect(inMemoryCacheBytes(8 * MiB)).toBeGreaterThanOrEqual(SETTINGS.cacheMaxBytes.min);
+  });
+
+  it("is the server's default for the default memory limit (docker run gets the same cache as the operator's pods)", () => {
+    expect(SETTINGS.cacheMaxBytes.default).toBe(inMemoryCacheBytes(256 * MiB));
   });
 });
 

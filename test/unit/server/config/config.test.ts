@@ -37,7 +37,7 @@ describe('loadConfig', () => {
         players: 30,
       },
       staleSeconds: 86_400,
-      maxBytes: 64 * 1024 * 1024,
+      maxBytes: 48 * 1024 * 1024,
     });
     expect(c.redis).toEqual({ url: undefined, password: undefined, tls: false });
     expect(c.posters).toEqual({ width: 240, maxBytesPerImage: 65_536, maxBytesPerResult: 524_288 });
