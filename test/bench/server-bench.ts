@@ -20,9 +20,10 @@
  *
  * Also (#18): uncached get_recently_added (50 items) and search_media alone at 1 and 10 clients, each against its
  * uncached floor (the SDK floor plus one keep-alive GET of the same Plex answers and a JSON.parse); start-up from
- * spawn to the first answered tools/list over stdio and HTTP, and the first call after it (startup-time.ts); and the
- * cached and uncached 50-client loads inside a real memory cgroup of 100 MiB and of 256 MiB, each with the
- * environment the operator renders for that limit, with cgroup usage, RSS, GC pauses and OOM kills (limited-run.ts).
+ * spawn to the first answered tools/list over stdio and HTTP, and the first call after it, at once and after
+ * BENCH_FIRST_CALL_GAP_MS of idle time as a real client's model leaves (startup-time.ts); and the cached and
+ * uncached 50-client loads inside a real memory cgroup of 100 MiB and of 256 MiB, each with the environment the
+ * operator renders for that limit, with cgroup usage, RSS, GC pauses and OOM kills (limited-run.ts).
  * CPU figures are the server's own CPU time per call (/proc), which other work on the machine affects far less than
  * wall time; every ratio is against a baseline measured in the same run.
  *
@@ -31,12 +32,14 @@
  * BENCH_LOADGEN (auto|wrk|node), BENCH_INSTALL_WRK (1), BENCH_NODE_OPTIONS (default: the container's),
  * BENCH_COMPARE_DEFAULT_HEAP (1: also run cached without heap flags), BENCH_FEW_CLIENTS (8: a cached run with
  * this many clients, showing latency when the server is not saturated; 0 skips it), BENCH_TOOL_SECONDS (4: each
- * single-tool uncached run), BENCH_STARTS (5: start-ups measured, medians reported), BENCH_LIMIT_MIB (100).
+ * single-tool uncached run), BENCH_STARTS (5: start-ups measured, medians reported), BENCH_FIRST_CALL_GAP_MS (1000;
+ * 0 skips the first call after a gap), BENCH_LIMIT_MIB (100).
  * Last line, one JSON object: cached_us, uncached_us (mean of the two tools at 1 client), sdk_floor_us,
  * uncached_floor_us, cached_ratio, uncached_ratio (+ per tool), idle_rss_mib, peak_rss_mib, idle_cgroup_mib,
  * limited_peak_cgroup_mib, limited_oom_kills, limited_errors, startup_ms_stdio, startup_ms_http, first_call_ms,
- * first_call_ratio, p99_ms_c50 (cached), uncached_p99_over_p50_c1 / _c10 (the worse tool), then the older
- * cached_rps, ceiling_rps, ratio, p50_ms, p99_ms, uncached_rps, rss_mib, coalesced_plex_requests.
+ * first_call_ratio (at once after tools/list), first_call_after_gap_ms, first_call_after_gap_ratio, p99_ms_c50
+ * (cached), uncached_p99_over_p50_c1 / _c10 (the worse tool), then the older cached_rps, ceiling_rps, ratio, p50_ms,
+ * p99_ms, uncached_rps, rss_mib, coalesced_plex_requests.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +71,7 @@ import {
   warm,
   workload,
 } from './server-harness.ts';
-import { httpStartup, median, stdioStartup } from './startup-time.ts';
+import { FIRST_CALL_GAP_MS, httpStartup, median, stdioStartup } from './startup-time.ts';
 
 const {
   concurrency: CONCURRENCY,
@@ -270,22 +273,29 @@ async function main(): Promise<void> {
   }
   await stopServer(single.child);
 
-  // 7. Start-up: spawn to the first answered tools/list over stdio and HTTP, and the first call (uncached search).
+  // 7. Start-up: spawn to the first answered tools/list over stdio and HTTP, and the first call (uncached search),
+  // at once and after an idle gap.
   const stdioMs: number[] = [];
   const httpMs: number[] = [];
   const firstCallMs: number[] = [];
+  const gapFirstCallMs: number[] = [];
   const startEnv = { CACHE_ENABLED: 'false' };
+  const search = (i: number) => ({
+    name: 'search_media',
+    arguments: { query: SEARCH_WORDS[i % SEARCH_WORDS.length] },
+  });
   for (let i = 0; i < STARTS; i++) {
     stdioMs.push((await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv)).toolsListMs);
-    const run = await httpStartup(
-      entry,
-      sim.url,
-      NODE_OPTIONS,
-      { name: 'search_media', arguments: { query: SEARCH_WORDS[i % SEARCH_WORDS.length] } },
-      startEnv,
-    );
+    const run = await httpStartup(entry, sim.url, NODE_OPTIONS, search(i), { env: startEnv });
     httpMs.push(run.toolsListMs);
     firstCallMs.push(run.firstCallMs);
+    if (FIRST_CALL_GAP_MS > 0) {
+      const gapRun = await httpStartup(entry, sim.url, NODE_OPTIONS, search(STARTS + i), {
+        env: startEnv,
+        gapMs: FIRST_CALL_GAP_MS,
+      });
+      gapFirstCallMs.push(gapRun.firstCallMs);
+    }
   }
   log(
     `start-up: stdio ${stdioMs.map((m) => m.toFixed(0)).join(' ')} ms; http ${httpMs.map((m) => m.toFixed(0)).join(' ')} ms`,
@@ -344,7 +354,10 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   console.log(
     `start-up (median of ${STARTS}, spawn to the first answered tools/list): stdio ${median(stdioMs).toFixed(0)} ms, ` +
-      `HTTP ${median(httpMs).toFixed(0)} ms; first tools/call after start (uncached search_media) ${median(firstCallMs).toFixed(1)} ms`,
+      `HTTP ${median(httpMs).toFixed(0)} ms; first tools/call after start (uncached search_media) ${median(firstCallMs).toFixed(1)} ms` +
+      (FIRST_CALL_GAP_MS > 0
+        ? `, ${median(gapFirstCallMs).toFixed(1)} ms after ${FIRST_CALL_GAP_MS} ms idle`
+        : ''),
   );
   const limitedHeader = [
     'memory limit / NODE_OPTIONS'.padEnd(62),
@@ -443,7 +456,10 @@ async function main(): Promise<void> {
       .join(
         '; ',
       )}; cached ${cachedRun.serverCpuUsPerRequest.toFixed(0)} µs / SDK floor ${floor.serverCpuUsPerRequest.toFixed(0)} µs = ${(cachedRun.serverCpuUsPerRequest / floor.serverCpuUsPerRequest).toFixed(2)}x; ` +
-      `first call ${median(firstCallMs).toFixed(1)} ms = ${(median(firstCallMs) / warmSearchMs).toFixed(1)}x a warm uncached search_media (p50 ${warmSearchMs.toFixed(2)} ms)`,
+      `first call ${median(firstCallMs).toFixed(1)} ms = ${(median(firstCallMs) / warmSearchMs).toFixed(1)}x a warm uncached search_media (p50 ${warmSearchMs.toFixed(2)} ms)` +
+      (FIRST_CALL_GAP_MS > 0
+        ? `, after ${FIRST_CALL_GAP_MS} ms idle ${median(gapFirstCallMs).toFixed(1)} ms = ${(median(gapFirstCallMs) / warmSearchMs).toFixed(1)}x`
+        : ''),
   );
   console.log(
     JSON.stringify({
@@ -469,6 +485,8 @@ async function main(): Promise<void> {
       startup_ms_http: round(median(httpMs), 0),
       first_call_ms: round(median(firstCallMs), 1),
       first_call_ratio: round(median(firstCallMs) / warmSearchMs, 2),
+      first_call_after_gap_ms: round(median(gapFirstCallMs), 1),
+      first_call_after_gap_ratio: round(median(gapFirstCallMs) / warmSearchMs, 2),
       p99_ms_c50: round(cachedRun.p99Ms, 2),
       uncached_p99_over_p50_c1: round(
         tail((t) => t.c1),

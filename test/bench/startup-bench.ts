@@ -3,7 +3,9 @@
  *
  * 1. Start-up as startup-time.ts measures it (spawn to the first answered tools/list, stdio and HTTP; medians of
  *    BENCH_STARTS runs), and over HTTP the first tools/call after start (an uncached search_media) against the
- *    median of BENCH_WARM_CALLS uncached search_media calls made after it by the same client.
+ *    median of BENCH_WARM_CALLS uncached search_media calls made after it by the same client: sent at once after
+ *    tools/list (the worst case), and in BENCH_STARTS more starts after BENCH_FIRST_CALL_GAP_MS of idle time (the
+ *    realistic case: a client's model takes seconds between listing the tools and calling one).
  * 2. The import cost of each top-level package and server subsystem: a fresh process per row that registers the
  *    start-up hook main.ts registers (server/startup/zod-english-only.ts) and then does nothing but `await import()`
  *    it (median of BENCH_IMPORT_RUNS), with the number of modules it loads. The production build is a bundle
@@ -16,12 +18,13 @@
  *
  * The server runs as bench:server runs it: the production build (the bundle) with the container's NODE_OPTIONS, against the
  * Plex simulator, with CACHE_ENABLED=false (so every call reaches Plex).
- * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_IMPORT_RUNS (3; 0 skips the table), BENCH_SOURCE
- * (0: 1 runs server/main.ts from source), BENCH_ENTRY (a main.js to run instead, e.g. a trial bundle),
- * BENCH_NODE_OPTIONS (default: the container's).
+ * Environment: BENCH_STARTS (7), BENCH_WARM_CALLS (20), BENCH_FIRST_CALL_GAP_MS (1000; 0 skips the gap case),
+ * BENCH_IMPORT_RUNS (3; 0 skips the table), BENCH_SOURCE (0: 1 runs server/main.ts from source), BENCH_ENTRY (a
+ * main.js to run instead, e.g. a trial bundle), BENCH_NODE_OPTIONS (default: the container's).
  * Last line, one JSON object: startup_ms_stdio, startup_ms_http, startup_cpu_ms_stdio / _http (the server's CPU
- * time at the answer: steadier than wall time on a shared machine), first_call_ms, warm_call_ms, first_call_ratio,
- * modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
+ * time at the answer: steadier than wall time on a shared machine), first_call_ms, warm_call_ms, first_call_ratio
+ * (the call at once after tools/list), first_call_after_gap_ms, first_call_after_gap_ratio (after the gap, against
+ * the warm calls of those starts), modules_at_start_stdio, modules_at_start_http, import_ms (row → ms).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,7 +47,7 @@ import {
   shutdownAll,
   startSimulator,
 } from './server-harness.ts';
-import { httpStartup, median, stdioStartup } from './startup-time.ts';
+import { FIRST_CALL_GAP_MS, httpStartup, median, stdioStartup } from './startup-time.ts';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 7);
 const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 20);
@@ -127,7 +130,7 @@ async function loadedAtStart(entry: string, simUrl: string, transport: 'stdio' |
   const env = { ...startEnv, LOADED_MODULES_FILE: file };
   try {
     if (transport === 'stdio') await stdioStartup(entry, simUrl, options, env);
-    else await httpStartup(entry, simUrl, options, searchCall(0), env);
+    else await httpStartup(entry, simUrl, options, searchCall(0), { env });
     // The hook's own module is not part of the server's graph.
     return (await readFile(file, 'utf8')).split('\n').filter((url) => url && !url.endsWith(hook));
   } finally {
@@ -188,18 +191,34 @@ async function main(): Promise<void> {
   const httpCpuMs: number[] = [];
   const firstMs: number[] = [];
   const warmMs: number[] = [];
+  const gapFirstMs: number[] = [];
+  const gapWarmMs: number[] = [];
+  // Distinct queries per start and per call: nothing is answered from a cache, every call reaches Plex.
+  const calls = (start: number) => {
+    const offset = start * (WARM_CALLS + 1);
+    const warmCalls = Array.from({ length: WARM_CALLS }, (_, j) => searchCall(offset + 1 + j));
+    return { first: searchCall(offset), warmCalls };
+  };
   for (let i = 0; i < STARTS; i++) {
     const stdio = await stdioStartup(entry, sim.url, NODE_OPTIONS, startEnv);
     stdioMs.push(stdio.toolsListMs);
     stdioCpuMs.push(stdio.cpuMs);
-    // Distinct queries per start and per call: nothing is answered from a cache, every call reaches Plex.
-    const offset = i * (WARM_CALLS + 1);
-    const warm = Array.from({ length: WARM_CALLS }, (_, j) => searchCall(offset + 1 + j));
-    const run = await httpStartup(entry, sim.url, NODE_OPTIONS, searchCall(offset), startEnv, warm);
+    const { first, warmCalls } = calls(i);
+    const run = await httpStartup(entry, sim.url, NODE_OPTIONS, first, { env: startEnv, warmCalls });
     httpMs.push(run.toolsListMs);
     httpCpuMs.push(run.cpuMs);
     firstMs.push(run.firstCallMs);
     warmMs.push(run.warmCallMs);
+    if (FIRST_CALL_GAP_MS > 0) {
+      const gap = calls(STARTS + i);
+      const gapRun = await httpStartup(entry, sim.url, NODE_OPTIONS, gap.first, {
+        env: startEnv,
+        warmCalls: gap.warmCalls,
+        gapMs: FIRST_CALL_GAP_MS,
+      });
+      gapFirstMs.push(gapRun.firstCallMs);
+      gapWarmMs.push(gapRun.warmCallMs);
+    }
   }
   log(
     `stdio ${stdioMs.map((m) => m.toFixed(0)).join(' ')} ms; http ${httpMs.map((m) => m.toFixed(0)).join(' ')} ms`,
@@ -240,10 +259,15 @@ async function main(): Promise<void> {
   const round = (n: number, d: number) => Number(n.toFixed(d));
   const first = median(firstMs);
   const warmCall = median(warmMs);
+  const gapFirst = median(gapFirstMs);
+  const gapWarm = median(gapWarmMs);
   console.log(
     `start-up to the first answered tools/list: stdio ${median(stdioMs).toFixed(0)} ms, HTTP ${median(httpMs).toFixed(0)} ms ` +
       `(CPU ${median(stdioCpuMs).toFixed(0)} / ${median(httpCpuMs).toFixed(0)} ms; ${atStart.stdio.length} / ${atStart.http.length} modules loaded); first tools/call ${first.toFixed(1)} ms = ` +
-      `${(first / warmCall).toFixed(1)}x a warm uncached one (${warmCall.toFixed(2)} ms)`,
+      `${(first / warmCall).toFixed(1)}x a warm uncached one (${warmCall.toFixed(2)} ms)` +
+      (FIRST_CALL_GAP_MS > 0
+        ? `; after ${FIRST_CALL_GAP_MS} ms idle ${gapFirst.toFixed(1)} ms = ${(gapFirst / gapWarm).toFixed(1)}x (${gapWarm.toFixed(2)} ms)`
+        : ''),
   );
   console.log(
     JSON.stringify({
@@ -254,6 +278,8 @@ async function main(): Promise<void> {
       first_call_ms: round(first, 1),
       warm_call_ms: round(warmCall, 2),
       first_call_ratio: round(first / warmCall, 2),
+      first_call_after_gap_ms: round(gapFirst, 1),
+      first_call_after_gap_ratio: round(gapFirst / gapWarm, 2),
       modules_at_start_stdio: atStart.stdio.length,
       modules_at_start_http: atStart.http.length,
       import_ms: Object.fromEntries(rows.map((r) => [r.row, round(r.ms, 1)])),

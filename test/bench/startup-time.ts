@@ -4,6 +4,10 @@
  * tools/list POSTed every 5 ms until one is answered), then the wall time of the first tool call after start.
  * Each start also reports the CPU time the server had used when tools/list was answered: on a shared machine wall
  * time moves with everyone else's load, CPU time far less.
+ *
+ * The first call comes either at once after tools/list (the worst case: nothing idle in between) or after a gap
+ * (`gapMs`, FIRST_CALL_GAP_MS by default in the benches): what a real client does, whose model takes seconds
+ * between reading the tool list and calling a tool.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,6 +34,21 @@ export interface StdioStartupRun {
   toolsListMs: number;
   /** CPU time the server had used by then. */
   cpuMs: number;
+}
+
+/**
+ * The gap between the answered tools/list and the first tools/call in the benches' "after a gap" case, ms
+ * (BENCH_FIRST_CALL_GAP_MS, default 1000; 0 skips that case).
+ */
+export const FIRST_CALL_GAP_MS = Number(process.env.BENCH_FIRST_CALL_GAP_MS ?? 1000);
+
+export interface HttpStartupOptions {
+  /** Extra environment for the server. */
+  env?: Record<string, string>;
+  /** Calls made one after another after the first (their median is `warmCallMs`). */
+  warmCalls?: ToolCall[];
+  /** Idle time between the answered tools/list and the first call, ms (0: at once). */
+  gapMs?: number;
 }
 
 export interface StartupRun extends StdioStartupRun {
@@ -107,16 +126,15 @@ export async function stdioStartup(
 }
 
 /**
- * One HTTP start: time to the first answered tools/list, then the wall time of `firstCall`, then of each of
- * `warmCalls` (the same client, so the first call's ratio to them is the server's cold cost alone).
+ * One HTTP start: time to the first answered tools/list, then (after `gapMs` idle) the wall time of `firstCall`,
+ * then of each of `warmCalls` (the same client, so the first call's ratio to them is the server's cold cost alone).
  */
 export async function httpStartup(
   entry: string,
   plexUrl: string,
   nodeOptions: string,
   firstCall: ToolCall,
-  env: Record<string, string> = {},
-  warmCalls: ToolCall[] = [],
+  { env = {}, warmCalls = [], gapMs = 0 }: HttpStartupOptions = {},
 ): Promise<StartupRun> {
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}/mcp`;
@@ -160,6 +178,7 @@ export async function httpStartup(
       if (!toolCallOk(res.status, text)) throw new Error(`${call.name} failed: ${text.slice(0, 200)}`);
       return ms;
     };
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     const firstCallMs = await timedCall(firstCall, 2);
     const warmMs: number[] = [];
     for (const [i, call] of warmCalls.entries()) warmMs.push(await timedCall(call, 3 + i));
