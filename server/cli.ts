@@ -2,12 +2,15 @@ import { createServerDeps, secretsOf } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { AUTH_MODES } from './config/env-schema.ts';
 import { ENV } from './config/settings.ts';
+import { warmUpFirstCall } from './first-call-warm-up.ts';
 import { createLogger } from './observability/logger.ts';
 import { probePlexAtStart } from './plex/startup-probe.ts';
 import { startStdio } from './stdio.ts';
 import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 
 const E = ENV;
+/** How long a stdio message keeps the idle warm-up waiting, ms (a tool call's own work is mostly this short). */
+const STDIO_BUSY_MS = 200;
 const USAGE = `Usage: plex-mcp-server [--stdio]
 
 Serves the Plex MCP tools over Streamable HTTP (POST /mcp, default) or stdio (--stdio).
@@ -16,6 +19,26 @@ Configuration comes from the environment: ${E.plexServerUrl}, ${E.plexToken}, ${
 ${E.mcpPublicUrl}, ${E.plexSignInKey}, ${E.plexAllowedUsers}), ${E.serverHost},
 ${E.serverPort}, ${E.plexTimeout}, ${E.plexMaxConnections}, ${E.redisUrl}, CACHE_*, ${E.logLevel} (see README).
 `;
+
+/**
+ * Over stdio a message's end is not seen here: busy = a message came in less than STDIO_BUSY_MS ago. Heard with a
+ * 'data' listener of our own, added only once the SDK's transport has its own: a listener puts stdin in flowing
+ * mode, and data that flowed before the transport listened would be lost to it. Busy until then.
+ */
+function stdioBusy(): () => boolean {
+  let listening = false;
+  let lastInputAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    if (!listening) {
+      if (process.stdin.listenerCount('data') === 0) return true;
+      listening = true;
+      process.stdin.on('data', () => {
+        lastInputAt = performance.now();
+      });
+    }
+    return performance.now() - lastInputAt < STDIO_BUSY_MS;
+  };
+}
 
 async function main(argv: string[]): Promise<void> {
   const args = new Set(argv);
@@ -57,7 +80,9 @@ async function main(argv: string[]): Promise<void> {
   let shutdown: (signal: string) => Promise<void>;
   if (transport === 'stdio') {
     const handle = startStdio(deps);
+    const warmUp = warmUpFirstCall(stdioBusy());
     shutdown = async () => {
+      warmUp.stop();
       await handle.close();
       await deps.close();
     };
@@ -67,7 +92,9 @@ async function main(argv: string[]): Promise<void> {
     // Imported only here: a stdio server never loads the HTTP transport (the SDK's node adapter, the auth gate).
     const { startHttpServer } = await import('./http-server.ts');
     const server = await startHttpServer(config, deps);
+    const warmUp = warmUpFirstCall(server.busy);
     shutdown = async () => {
+      warmUp.stop();
       await server.close({ graceMs: 10_000 });
       await deps.close();
     };

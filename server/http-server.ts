@@ -30,6 +30,10 @@ async function resourceBus(config: ServerConfig, deps: ServerDeps): Promise<Serv
 
 /** Idle McpServer instances kept for reuse: about the concurrency a single replica sees; more are built on demand. */
 const MAX_IDLE_MCP_SERVERS = 64;
+/** A request older than this no longer makes the server busy (see RunningHttpServer.busy). */
+const BUSY_WINDOW_MS = 1_000;
+/** The server stays busy this long after a request began, answered or not. */
+const QUIET_MS = 50;
 
 export interface RunningHttpServer {
   /** The MCP endpoint, e.g. http://127.0.0.1:8080/mcp. */
@@ -38,6 +42,12 @@ export interface RunningHttpServer {
   deps: ServerDeps;
   /** The reused McpServer instances behind POST /mcp (2026-07-28 requests). */
   mcpServers: Pick<McpServerPool, 'idle' | 'created'>;
+  /**
+   * Whether requests are being served: one began less than QUIET_MS ago (a client's next request often follows at
+   * once), or one that began less than BUSY_WINDOW_MS ago has not ended (a stream held open longer, e.g.
+   * subscriptions/listen, no longer counts). Idle-time work (the warm-up) waits while it is.
+   */
+  busy(): boolean;
   /** Stops accepting, lets in-flight requests finish (bounded), then closes deps it created. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -110,6 +120,13 @@ export async function startHttpServer(
 
   const server: Server = createServer({ keepAliveTimeout: 65_000, ...slowClientOptions(config.server) }, app);
   limits = limitConnections(server, config.server.maxConnections);
+  let inFlight = 0;
+  let lastRequestAt = Number.NEGATIVE_INFINITY;
+  server.on('request', (_req, res) => {
+    inFlight++;
+    lastRequestAt = performance.now();
+    res.once('close', () => inFlight--);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => {
@@ -129,6 +146,10 @@ export async function startHttpServer(
     port,
     deps: d,
     mcpServers,
+    busy: () => {
+      const since = performance.now() - lastRequestAt;
+      return since < QUIET_MS || (inFlight > 0 && since < BUSY_WINDOW_MS);
+    },
     close(options = {}) {
       closing ??= (async () => {
         listening = false;

@@ -38,9 +38,22 @@ const looseString = z.preprocess(coerceString, z.string().optional());
 const looseBoolean = z.preprocess(coerceBoolean, z.boolean().optional());
 const looseId = z.preprocess(coerceId, z.string().min(1));
 
+/**
+ * Each looseArray's member schema. Its members are parsed inside a transform, where a walk of the schema does not
+ * see them: the idle warm-up (server/startup/idle-warm-up.ts) asks here to build samples that reach them.
+ */
+const looseArrayMembers = new WeakMap<z.ZodType, z.ZodType>();
+
+/** The member schema of a looseArray, or undefined for any other schema. */
+export function looseArrayMember(schema: unknown): z.ZodType | undefined {
+  return typeof schema === 'object' && schema !== null
+    ? looseArrayMembers.get(schema as z.ZodType)
+    : undefined;
+}
+
 /** An array that tolerates absence, a single object instead of a list, and malformed members (dropped). */
 function looseArray<T extends z.ZodType>(item: T) {
-  return z.preprocess(
+  const schema = z.preprocess(
     (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]),
     z.array(z.unknown()).transform((values) => {
       const out: z.output<T>[] = [];
@@ -51,6 +64,8 @@ function looseArray<T extends z.ZodType>(item: T) {
       return out;
     }),
   );
+  looseArrayMembers.set(schema, item);
+  return schema;
 }
 
 const Tag = z.looseObject({ tag: looseString, id: looseNumber, role: looseString });
@@ -295,3 +310,17 @@ export const ClientsContainer = container({
 export const FilterDirectoryContainer = container({
   Directory: looseArray(z.looseObject({ key: looseString, title: looseString })),
 });
+
+/** Every answer schema above, for the idle warm-up (server/startup/idle-warm-up.ts). */
+export const PLEX_RESPONSE_SCHEMAS: readonly z.ZodType[] = [
+  MetadataContainer,
+  MediaItemContainer,
+  SectionsContainer,
+  HubsContainer,
+  IdentityContainer,
+  ServerInfoContainer,
+  AccountsContainer,
+  DevicesContainer,
+  ClientsContainer,
+  FilterDirectoryContainer,
+];
