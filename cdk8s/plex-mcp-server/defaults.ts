@@ -40,7 +40,7 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
 /**
  * V8 heap flags for the server container, from its memory limit (NODE_OPTIONS). Without them V8 sizes its heap
  * from the machine's RAM and collects lazily: bench:server saw 350-400 MiB RSS under load on a 24 GiB machine.
- * - Old space: half the limit. V8 collects well before the limit, and the in-memory cache (inMemoryCacheBytes)
+ * - Old space: half the limit, leaving at least SERVER_OUTSIDE_OLD_SPACE_MIB. V8 collects well before the limit, and the in-memory cache (inMemoryCacheBytes)
  *   plus the live set fit.
  * - Semi-space: limit/16, at most 16 MiB. A small young generation promotes the garbage of every in-flight request
  *   (requests outlive several scavenges under load), which then costs full GCs: with old space 128 MiB,
@@ -61,7 +61,10 @@ export function serverNodeOptions(memoryLimitBytes: number): string {
 export function serverHeapMiB(memoryLimitBytes: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
   const mib = Math.floor(memoryLimitBytes / 2 ** 20);
   return {
-    oldSpaceMiB: Math.max(32, Math.floor(mib * SERVER_OLD_SPACE_SHARE)),
+    oldSpaceMiB: Math.max(
+      32,
+      Math.min(Math.floor(mib * SERVER_OLD_SPACE_SHARE), mib - SERVER_OUTSIDE_OLD_SPACE_MIB),
+    ),
     semiSpaceMiB: powerOfTwoAtMost(Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / 16)))),
   };
 }
@@ -73,8 +76,8 @@ export function serverHeapMiB(memoryLimitBytes: number): { oldSpaceMiB: number; 
  * bench:server:limited` fills the cache past its bound and then runs the 50-client load. With a quarter of the
  * limit, as before: at 100Mi (25 MiB in 50 MiB of old space) V8 ran out of heap in 2 of 2 runs (live 47 MB); at
  * 256Mi (64 MiB in 128) the live heap was 100 MB and every GC of the load was a full one (0 scavenges, 81
- * mark-compacts). With this bound the live heap stays near three quarters of the old space or less (100Mi: 9 MiB,
- * live 37-38 MB of 50; 256Mi: 48 MiB).
+ * mark-compacts). With this bound the live heap stays near three quarters of the old space or less (100Mi: 6 MiB,
+ * live ~34 MB of 44; 256Mi: 48 MiB, live 78.6 MB of 128).
  */
 export function inMemoryCacheBytes(memoryLimitBytes: number): number {
   const { oldSpaceMiB } = serverHeapMiB(memoryLimitBytes);
@@ -92,6 +95,14 @@ function powerOfTwoAtMost(mib: number): number {
   return 2 ** Math.floor(Math.log2(Math.max(1, mib)));
 }
 
+/**
+ * What the process needs besides V8's old space, MiB, at small limits: the young generation, code, glibc's arenas
+ * (V8's worker threads' alone reached 23 MiB) and buffers, about 40-45 MiB under load at 100Mi. So the old space
+ * leaves at least this much, which matters below 112Mi only. At 100Mi, with a full cache (BENCH_FILL=1
+ * bench:server:limited, quiet machine, interleaved): old space 50 and a 9 MiB cache were OOM-killed in 2 of 4 runs
+ * (peaks 93.7-100 MiB); old space 44 and its 6 MiB cache in 0 of 4 (peaks 85.9-94.2), at the same throughput.
+ */
+export const SERVER_OUTSIDE_OLD_SPACE_MIB = 56;
 /** Share of the container's memory limit V8's old space may use; the rest is code, native memory and buffers. */
 export const SERVER_OLD_SPACE_SHARE = 0.5;
 /** Largest young-generation semi-space, MiB (bigger buys little CPU for a lot of RSS). */

@@ -392,7 +392,7 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
     ).toBe(String(240 * 1024 * 1024));
     expect(
       data({ redis: { mode: 'Disabled' }, resources: { limits: { memory: '100Mi' } } }).CACHE_MAX_BYTES,
-    ).toBe(String(9 * 1024 * 1024));
+    ).toBe(String(6 * 1024 * 1024));
   });
 });
 

@@ -23,9 +23,15 @@ describe('serverNodeOptions', () => {
   });
 
   it('rounds the semi-space down to a power of two (V8 rounds it up: 6 would be 8)', () => {
-    expect(serverNodeOptions(100 * MiB)).toBe('--max-old-space-size=50 --max-semi-space-size=4');
+    expect(serverNodeOptions(100 * MiB)).toBe('--max-old-space-size=44 --max-semi-space-size=4');
     expect(serverNodeOptions(200 * MiB)).toBe('--max-old-space-size=100 --max-semi-space-size=8');
     expect(serverNodeOptions(48 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=2');
+  });
+
+  it('leaves at least 56 MiB outside the old space (below 112Mi)', () => {
+    expect(serverNodeOptions(100 * MiB)).toMatch(/^--max-old-space-size=44 /);
+    expect(serverNodeOptions(112 * MiB)).toMatch(/^--max-old-space-size=56 /);
+    expect(serverNodeOptions(90 * MiB)).toMatch(/^--max-old-space-size=34 /);
   });
 
   it('never goes below 32 MiB of old space (the idle live set is ~17 MiB) nor 1 MiB of semi-space', () => {
@@ -40,7 +46,7 @@ describe('serverNodeOptions', () => {
 
 describe('inMemoryCacheBytes', () => {
   it('is half of what the old space leaves after the 32 MiB reserve', () => {
-    expect(inMemoryCacheBytes(100 * MiB)).toBe(9 * MiB);
+    expect(inMemoryCacheBytes(100 * MiB)).toBe(6 * MiB);
     expect(inMemoryCacheBytes(128 * MiB)).toBe(16 * MiB);
     expect(inMemoryCacheBytes(256 * MiB)).toBe(48 * MiB);
     expect(inMemoryCacheBytes(1024 * MiB)).toBe(240 * MiB);
