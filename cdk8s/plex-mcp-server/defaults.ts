@@ -40,8 +40,8 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
 /**
  * V8 heap flags for the server container, from its memory limit (NODE_OPTIONS). Without them V8 sizes its heap
  * from the machine's RAM and collects lazily: bench:server saw 350-400 MiB RSS under load on a 24 GiB machine.
- * - Old space: half the limit, leaving at least SERVER_OUTSIDE_OLD_SPACE_MIB. V8 collects well before the limit, and the in-memory cache (inMemoryCacheBytes)
- *   plus the live set fit.
+ * - Old space: half the limit, leaving at least SERVER_OUTSIDE_OLD_SPACE_MIB. V8 collects well before the limit,
+ *   and the in-memory cache (inMemoryCacheBytes) plus the live set fit.
  * - Semi-space: limit/16, at most 16 MiB. A small young generation promotes the garbage of every in-flight request
  *   (requests outlive several scavenges under load), which then costs full GCs: with old space 128 MiB,
  *   `npm run bench:server:heap` and an uncached A/B measured (CPU per request, max anonymous RSS)
