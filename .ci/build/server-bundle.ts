@@ -54,7 +54,34 @@ const builtinsByRequire: Plugin = {
   },
 };
 
-export function serverBundleOptions(outdir: string): BuildOptions {
+/** The module whose contents the build replaces with the tools' precomputed JSON Schemas. */
+const BUILT_JSON_SCHEMAS_MODULE = path.join(BUNDLE_WORKING_DIR, 'server/tools/built-json-schemas.ts');
+
+/**
+ * The tools' JSON Schemas, converted here once instead of on each start's first tools/list (issue #18): from the
+ * sources being bundled, through define-tool.ts's own conversion (builtToolJsonSchemas), as a JSON.parse of a string
+ * literal (V8 parses that faster than the same object as a literal).
+ */
+async function builtJsonSchemas(): Promise<Plugin> {
+  const { TOOLS } = await import('../../server/tools/registry.ts');
+  const { builtToolJsonSchemas } = await import('../../server/tools/define-tool.ts');
+  const table = builtToolJsonSchemas(TOOLS);
+  return {
+    name: 'built-json-schemas',
+    setup(build) {
+      build.onLoad({ filter: /built-json-schemas\.ts$/ }, (args) =>
+        args.path === BUILT_JSON_SCHEMAS_MODULE
+          ? {
+              contents: `export const BUILT_TOOL_JSON_SCHEMAS = JSON.parse(${JSON.stringify(JSON.stringify(table))});\n`,
+              loader: 'js',
+            }
+          : undefined,
+      );
+    },
+  };
+}
+
+export function serverBundleOptions(outdir: string, extraPlugins: Plugin[] = []): BuildOptions {
   return {
     absWorkingDir: BUNDLE_WORKING_DIR,
     entryPoints: { main: 'server/main.ts' },
@@ -66,7 +93,7 @@ export function serverBundleOptions(outdir: string): BuildOptions {
     // The npm package also runs on Node 20 (an `npx plex-mcp` user's Node; test/integration/package/npm-package.test.ts).
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [zodEnglishOnly, builtinsByRequire],
+    plugins: [zodEnglishOnly, builtinsByRequire, ...extraPlugins],
     // CommonJS packages in the bundle (pino, prom-client) require Node's built-ins; ESM has no `require`, so each
     // file gets one. esbuild's require shim uses it.
     banner: {
@@ -85,6 +112,6 @@ export function serverBundleOptions(outdir: string): BuildOptions {
 
 /** Bundles the server into `outdir` (its main.js and chunks); returns esbuild's metafile (which input went where). */
 export async function buildServerBundle(outdir: string): Promise<Metafile> {
-  const result = await build(serverBundleOptions(outdir));
+  const result = await build(serverBundleOptions(outdir, [await builtJsonSchemas()]));
   return result.metafile as Metafile;
 }

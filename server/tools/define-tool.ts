@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import { callerLogContext, callerOf, plexAccessOf } from '../auth/caller.ts';
 import { PlexUnauthorizedError } from '../plex/errors.ts';
 import { runAsPlexIdentity } from '../plex/plex-identity.ts';
+import { BUILT_TOOL_JSON_SCHEMAS } from './built-json-schemas.ts';
 import { compactJsonSchema } from './compact-schema.ts';
 import { confirmChannelOf } from './elicitation.ts';
 import type { ToolCategory } from './tool-category.ts';
@@ -67,26 +68,43 @@ export function defineTool<I extends z.ZodType<Record<string, unknown>>, O exten
 
 type SdkSchema = StandardSchemaWithJSON<unknown, unknown>;
 type StandardProps = SdkSchema['~standard'];
+type JsonSchemaOptions = Parameters<StandardProps['jsonSchema']['input']>[0];
+
+/**
+ * The JSON Schema dialect the SDK asks our schemas for (its JSON_SCHEMA_CONVERSION_TARGET, pinned by
+ * test/integration/server/sdk-adapter-pins.test.ts): the one the build precomputes (built-json-schemas.ts).
+ */
+export const SDK_JSON_SCHEMA_TARGET = 'draft-2020-12';
+
+/** Which of a tool's schemas, converted for which side of it (the SDK asks `input` of the input, `output` of the output). */
+type SchemaSlot = 'input' | 'output';
+
+/** A precomputed schema's key in BUILT_TOOL_JSON_SCHEMAS. */
+function builtKey(tool: string, slot: SchemaSlot, io: 'input' | 'output', target: string): string {
+  return `${tool}/${slot}/${io}/${target}`;
+}
 
 /**
  * A zod schema as the SDK sees it, with its JSON Schema conversion memoised. The SDK builds a fresh McpServer per
  * HTTP request and converts each tool's schemas again for every instance (0.2-0.5 ms per output schema per call,
- * measured); our schemas never change, so each conversion runs once per process.
+ * measured); our schemas never change, so each conversion runs once per process, or not at all when the build
+ * precomputed it.
  */
 function memoisedSchema(
+  tool: string,
+  slot: SchemaSlot,
   schema: z.ZodType,
   validate: StandardProps['validate'],
-  kind: 'input' | 'output',
 ): SdkSchema {
   const real = schema['~standard'] as unknown as StandardProps;
   const memo = new Map<string, Record<string, unknown>>();
   const convert =
     (io: 'input' | 'output') =>
-    (options: Parameters<StandardProps['jsonSchema']['input']>[0]): Record<string, unknown> => {
-      const key = `${io}:${options.target}`;
-      let json = memo.get(key);
+    (options: JsonSchemaOptions): Record<string, unknown> => {
+      const key = builtKey(tool, slot, io, options.target);
+      let json = memo.get(key) ?? BUILT_TOOL_JSON_SCHEMAS[key];
       if (!json) {
-        json = compactJsonSchema(real.jsonSchema[io](options), kind);
+        json = compactJsonSchema(real.jsonSchema[io](options), slot);
         memo.set(key, json);
       }
       return json;
@@ -107,14 +125,14 @@ function memoisedSchema(
  * and a message meant for developers; ours is `invalid_request` naming each bad field (SEP-1303: input
  * validation failures are tool errors, not protocol errors).
  */
-function advertisedInputSchema(input: z.ZodType): SdkSchema {
-  return memoisedSchema(input, (value: unknown) => ({ value: value ?? {} }), 'input');
+function advertisedInputSchema(tool: AnyToolDefinition): SdkSchema {
+  return memoisedSchema(tool.name, 'input', tool.input, (value: unknown) => ({ value: value ?? {} }));
 }
 
 /** The output schema with the SDK's validation delegated to zod (results are checked against it). */
-function outputSchema(output: z.ZodType): SdkSchema {
-  const real = output['~standard'] as unknown as StandardProps;
-  return memoisedSchema(output, (value: unknown) => real.validate(value), 'output');
+function outputSchema(tool: AnyToolDefinition): SdkSchema {
+  const real = tool.output['~standard'] as unknown as StandardProps;
+  return memoisedSchema(tool.name, 'output', tool.output, (value: unknown) => real.validate(value));
 }
 
 /** Per tool definition, the SDK-facing schemas, built once. */
@@ -122,10 +140,29 @@ const sdkSchemas = new WeakMap<AnyToolDefinition, { input: SdkSchema; output: Sd
 function sdkSchemasOf(tool: AnyToolDefinition): { input: SdkSchema; output: SdkSchema } {
   let schemas = sdkSchemas.get(tool);
   if (!schemas) {
-    schemas = { input: advertisedInputSchema(tool.input), output: outputSchema(tool.output) };
+    schemas = { input: advertisedInputSchema(tool), output: outputSchema(tool) };
     sdkSchemas.set(tool, schemas);
   }
   return schemas;
+}
+
+/**
+ * What the build writes into built-json-schemas.ts: each tool's schemas converted as the SDK converts them for
+ * tools/list (input schema as input, output schema as output, in SDK_JSON_SCHEMA_TARGET), through the same path.
+ */
+export function builtToolJsonSchemas(
+  tools: readonly AnyToolDefinition[],
+): Record<string, Record<string, unknown>> {
+  const table: Record<string, Record<string, unknown>> = {};
+  const options = { target: SDK_JSON_SCHEMA_TARGET } as JsonSchemaOptions;
+  for (const tool of tools) {
+    const { input, output } = sdkSchemasOf(tool);
+    table[builtKey(tool.name, 'input', 'input', options.target)] =
+      input['~standard'].jsonSchema.input(options);
+    table[builtKey(tool.name, 'output', 'output', options.target)] =
+      output['~standard'].jsonSchema.output(options);
+  }
+  return table;
 }
 
 /** The tool error of a signed-in person whose Plex token stopped working. */

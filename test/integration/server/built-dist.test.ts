@@ -3,7 +3,7 @@
  * its bundle and the MCP Apps views) into a private out dir (so parallel builds of other engineers are not
  * disturbed), then serves HTTP and stdio from it.
  */
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -12,7 +12,7 @@ import { buildServer } from '../../../.ci/build/build.ts';
 import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from './support/mcp-harness.ts';
-import { baseEnv, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
+import { baseEnv, MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 
 // Inside the repo (git-ignored) so the built files resolve node_modules and package.json's "type": "module".
 const OUT_DIR = path.join(REPO_ROOT, '.vitest-cache', `dist-${process.pid}-${Date.now()}`);
@@ -90,5 +90,38 @@ describe('built dist entry', () => {
     const result = await client.callTool({ name: 'list_libraries', arguments: {} });
     expect((result.structuredContent as { count: number }).count).toBe(sim.catalog.sections.length);
     await client.close();
+  });
+
+  it('lists the same tools, schemas and all, as the sources, from the JSON Schemas the build precomputed', async () => {
+    const listed = async (entry: string) => {
+      const client = new Client({ name: 'dist-tools-list', version: '1.0.0' });
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [entry, '--stdio'],
+          cwd: REPO_ROOT,
+          env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
+          stderr: 'pipe',
+        }),
+      );
+      try {
+        return (await client.listTools()).tools;
+      } finally {
+        await client.close();
+      }
+    };
+    const [built, source] = await Promise.all([listed(MAIN_JS), listed(MAIN_TS)]);
+    expect(built.map((tool) => tool.name).sort()).toEqual([...TOOL_NAMES].sort());
+    expect(built).toEqual(source);
+    // The bundle carries every tool's two schemas precomputed (server/tools/built-json-schemas.ts): the list above
+    // came from that table, not from a conversion at start.
+    const chunks = (await readdir(path.dirname(MAIN_JS))).filter((name) => name.endsWith('.js'));
+    const code = (
+      await Promise.all(chunks.map((name) => readFile(path.join(path.dirname(MAIN_JS), name), 'utf8')))
+    ).join('\n');
+    for (const name of TOOL_NAMES) {
+      expect(code).toContain(`"${name}/input/input/draft-2020-12"`);
+      expect(code).toContain(`"${name}/output/output/draft-2020-12"`);
+    }
   });
 });

@@ -4,10 +4,10 @@
  * the named test here fails, and the adapter must be re-verified before the upgrade lands.
  */
 import { Client } from '@modelcontextprotocol/client';
-import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import { InMemoryTransport, McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTool, registerTool } from '../../../server/tools/define-tool.ts';
+import { defineTool, registerTool, SDK_JSON_SCHEMA_TARGET } from '../../../server/tools/define-tool.ts';
 import type { ToolDeps } from '../../../server/tools/tool-deps.ts';
 import { silentLogger } from '../../unit/server/cache/fakes.ts';
 
@@ -50,6 +50,39 @@ describe('SDK pins for define-tool.ts (Standard Schema wrapper)', () => {
     const [tool] = (await client.listTools()).tools;
     expect(tool?.inputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'integer' } } });
     expect(tool?.outputSchema).toMatchObject({ type: 'object', properties: { doubled: { type: 'number' } } });
+    await client.close();
+  });
+
+  it('asks a schema for its JSON Schema in the dialect the build precomputes (SDK_JSON_SCHEMA_TARGET)', async () => {
+    const asked: unknown[] = [];
+    const convert = (slot: string, io: string) => (options: { target: string }) => {
+      asked.push([slot, io, options.target]);
+      return { type: 'object' };
+    };
+    const recording = (slot: 'input' | 'output') =>
+      ({
+        '~standard': {
+          version: 1,
+          vendor: 'pins',
+          validate: (value: unknown) => ({ value }),
+          jsonSchema: { input: convert(slot, 'input'), output: convert(slot, 'output') },
+        },
+      }) as unknown as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+    const server = new McpServer({ name: 'pins', version: '1' });
+    server.registerTool(
+      'recorded',
+      { inputSchema: recording('input'), outputSchema: recording('output') },
+      async () => ({ content: [], structuredContent: {} }),
+    );
+    const client = await connected(server);
+    await client.listTools();
+    // Only these two conversions, in that dialect: built-json-schemas.ts holds exactly these.
+    expect(new Set(asked.map((entry) => JSON.stringify(entry)))).toEqual(
+      new Set([
+        JSON.stringify(['input', 'input', SDK_JSON_SCHEMA_TARGET]),
+        JSON.stringify(['output', 'output', SDK_JSON_SCHEMA_TARGET]),
+      ]),
+    );
     await client.close();
   });
 
