@@ -49,6 +49,11 @@ export interface ServerDepsOverrides {
   policy?: PlexRequestPolicy;
   metrics?: ServerMetrics;
   live?: PlexLive;
+  /**
+   * Whether to connect the event stream of the PlexLive built here now (default) or leave it to the caller's
+   * `deps.live.start()`: the server's own start (cli.ts) connects it once the transport is ready and idle.
+   */
+  startLive?: boolean;
 }
 
 export function secretsOf(config: ServerConfig): string[] {
@@ -138,15 +143,17 @@ export async function createServerDeps(
       logger,
       metrics: prometheus?.cache(),
     });
-  const live =
-    overrides.live ??
-    createPlexLive({
+  let live = overrides.live;
+  if (!live) {
+    live = createPlexLive({
       enabled: config.plex.events.enabled,
       plex,
       logger,
       metrics: prometheus?.live(),
       timings: { idleTimeoutMs: config.plex.events.idleTimeoutMs, recycleMs: config.plex.events.recycleMs },
     });
+    if (overrides.startLive !== false) live.start();
+  }
   const resources = createResourceNotifier();
   live.onChange((change) => resources.changed(urisForChange(change)));
   const liveInvalidation =

@@ -1,16 +1,19 @@
-import { createServerDeps, secretsOf } from './app.ts';
+import { createServerDeps, type ServerDeps, secretsOf } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { AUTH_MODES } from './config/env-schema.ts';
 import { ENV } from './config/settings.ts';
 import { warmUpFirstCall } from './first-call-warm-up.ts';
 import { createLogger } from './observability/logger.ts';
 import { probePlexAtStart } from './plex/startup-probe.ts';
+import { runWhenIdle } from './startup/when-idle.ts';
 import { startStdio } from './stdio.ts';
 import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 
 const E = ENV;
 /** How long a stdio message keeps the idle warm-up waiting, ms (a tool call's own work is mostly this short). */
 const STDIO_BUSY_MS = 200;
+/** The Plex work of a start runs by this long after the transport is ready even if it is never idle, ms. */
+const PLEX_WORK_MAX_WAIT_MS = 2_000;
 const USAGE = `Usage: plex-mcp-server [--stdio]
 
 Serves the Plex MCP tools over Streamable HTTP (POST /mcp, default) or stdio (--stdio).
@@ -38,6 +41,21 @@ function stdioBusy(): () => boolean {
     }
     return performance.now() - lastInputAt < STDIO_BUSY_MS;
   };
+}
+
+/**
+ * What a start asks of Plex, the probe (startup-probe.ts) and connecting the event stream, once the transport is
+ * ready and idle, not before it listens: neither changes what the first requests answer (tools/list), and both
+ * cost CPU the start-up then did not have to wait for (issue #18: HTTP start-up -13 ms). Returns a cancel function.
+ */
+function startPlexWork(deps: ServerDeps, busy: () => boolean): () => void {
+  return runWhenIdle(
+    () => {
+      deps.live?.start();
+      void probePlexAtStart(deps.plex, deps.config.plex.url, deps.logger);
+    },
+    { busy, maxWaitMs: PLEX_WORK_MAX_WAIT_MS },
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -70,18 +88,20 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const deps = await createServerDeps(config, { logger });
+  const deps = await createServerDeps(config, { logger, startLive: false });
   logger.info(
     { transport, version: SERVER_VERSION, plexUrl: config.plex.url, cache: deps.cache.status().mode },
     'starting',
   );
-  void probePlexAtStart(deps.plex, config.plex.url, logger);
 
   let shutdown: (signal: string) => Promise<void>;
   if (transport === 'stdio') {
     const handle = startStdio(deps);
-    const warmUp = warmUpFirstCall(stdioBusy());
+    const busy = stdioBusy();
+    const cancelPlexWork = startPlexWork(deps, busy);
+    const warmUp = warmUpFirstCall(busy);
     shutdown = async () => {
+      cancelPlexWork();
       warmUp.stop();
       await handle.close();
       await deps.close();
@@ -92,8 +112,10 @@ async function main(argv: string[]): Promise<void> {
     // Imported only here: a stdio server never loads the HTTP transport (the SDK's node adapter, the auth gate).
     const { startHttpServer } = await import('./http-server.ts');
     const server = await startHttpServer(config, deps);
+    const cancelPlexWork = startPlexWork(deps, server.busy);
     const warmUp = warmUpFirstCall(server.busy);
     shutdown = async () => {
+      cancelPlexWork();
       warmUp.stop();
       await server.close({ graceMs: 10_000 });
       await deps.close();

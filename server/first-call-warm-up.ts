@@ -7,13 +7,8 @@ import {
   type WarmUpStep,
 } from './startup/idle-warm-up.ts';
 import type { HiddenMembers } from './startup/schema-samples.ts';
+import { IDLE_WORK_DELAY_MS } from './startup/when-idle.ts';
 import { TOOLS } from './tools/registry.ts';
-
-/**
- * The warm-up begins this long after the transport is ready: a client's first requests (initialize, tools/list)
- * come at once, and a step must not be running when they do.
- */
-const START_DELAY_MS = 100;
 
 /**
  * Starts the idle warm-up (startup/idle-warm-up.ts) of what a first tool call parses: every Plex answer, and
@@ -23,7 +18,9 @@ const START_DELAY_MS = 100;
  * the event stream connects, just after start, and most tools read one.
  */
 export function warmUpFirstCall(busy: () => boolean): WarmUpHandle {
-  return startIdleWarmUp(firstCallSteps(), { busy, delayMs: START_DELAY_MS });
+  // It begins IDLE_WORK_DELAY_MS after the transport is ready: a step must not be running when the client's first
+  // requests come.
+  return startIdleWarmUp(firstCallSteps(), { busy, delayMs: IDLE_WORK_DELAY_MS });
 }
 
 /** The warm-up's steps, built as they are reached. */

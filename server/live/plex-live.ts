@@ -40,6 +40,8 @@ export interface LiveStatus {
 }
 
 export interface PlexLive {
+  /** Connects the event stream (once; nothing when PLEX_EVENTS is false). Until then status() says `off`. */
+  start(): void;
   /** The live sessions, or undefined when the table cannot answer (then ask Plex, as without the stream). */
   sessions(): Promise<PlaybackSession[] | undefined>;
   status(): LiveStatus;
@@ -82,6 +84,7 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
   if (!options.enabled) {
     const off: StreamStatus = { state: 'off', since: new Date().toISOString(), reconnects: 0 };
     return {
+      start: () => undefined,
       sessions: async () => undefined,
       status: () => ({ mode: 'off', stream: off }),
       onChange(listener) {
@@ -137,9 +140,8 @@ export function createPlexLive(options: PlexLiveOptions): PlexLive {
       },
     },
   });
-  stream.start();
-
   return {
+    start: () => stream.start(),
     async sessions() {
       if (stream.status().state !== 'connected' || !table.loaded) return undefined;
       return table.sessions();
