@@ -1,3 +1,4 @@
+import module from 'node:module';
 import { createServerDeps, type ServerDeps, secretsOf } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { AUTH_MODES } from './config/env-schema.ts';
@@ -58,6 +59,15 @@ function startPlexWork(deps: ServerDeps, busy: () => boolean): () => void {
   );
 }
 
+/**
+ * Writes the compile cache main.ts turned on once a start's warm-up is done, not only when the process exits: a
+ * server that never exits cleanly (a client that kills it, a pod killed at the end of its grace period) still
+ * starts from it the next time. In idle time, a few ms of file writes; nothing when the cache is off or read-only.
+ */
+function persistCompileCache(warmedUp: Promise<unknown>): void {
+  void warmedUp.then(() => module.flushCompileCache?.());
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = new Set(argv);
   // Asked-for output goes to stdout (so `--help | less` works); the process exits before any MCP traffic could.
@@ -100,6 +110,7 @@ async function main(argv: string[]): Promise<void> {
     const busy = stdioBusy();
     const cancelPlexWork = startPlexWork(deps, busy);
     const warmUp = warmUpFirstCall(busy);
+    persistCompileCache(warmUp.finished);
     shutdown = async () => {
       cancelPlexWork();
       warmUp.stop();
@@ -114,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
     const server = await startHttpServer(config, deps);
     const cancelPlexWork = startPlexWork(deps, server.busy);
     const warmUp = warmUpFirstCall(server.busy);
+    persistCompileCache(warmUp.finished);
     shutdown = async () => {
       cancelPlexWork();
       warmUp.stop();

@@ -516,6 +516,27 @@ try {
     label === mcpName,
     `${label} (package.json mcpName ${mcpName})`,
   );
+  // The compile cache the build made (.ci/build/bake-compile-cache.ts) is what a start at the image's NODE_OPTIONS
+  // reads: every module it loads is accepted from it, none compiled afresh.
+  const cacheRun = podman.tryRun([
+    'run',
+    '--rm',
+    '--read-only',
+    '--env',
+    'NODE_DEBUG_NATIVE=COMPILE_CACHE',
+    images.server,
+    '--version',
+  ]);
+  const accepted = cacheRun.stderr.match(/was accepted/g)?.length ?? 0;
+  const notAccepted = cacheRun.stderr.match(/was (rejected|not)\b/g)?.length ?? 0;
+  check(
+    "a start reads the image's compile cache",
+    cacheRun.status === 0 && accepted > 0 && notAccepted === 0,
+    `${accepted} modules accepted, ${notAccepted} not (exit ${cacheRun.status})` +
+      (accepted > 0 && notAccepted === 0
+        ? ''
+        : `: ${cacheRun.stderr.trim().split('\n').slice(-6).join(' | ')}`),
+  );
 
   // 2. What the operator renders, run as rendered.
   const plexToken = randomBytes(18).toString('base64url');
