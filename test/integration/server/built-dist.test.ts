@@ -6,13 +6,12 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../.ci/build/build.ts';
 import { TOOL_NAMES } from '../../e2e/call-every-tool.ts';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from './support/mcp-harness.ts';
-import { baseEnv, MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
+import { connectStdioClient, MAIN_TS, REPO_ROOT, spawnServer } from './support/spawn-server.ts';
 
 // Inside the repo (git-ignored) so the built files resolve node_modules and package.json's "type": "module".
 const OUT_DIR = path.join(REPO_ROOT, '.vitest-cache', `dist-${process.pid}-${Date.now()}`);
@@ -77,16 +76,7 @@ describe('built dist entry', () => {
   });
 
   it('serves stdio with --stdio', async () => {
-    const client = new Client({ name: 'dist-stdio', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [MAIN_JS, '--stdio'],
-        cwd: REPO_ROOT,
-        env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
-        stderr: 'pipe',
-      }),
-    );
+    const client = await connectStdioClient(MAIN_JS, sim, { name: 'dist-stdio' });
     const result = await client.callTool({ name: 'list_libraries', arguments: {} });
     expect((result.structuredContent as { count: number }).count).toBe(sim.catalog.sections.length);
     await client.close();
@@ -94,16 +84,7 @@ describe('built dist entry', () => {
 
   it('lists the same tools, schemas and all, as the sources, from the JSON Schemas the build precomputed', async () => {
     const listed = async (entry: string) => {
-      const client = new Client({ name: 'dist-tools-list', version: '1.0.0' });
-      await client.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: [entry, '--stdio'],
-          cwd: REPO_ROOT,
-          env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
-          stderr: 'pipe',
-        }),
-      );
+      const client = await connectStdioClient(entry, sim, { name: 'dist-tools-list' });
       try {
         return (await client.listTools()).tools;
       } finally {

@@ -6,15 +6,14 @@
  * - 2025-era HTTP is stateless, so subscriptions are not offered there (reads work);
  * - stdio, both eras: `resources/subscribe` (2025) and `subscriptions/listen` (2026) hear a pause.
  */
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { redisBinary } from '../../support/redis-binary.ts';
 import { type RunningRedis, startRedisServer } from '../../support/redis-server.ts';
 import { type LiveHarness, startLive, timeUntil } from './support/live-harness.ts';
 import { ERAS, randomToken } from './support/mcp-harness.ts';
-import { baseEnv, MAIN_TS, REPO_ROOT } from './support/spawn-server.ts';
+import { connectStdioClient, MAIN_TS } from './support/spawn-server.ts';
 import { toolCaller } from './support/tool-caller.ts';
 
 const FIXED = ['plex://server', 'plex://libraries', 'plex://sessions', 'plex://playlists'];
@@ -167,19 +166,7 @@ describe.each(ERAS)('stdio subscriptions (%s era)', (era) => {
   let client: Client;
   beforeAll(async () => {
     sim = await startPlexSimulator({ port: 0, token: randomToken(), heartbeatMs: 500 });
-    client = new Client(
-      { name: 'stdio-live', version: '1.0.0' },
-      { versionNegotiation: { mode: era === 'modern' ? 'auto' : 'legacy' } },
-    );
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [MAIN_TS, '--stdio'],
-        cwd: REPO_ROOT,
-        env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
-        stderr: 'pipe',
-      }),
-    );
+    client = await connectStdioClient(MAIN_TS, sim, { name: 'stdio-live', era });
     await timeUntil(async () => sim.streamConnections() > 0, 10_000);
   });
   afterAll(async () => {

@@ -3,12 +3,10 @@
  * client's first requests and is idle (server/cli.ts, startPlexWork): a stdio client's tools/list is answered
  * before Plex hears from the server at all, and both requests come soon after.
  */
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EVENT_STREAM_PATH, type PlexSimulator, startPlexSimulator } from '../../plex-sim/simulator.ts';
 import { randomToken } from './support/mcp-harness.ts';
-import { baseEnv, MAIN_TS, REPO_ROOT } from './support/spawn-server.ts';
+import { connectStdioClient, MAIN_TS } from './support/spawn-server.ts';
 
 let sim: PlexSimulator;
 beforeAll(async () => {
@@ -19,16 +17,7 @@ afterAll(async () => {
 });
 
 it('answers initialize and tools/list before asking Plex anything, then probes Plex and connects its events', async () => {
-  const client = new Client({ name: 'plex-work-at-start', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [MAIN_TS, '--stdio'],
-      cwd: REPO_ROOT,
-      env: { ...baseEnv(), PLEX_SERVER_URL: sim.url, PLEX_TOKEN: sim.token, LOG_LEVEL: 'warn' },
-      stderr: 'pipe',
-    }),
-  );
+  const client = await connectStdioClient(MAIN_TS, sim, { name: 'plex-work-at-start' });
   try {
     const { tools } = await client.listTools();
     expect(tools.length).toBeGreaterThan(0);

@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const MAIN_TS = path.join(REPO_ROOT, 'server/main.ts');
@@ -64,4 +66,35 @@ export function spawnServer(entry: string, args: string[], env: Record<string, s
       return exited;
     },
   };
+}
+
+/**
+ * An MCP client of the server run as a stdio process (`entry --stdio`, e.g. MAIN_TS or a built main.js) on the
+ * Plex at `plex`, as a desktop client starts it.
+ */
+export async function connectStdioClient(
+  entry: string,
+  plex: { url: string; token: string },
+  options: { name: string; era?: 'legacy' | 'modern'; env?: Record<string, string> },
+): Promise<Client> {
+  const client = new Client(
+    { name: options.name, version: '1.0.0' },
+    options.era ? { versionNegotiation: { mode: options.era === 'modern' ? 'auto' : 'legacy' } } : {},
+  );
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [entry, '--stdio'],
+      cwd: REPO_ROOT,
+      env: {
+        ...baseEnv(),
+        PLEX_SERVER_URL: plex.url,
+        PLEX_TOKEN: plex.token,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+      stderr: 'pipe',
+    }),
+  );
+  return client;
 }
