@@ -13,7 +13,7 @@ import { SERVER_NAME, SERVER_VERSION } from './version.ts';
 const E = ENV;
 /** How long a stdio message keeps the idle warm-up waiting, ms (a tool call's own work is mostly this short). */
 const STDIO_BUSY_MS = 200;
-/** The Plex work of a start runs by this long after the transport is ready even if it is never idle, ms. */
+/** The Plex work of a start runs by this long after its first look (runWhenIdle) even if the server is never idle, ms. */
 const PLEX_WORK_MAX_WAIT_MS = 2_000;
 const USAGE = `Usage: plex-mcp-server [--stdio]
 

@@ -16,8 +16,11 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const MAIN_JS = path.join(repoRoot, 'dist/server/main.js');
 const START_TIMEOUT_MS = 60_000;
 
+/** What a run waits for before it stops the server: it sees the server's stderr so far, and whether it still runs. */
+type StopWhen = (stderr: () => string, alive: () => boolean) => Promise<void>;
+
 /** Runs the server until `stop` resolves (then SIGTERM; it must exit 0). */
-function run(dir: string, args: string[], stop: (stderr: () => string) => Promise<void>): Promise<void> {
+function run(dir: string, args: string[], stop: StopWhen): Promise<void> {
   const token = () => randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [MAIN_JS, ...args], {
     cwd: repoRoot,
@@ -44,7 +47,10 @@ function run(dir: string, args: string[], stop: (stderr: () => string) => Promis
       stderr += chunk;
     });
     if (args.includes('--stdio')) child.stdin.end();
-    stop(() => stderr).then(
+    stop(
+      () => stderr,
+      () => child.exitCode === null && child.signalCode === null,
+    ).then(
       () => child.kill('SIGTERM'),
       (error: unknown) => {
         child.kill('SIGKILL');
@@ -59,17 +65,12 @@ function run(dir: string, args: string[], stop: (stderr: () => string) => Promis
   });
 }
 
-const dir = process.argv[2];
-if (!dir) {
-  process.stderr.write('usage: node .ci/build/bake-compile-cache.ts <dir>\n');
-  process.exit(2);
-}
 /**
  * Over HTTP: once a request to the port it logged is answered, the start is done (its SIGTERM handler is set, and
- * every module of a start is loaded).
+ * every module of a start is loaded). Gives up when the server is gone (run() reports how it exited).
  */
-async function answered(stderr: () => string): Promise<void> {
-  for (;;) {
+async function answered(stderr: () => string, alive: () => boolean): Promise<void> {
+  while (alive()) {
     const line = stderr()
       .split('\n')
       .find((l) => l.includes('HTTP server listening'));
@@ -82,6 +83,11 @@ async function answered(stderr: () => string): Promise<void> {
   }
 }
 
+const dir = process.argv[2];
+if (!dir) {
+  process.stderr.write('usage: node .ci/build/bake-compile-cache.ts <dir>\n');
+  process.exit(2);
+}
 await run(dir, [], answered);
 // Over stdio, stdin ends at once: the server shuts down as when its client goes away, and exits 0 by itself.
 await run(dir, ['--stdio'], () => new Promise(() => undefined));

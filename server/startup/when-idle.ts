@@ -21,11 +21,11 @@ export interface WhenIdleOptions {
 export function runWhenIdle(task: () => void, options: WhenIdleOptions): () => void {
   const retryMs = options.retryMs ?? 20;
   let timer: NodeJS.Timeout | undefined;
-  let firstLookAt = 0;
+  let giveUpAt: number | undefined;
   const look = () => {
     const now = performance.now();
-    if (firstLookAt === 0) firstLookAt = now;
-    if (options.busy() && now - firstLookAt < options.maxWaitMs) {
+    giveUpAt ??= now + options.maxWaitMs;
+    if (options.busy() && now < giveUpAt) {
       timer = setTimeout(look, retryMs);
       return;
     }
