@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
     const handle = startStdio(deps);
     const busy = stdioBusy();
     const cancelPlexWork = startPlexWork(deps, busy);
-    const warmUp = warmUpFirstCall(busy);
+    const warmUp = warmUpFirstCall(busy, deps, 'stdio');
     persistCompileCache(warmUp.finished);
     shutdown = async () => {
       cancelPlexWork();
@@ -124,7 +124,7 @@ async function main(argv: string[]): Promise<void> {
     const { startHttpServer } = await import('./http-server.ts');
     const server = await startHttpServer(config, deps);
     const cancelPlexWork = startPlexWork(deps, server.busy);
-    const warmUp = warmUpFirstCall(server.busy);
+    const warmUp = warmUpFirstCall(server.busy, deps, 'http');
     persistCompileCache(warmUp.finished);
     shutdown = async () => {
       cancelPlexWork();

@@ -16,8 +16,11 @@
  */
 import { type HiddenMembers, objectSchemasOf, sampleOf, type ZodSchemaLike } from './schema-samples.ts';
 
-/** One unit of warm-up work: small (a schema's own parse, a few ms at most when cold). */
-export type WarmUpStep = () => void;
+/**
+ * One unit of warm-up work: small (a schema's own parse, a few ms at most when cold). A step that returns a promise
+ * (a whole request served in-process) is waited for before the next one runs; its rejection is ignored like a throw.
+ */
+export type WarmUpStep = () => unknown;
 
 export interface WarmUpHandle {
   /** Stops before the next step (a step running now finishes). */
@@ -51,6 +54,8 @@ export function startIdleWarmUp(steps: Iterable<WarmUpStep>, options: IdleWarmUp
   const finished = new Promise<number>((resolve) => {
     settle = resolve;
   });
+  // One step per event-loop turn: pending I/O is served between any two.
+  const scheduleNext = () => void setImmediate(runNext);
   const runNext = () => {
     if (stopped) return;
     if (safely(busy)) {
@@ -64,8 +69,9 @@ export function startIdleWarmUp(steps: Iterable<WarmUpStep>, options: IdleWarmUp
       return;
     }
     ran++;
-    safely(next.value);
-    setImmediate(runNext);
+    const pending = safely(next.value);
+    if (isThenable(pending)) pending.then(scheduleNext, scheduleNext);
+    else scheduleNext();
   };
   if (options.delayMs) setTimeout(runNext, options.delayMs);
   else setImmediate(runNext);
@@ -76,6 +82,10 @@ export function startIdleWarmUp(steps: Iterable<WarmUpStep>, options: IdleWarmUp
     },
     finished,
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function safely<T>(fn: () => T): T | false {

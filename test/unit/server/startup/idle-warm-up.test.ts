@@ -60,6 +60,21 @@ describe('startIdleWarmUp', () => {
     expect(stdout).toBe('50');
   });
 
+  it('waits for a step that returns a promise before the next, and goes on past one that rejects', async () => {
+    const order: string[] = [];
+    const handle = startIdleWarmUp([
+      async () => {
+        order.push('async step begins');
+        await new Promise((r) => setTimeout(r, 20));
+        order.push('async step ends');
+      },
+      () => Promise.reject(new Error('bad async step')),
+      () => order.push('last step'),
+    ]);
+    expect(await handle.finished).toBe(3);
+    expect(order).toEqual(['async step begins', 'async step ends', 'last step']);
+  });
+
   it('waits delayMs before the first step', async () => {
     let ran = 0;
     const handle = startIdleWarmUp([() => ran++], { delayMs: 30 });
