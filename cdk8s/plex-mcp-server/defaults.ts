@@ -51,21 +51,59 @@ export const REDIS_FALLBACK_MAXMEMORY_BYTES = 96 * 1024 * 1024;
  *   V8 rounds a semi-space size up to a power of two, so the flag is rounded down to one: limit/16 of the design's
  *   100Mi is 6, which V8 made 8 (a 16 MiB young generation, committed from the first requests on; idle anonymous
  *   memory 49.9 MiB with 6, 43.8 MiB with 4, measured with process.memoryUsage and smaps_rollup).
+ *   At a tight limit (isTightMemoryLimit) it is limit/32: 2 MiB at 100Mi (see serverProcessEnv for what it saved).
  */
 export function serverNodeOptions(memoryLimitBytes: number): string {
   const { oldSpaceMiB, semiSpaceMiB } = serverHeapMiB(memoryLimitBytes);
   return `--max-old-space-size=${oldSpaceMiB} --max-semi-space-size=${semiSpaceMiB}`;
 }
 
+/**
+ * Whether the limit is tight: under 111Mi, where half of it as old space would not leave
+ * SERVER_OUTSIDE_OLD_SPACE_MIB outside. There the outside is made smaller too: a halved young generation
+ * (serverHeapMiB) and two malloc arenas (serverProcessEnv).
+ */
+export function isTightMemoryLimit(memoryLimitBytes: number): boolean {
+  const mib = Math.floor(memoryLimitBytes / 2 ** 20);
+  return Math.floor(mib * SERVER_OLD_SPACE_SHARE) > mib - SERVER_OUTSIDE_OLD_SPACE_MIB;
+}
+
 /** The V8 heap sizes serverNodeOptions gives a server with this memory limit, MiB. */
 export function serverHeapMiB(memoryLimitBytes: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
   const mib = Math.floor(memoryLimitBytes / 2 ** 20);
+  const semiSpaceShare = isTightMemoryLimit(memoryLimitBytes) ? 32 : 16;
   return {
     oldSpaceMiB: Math.max(
       32,
       Math.min(Math.floor(mib * SERVER_OLD_SPACE_SHARE), mib - SERVER_OUTSIDE_OLD_SPACE_MIB),
     ),
-    semiSpaceMiB: powerOfTwoAtMost(Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / 16)))),
+    semiSpaceMiB: powerOfTwoAtMost(
+      Math.min(SERVER_MAX_SEMI_SPACE_MIB, Math.max(1, Math.floor(mib / semiSpaceShare))),
+    ),
+  };
+}
+
+/**
+ * glibc's malloc arenas at a tight limit (MALLOC_ARENA_MAX). By default glibc gives each thread that allocates
+ * its own arena, up to 8 per core; V8's worker threads (concurrent compilation and GC) then kept 17-22 MiB in
+ * six arenas at the peak of the 50-client load at 100Mi, next to the main thread's 10-14 MiB (smaps). Two
+ * arenas share that memory instead of each holding its own free space.
+ */
+export const TIGHT_LIMIT_MALLOC_ARENAS = 2;
+
+/**
+ * The server process's environment for its memory limit (the ConfigMap): V8's heap flags, and at a tight limit
+ * the malloc arena cap. At 100Mi, bench:server:limited (50 cached clients, quiet machine, 7 runs each) measured
+ * peak cgroup usage 91.1-100.0 MiB (median 96.6) with semi-space 4 and glibc's default arenas, 77.5-92.1
+ * (median 87.5) with semi-space 2 and two arenas, at the same throughput (1428-1867 vs 1560-1990 req/s); idle
+ * 45-47 -> 40-42 MiB. Each alone took off about half of that. The price is uncached throughput at that limit:
+ * 277-350 req/s against 367-386 (a small young generation promotes the in-flight Plex answers: 2x the
+ * scavenges), its peak 81-85 -> 69-71 MiB; with a full cache (BENCH_FILL=1) the cached load peaked at 72-86 MiB.
+ */
+export function serverProcessEnv(memoryLimitBytes: number): Record<string, string> {
+  return {
+    NODE_OPTIONS: serverNodeOptions(memoryLimitBytes),
+    ...(isTightMemoryLimit(memoryLimitBytes) ? { MALLOC_ARENA_MAX: String(TIGHT_LIMIT_MALLOC_ARENAS) } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   inMemoryCacheBytes,
   REDIS_PORT,
   SERVER_CONTAINER_PORT,
-  serverNodeOptions,
+  serverProcessEnv,
 } from './defaults.ts';
 import { publicEndpoint } from './exposure.ts';
 import { childMetadata, childNames } from './names.ts';
@@ -24,8 +24,9 @@ export function serverConfigData(resource: PlexMcpServer): Record<string, string
     ...authConfigData(resource),
     [ENV.plexClientIdentifier]: plexClientIdentifier(resource),
     [ENV.serverPort]: String(SERVER_CONTAINER_PORT),
-    // V8 does not see the container's memory limit: size its heap from the limit this resource sets.
-    NODE_OPTIONS: serverNodeOptions(serverMemoryLimitBytes(resource)),
+    // Neither V8 nor glibc sees the container's memory limit: size the heap (and at a tight limit, malloc's
+    // arenas) from the limit this resource sets.
+    ...serverProcessEnv(serverMemoryLimitBytes(resource)),
   };
   switch (spec.redis.mode) {
     case 'Managed':

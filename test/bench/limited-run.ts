@@ -3,6 +3,7 @@
  * PlexMcpServer sets in spec.resources.limits.memory, and exactly the environment the operator renders for that
  * limit (NODE_OPTIONS and the in-memory cache bound, from cdk8s serverConfigData), under the 50-client load.
  */
+import { serverProcessEnv } from '../../cdk8s/plex-mcp-server/defaults.ts';
 import { serverConfigData } from '../../cdk8s/plex-mcp-server/index.ts';
 import { parsePlexMcpServer } from '../../operator/api/v1alpha1/index.ts';
 import type { GcSummary } from './gc-trace.ts';
@@ -78,10 +79,12 @@ export function limitedEnv(limitMiB: number, cache: boolean): Record<string, str
   });
   if (!parsed.ok) throw new Error(`bench resource does not parse: ${parsed.errors.join('; ')}`);
   const data = serverConfigData(parsed.value);
-  return {
-    NODE_OPTIONS: data.NODE_OPTIONS ?? '',
-    ...(data.CACHE_MAX_BYTES ? { CACHE_MAX_BYTES: data.CACHE_MAX_BYTES } : {}),
-  };
+  // What the limit decides: the process environment (NODE_OPTIONS, and MALLOC_ARENA_MAX at a tight limit) and the
+  // in-memory cache's bound.
+  const fromLimit = [...Object.keys(serverProcessEnv(limitMiB * 2 ** 20)), 'CACHE_MAX_BYTES'];
+  return Object.fromEntries(
+    fromLimit.flatMap((key) => (data[key] === undefined ? [] : [[key, data[key] as string]])),
+  );
 }
 
 export interface LimitedRun {

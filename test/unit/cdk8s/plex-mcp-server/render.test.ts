@@ -335,6 +335,14 @@ describe('renderPlexMcpServer: the ConfigMap', () => {
     );
   });
 
+  it('caps malloc arenas at a tight memory limit only (the design 100Mi)', () => {
+    const tight = data({ resources: { limits: { memory: '100Mi' } } });
+    expect(tight.NODE_OPTIONS).toBe('--max-old-space-size=44 --max-semi-space-size=2');
+    expect(tight.MALLOC_ARENA_MAX).toBe('2');
+    expect(data({ resources: { limits: { memory: '128Mi' } } }).MALLOC_ARENA_MAX).toBeUndefined();
+    expect(data({}).MALLOC_ARENA_MAX).toBeUndefined();
+  });
+
   it('maps every TTL, stale window, Plex knob and log level', () => {
     const ttlSeconds = { search: 1, mediaDetails: 2, libraries: 3, sessions: 4, recentlyAdded: 5, onDeck: 6 };
     expect(

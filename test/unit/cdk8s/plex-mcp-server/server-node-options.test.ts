@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SERVER_RESOURCES,
   inMemoryCacheBytes,
+  isTightMemoryLimit,
   SERVER_NODE_OPTIONS,
   serverNodeOptions,
+  serverProcessEnv,
 } from '../../../../cdk8s/plex-mcp-server/defaults.ts';
 import { SETTINGS } from '../../../../server/config/settings.ts';
 
@@ -22,10 +24,15 @@ describe('serverNodeOptions', () => {
     expect(serverNodeOptions(1024 * MiB)).toBe('--max-old-space-size=512 --max-semi-space-size=16');
   });
 
-  it('rounds the semi-space down to a power of two (V8 rounds it up: 6 would be 8)', () => {
-    expect(serverNodeOptions(100 * MiB)).toBe('--max-old-space-size=44 --max-semi-space-size=4');
+  it('rounds the semi-space down to a power of two (V8 rounds it up: 12 would be 16)', () => {
     expect(serverNodeOptions(200 * MiB)).toBe('--max-old-space-size=100 --max-semi-space-size=8');
-    expect(serverNodeOptions(48 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=2');
+    expect(serverNodeOptions(112 * MiB)).toBe('--max-old-space-size=56 --max-semi-space-size=4');
+  });
+
+  it('halves the young generation at a tight limit (under 111Mi): limit/32', () => {
+    expect(serverNodeOptions(100 * MiB)).toBe('--max-old-space-size=44 --max-semi-space-size=2');
+    expect(serverNodeOptions(64 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=2');
+    expect(serverNodeOptions(48 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=1');
   });
 
   it('leaves at least 56 MiB outside the old space (below 112Mi)', () => {
@@ -38,9 +45,28 @@ describe('serverNodeOptions', () => {
     expect(serverNodeOptions(8 * MiB)).toBe('--max-old-space-size=32 --max-semi-space-size=1');
   });
 
+  it('calls a limit tight where half of it as old space would leave under 56 MiB outside it', () => {
+    expect(isTightMemoryLimit(110 * MiB)).toBe(true);
+    expect(isTightMemoryLimit(111 * MiB)).toBe(false);
+    expect(isTightMemoryLimit(100 * MiB)).toBe(true);
+    expect(isTightMemoryLimit(112 * MiB)).toBe(false);
+    expect(isTightMemoryLimit(256 * MiB)).toBe(false);
+  });
+
   it('the default matches the default memory limit', () => {
     expect(DEFAULT_SERVER_RESOURCES.limits?.memory).toBe('256Mi');
     expect(SERVER_NODE_OPTIONS).toBe(serverNodeOptions(256 * MiB));
+  });
+});
+
+describe('serverProcessEnv', () => {
+  it('is the heap flags, with two malloc arenas at a tight limit only', () => {
+    expect(serverProcessEnv(100 * MiB)).toEqual({
+      NODE_OPTIONS: serverNodeOptions(100 * MiB),
+      MALLOC_ARENA_MAX: '2',
+    });
+    expect(serverProcessEnv(128 * MiB)).toEqual({ NODE_OPTIONS: serverNodeOptions(128 * MiB) });
+    expect(serverProcessEnv(256 * MiB)).toEqual({ NODE_OPTIONS: SERVER_NODE_OPTIONS });
   });
 });
 
