@@ -5,13 +5,15 @@
 // in NODE_COMPILE_CACHE if set, else in Node's default place (the OS temp dir); NODE_DISABLE_COMPILE_CACHE=1 turns it
 // off. The image sets NODE_COMPILE_CACHE to a cache made when it was built (.ci/build/bake-compile-cache.ts), which
 // the container only reads: nothing is written to a pod's /tmp, where it would cost memory the pod's limit counts.
-// It also sets V8's heap growing factor first (startup/heap-growth.ts), and has zod load English alone of its
-// locales (startup/zod-english-only.ts).
+// It also sets V8's heap growing factor and, in a small heap, Maglev's inlining first (startup/heap-growth.ts,
+// startup/maglev-inlining.ts), and has zod load English alone of its locales (startup/zod-english-only.ts).
 import module from 'node:module';
 import { applyHeapGrowth } from './startup/heap-growth.ts';
+import { applyMaglevInlining } from './startup/maglev-inlining.ts';
 import { registerZodEnglishOnly } from './startup/zod-english-only.ts';
 
 applyHeapGrowth();
+applyMaglevInlining();
 registerZodEnglishOnly();
 module.enableCompileCache?.();
 await import('./cli.ts');

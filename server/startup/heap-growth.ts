@@ -18,18 +18,18 @@
  * there), so whoever wants another value passes it on the node command line, which wins.
  */
 import v8 from 'node:v8';
+import { v8FlagGiven } from './v8-flag.ts';
 
 /** The old generation's limit after a full GC is its live size times 1 + this / 100. */
 export const HEAP_GROWING_PERCENT = 100;
 /** Smallest V8 heap limit (old space plus young generation) the factor is set for: 128 MiB of old space and more. */
 export const MIN_HEAP_LIMIT_MIB = 160;
-const FLAG = '--heap-growing-percent';
+const NAME = 'heap-growing-percent';
 
 /** The V8 flag to set, or undefined when the node command line already sets one or the heap is too small for it. */
 export function heapGrowthFlag(execArgv: readonly string[], heapSizeLimitBytes: number): string | undefined {
-  const given = execArgv.some((arg) => arg === FLAG || arg.startsWith(`${FLAG}=`));
-  if (given || heapSizeLimitBytes < MIN_HEAP_LIMIT_MIB * 2 ** 20) return undefined;
-  return `${FLAG}=${HEAP_GROWING_PERCENT}`;
+  if (v8FlagGiven(execArgv, NAME) || heapSizeLimitBytes < MIN_HEAP_LIMIT_MIB * 2 ** 20) return undefined;
+  return `--${NAME}=${HEAP_GROWING_PERCENT}`;
 }
 
 export function applyHeapGrowth(

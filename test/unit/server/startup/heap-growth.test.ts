@@ -1,28 +1,16 @@
 /** The server's V8 heap growing factor (server/startup/heap-growth.ts): set where the heap has room for it. */
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { serverNodeOptions } from '../../../../cdk8s/plex-mcp-server/defaults.ts';
 import {
   applyHeapGrowth,
   HEAP_GROWING_PERCENT,
   heapGrowthFlag,
   MIN_HEAP_LIMIT_MIB,
 } from '../../../../server/startup/heap-growth.ts';
+import { heapLimitFor, MiB, v8Knows } from './support/heap-limit.ts';
 
-const MiB = 2 ** 20;
 const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 /** The default 256Mi limit's heap limit (old space 128 MiB, semi-space 16 MiB). */
 const ROOMY = 176 * MiB;
-
-/** V8's heap limit under the heap flags the operator renders for a memory limit, as a real node reports it. */
-function heapLimitFor(memoryLimitMiB: number): number {
-  const out = execFileSync(
-    process.execPath,
-    ['-p', "require('node:v8').getHeapStatistics().heap_size_limit"],
-    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: serverNodeOptions(memoryLimitMiB * MiB) } },
-  );
-  return Number(out.trim());
-}
 
 describe('heapGrowthFlag', () => {
   it('sets the growing percent when the command line has none and the heap has room', () => {
@@ -58,7 +46,6 @@ describe('the V8 this Node carries', () => {
   // v8.setFlagsFromString ignores a flag V8 does not know, so a rename in a later Node would silently undo the
   // setting; its effect on GC is measured by bench:server, not here.
   it('knows --heap-growing-percent', () => {
-    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
-    expect(options).toMatch(/^\s*--heap-growing-percent \(/m);
+    expect(v8Knows('heap-growing-percent')).toBe(true);
   });
 });
