@@ -39,7 +39,8 @@
  * limited_peak_cgroup_mib, limited_oom_kills, limited_errors, startup_ms_stdio, startup_ms_http, startup_cpu_ms_stdio /
  * _http (the server's CPU time at the answer), first_call_ms,
  * first_call_ratio (at once after tools/list), first_call_after_gap_ms, first_call_after_gap_ratio, p99_ms_c50
- * (cached), uncached_p99_over_p50_c1 / _c10 (the worse tool), then the older cached_rps, ceiling_rps, ratio, p50_ms,
+ * (cached), uncached_p99_over_p50_c1 / _c10 (the worse tool), uncached_floor_p99_over_p50_c1 (the same for the
+ * floors: the tail that is not ours), then the older cached_rps, ceiling_rps, ratio, p50_ms,
  * p99_ms, uncached_rps, rss_mib, coalesced_plex_requests.
  */
 import os from 'node:os';
@@ -505,6 +506,12 @@ async function main(): Promise<void> {
       ),
       uncached_p99_over_p50_c10: round(
         tail((t) => t.c10),
+        2,
+      ),
+      // The same ratio for the uncached floor (no tool logic of ours: the SDK and one GET to the simulator) at 1
+      // client: how much of the tail is the machine's, the simulator's and the load generator's.
+      uncached_floor_p99_over_p50_c1: round(
+        tail((t) => t.floor),
         2,
       ),
       cached_rps: round(cachedRun.rps, 1),
