@@ -11,7 +11,12 @@
  * `createMcpHandler`, not through our node:http listener (no request metric, no access log); over stdio through an
  * InMemoryTransport pair. Everything it builds is garbage once it has answered.
  */
-import { createMcpHandler, InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  InMemoryTransport,
+  LATEST_PROTOCOL_VERSION,
+  McpServer,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { defineTool, registerTool } from '../tools/define-tool.ts';
 import type { ToolDeps } from '../tools/tool-deps.ts';
@@ -19,8 +24,9 @@ import type { ToolDeps } from '../tools/tool-deps.ts';
 /** The private tool's name: on no server a client can reach. */
 export const WARM_UP_TOOL = 'warm_up';
 
+/** The stateless 2026-07-28 revision (the SDK exports no name for it); 2025-era calls use its latest revision. */
 const MODERN_PROTOCOL = '2026-07-28';
-const LEGACY_PROTOCOL = '2025-11-25';
+const LEGACY_PROTOCOL = LATEST_PROTOCOL_VERSION;
 
 /** Shaped like a read tool's: an argument, a structured answer with an array, checked against its schema. */
 const warmUpTool = defineTool({
@@ -34,7 +40,6 @@ const warmUpTool = defineTool({
   run: async ({ word }) => ({
     structured: { words: [word], count: 1 },
     text: `1 word: ${word}`,
-    source: 'plex',
   }),
 });
 
