@@ -6,7 +6,7 @@ import {
   heapGrowthFlag,
   MIN_HEAP_LIMIT_MIB,
 } from '../../../../server/startup/heap-growth.ts';
-import { heapLimitFor, MiB, v8Knows } from './support/heap-limit.ts';
+import { heapLimitFor, MiB, v8Knows } from './heap-limit.ts';
 
 const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 /** The default 256Mi limit's heap limit (old space 128 MiB, semi-space 16 MiB). */

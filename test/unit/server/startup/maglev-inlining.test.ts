@@ -5,7 +5,7 @@ import {
   MAX_HEAP_LIMIT_MIB,
   maglevInliningFlag,
 } from '../../../../server/startup/maglev-inlining.ts';
-import { heapLimitFor, MiB, v8Knows } from './support/heap-limit.ts';
+import { heapLimitFor, MiB, v8Knows } from './heap-limit.ts';
 
 const FLAG = '--no-maglev-inlining';
 /** The design's 100Mi limit's heap limit (old space 44 MiB, semi-space 2 MiB). */

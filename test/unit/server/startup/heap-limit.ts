@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { serverNodeOptions } from '../../../../../cdk8s/plex-mcp-server/defaults.ts';
+import { serverNodeOptions } from '../../../../cdk8s/plex-mcp-server/defaults.ts';
 
 export const MiB = 2 ** 20;
 
