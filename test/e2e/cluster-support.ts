@@ -180,6 +180,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How many times startOnFreePorts starts a process whose bind lost its port to someone else. */
+const BIND_ATTEMPTS = 3;
+
+/**
+ * Starts a process on a health and a metrics port from freePort() and waits until `readyPath` on the health port
+ * answers 2xx. A port can be taken between freePort() and the process's own bind: the kernel may hand a port just
+ * freed to another suite's outgoing connection as its local port (CI saw the operator exit with EADDRINUSE). On that
+ * error alone it starts the process again on new ports, up to BIND_ATTEMPTS times; any other failure is thrown.
+ */
+export async function startOnFreePorts(
+  start: (ports: { health: number; metrics: number }) => RunningProcess,
+  readyPath = '/readyz',
+): Promise<{ process: RunningProcess; healthPort: number; metricsPort: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = { health: await freePort(), metrics: await freePort() };
+    const process = start(ports);
+    try {
+      await waitForHttpOk(`http://127.0.0.1:${ports.health}${readyPath}`, process);
+      return { process, healthPort: ports.health, metricsPort: ports.metrics };
+    } catch (error) {
+      await process.stop();
+      if (attempt >= BIND_ATTEMPTS || !process.output().includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
 export interface RunningProcess {
   child: ChildProcess;
   /** stdout and stderr so far (for failure messages). */

@@ -26,6 +26,7 @@ import {
   type RunningProcess,
   repoRoot,
   startNodeProcess,
+  startOnFreePorts,
   waitForHttpOk,
   waitForPlexMcpServerReady,
 } from '../../e2e/cluster-support.ts';
@@ -93,17 +94,19 @@ describe.skipIf(!inject('kubeconfig'))('every tool, through a server configured 
       readFileSync(join(repoRoot, 'crds/plexmcp.dev_plexmcpservers.yaml'), 'utf8'),
     ) as KubernetesObject;
     await applyObjects(kc, [crd]);
-    const healthPort = await freePort();
-    operator = startNodeProcess(
-      'operator/main.ts',
-      [`--namespaces=${namespace}`, `--health-port=${healthPort}`, `--metrics-port=${await freePort()}`],
-      {
-        KUBECONFIG: testKubeconfigPath(),
-        LOG_LEVEL: 'info',
-        PLEX_MCP_SERVER_IMAGE: 'plex-mcp:e2e-local',
-      },
-    );
-    await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, operator);
+    operator = (
+      await startOnFreePorts((ports) =>
+        startNodeProcess(
+          'operator/main.ts',
+          [`--namespaces=${namespace}`, `--health-port=${ports.health}`, `--metrics-port=${ports.metrics}`],
+          {
+            KUBECONFIG: testKubeconfigPath(),
+            LOG_LEVEL: 'info',
+            PLEX_MCP_SERVER_IMAGE: 'plex-mcp:e2e-local',
+          },
+        ),
+      )
+    ).process;
 
     await ensureNamespace(kc, namespace);
     await applyObjects(kc, [

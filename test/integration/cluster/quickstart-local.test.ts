@@ -16,12 +16,11 @@ import { kubeConfigForTests, testKubeconfigPath } from '../../cluster/test-kube.
 import {
   deleteNamespace,
   deleteObjects,
-  freePort,
   parseYamlObjects,
   type RunningProcess,
   repoRoot,
   startNodeProcess,
-  waitForHttpOk,
+  startOnFreePorts,
 } from '../../e2e/cluster-support.ts';
 import { readmeCommands, runReadmeCommand } from '../../e2e/readme-commands.ts';
 
@@ -71,15 +70,14 @@ describe.skipIf(!inject('kubeconfig'))('README quick start on the local control 
     for (const command of commands.slice(2)) {
       const operatorArgs = operatorLine.exec(command)?.[1];
       if (operatorArgs !== undefined) {
-        const healthPort = await freePort();
-        operator = startNodeProcess(
-          'operator/main.ts',
-          [...operatorArgs.split(' '), `--health-port=${healthPort}`, `--metrics-port=${await freePort()}`],
-          {
-            KUBECONFIG: env.KUBECONFIG,
-          },
+        const started = await startOnFreePorts((ports) =>
+          startNodeProcess(
+            'operator/main.ts',
+            [...operatorArgs.split(' '), `--health-port=${ports.health}`, `--metrics-port=${ports.metrics}`],
+            { KUBECONFIG: env.KUBECONFIG },
+          ),
         );
-        await waitForHttpOk(`http://127.0.0.1:${healthPort}/readyz`, operator);
+        operator = started.process;
         continue;
       }
       const line = command.replaceAll('<your-plex-token>', plexToken);
