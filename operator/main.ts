@@ -4,7 +4,9 @@
 import { createLogger } from '../server/observability/logger.ts';
 import { OPERATOR_USAGE, parseOperatorFlags, wantsHelp } from './config/operator-flags.ts';
 import { registerLeanClientNode } from './runtime/client-node-lean/register.ts';
+import { applyNoMaglev } from './runtime/no-maglev.ts';
 
+applyNoMaglev();
 // Before anything imports @kubernetes/client-node: the modules below are imported dynamically for that reason.
 registerLeanClientNode();
 const { KubeConfig } = await import('./runtime/client-node.ts');
