@@ -2,11 +2,12 @@
 // plex-mcp-operator: reconciles PlexMcpServer resources. In a cluster it uses the pod's service account and
 // leader election; locally (`npm run operator`) it uses KUBECONFIG / ~/.kube/config and runs at once.
 import { createLogger } from '../server/observability/logger.ts';
+import { applyV8Flag } from '../server/startup/v8-flag.ts';
+import { noMaglevFlag } from './config/no-maglev.ts';
 import { OPERATOR_USAGE, parseOperatorFlags, wantsHelp } from './config/operator-flags.ts';
 import { registerLeanClientNode } from './runtime/client-node-lean/register.ts';
-import { applyNoMaglev } from './runtime/no-maglev.ts';
 
-applyNoMaglev();
+applyV8Flag(noMaglevFlag);
 // Before anything imports @kubernetes/client-node: the modules below are imported dynamically for that reason.
 registerLeanClientNode();
 const { KubeConfig } = await import('./runtime/client-node.ts');

@@ -8,12 +8,13 @@
 // It also sets V8's heap growing factor and, in a small heap, Maglev's inlining first (startup/heap-growth.ts,
 // startup/maglev-inlining.ts), and has zod load English alone of its locales (startup/zod-english-only.ts).
 import module from 'node:module';
-import { applyHeapGrowth } from './startup/heap-growth.ts';
-import { applyMaglevInlining } from './startup/maglev-inlining.ts';
+import { heapGrowthFlag } from './startup/heap-growth.ts';
+import { maglevInliningFlag } from './startup/maglev-inlining.ts';
+import { applyV8Flag } from './startup/v8-flag.ts';
 import { registerZodEnglishOnly } from './startup/zod-english-only.ts';
 
-applyHeapGrowth();
-applyMaglevInlining();
+applyV8Flag(heapGrowthFlag);
+applyV8Flag(maglevInliningFlag);
 registerZodEnglishOnly();
 module.enableCompileCache?.();
 await import('./cli.ts');

@@ -17,8 +17,7 @@
  * V8 reads the flag at each GC, so setting it at run time works; it cannot go in NODE_OPTIONS (Node refuses it
  * there), so whoever wants another value passes it on the node command line, which wins.
  */
-import v8 from 'node:v8';
-import { v8FlagGiven } from './v8-flag.ts';
+import { type V8FlagRule, v8FlagGiven } from './v8-flag.ts';
 
 /** The old generation's limit after a full GC is its live size times 1 + this / 100. */
 export const HEAP_GROWING_PERCENT = 100;
@@ -27,16 +26,7 @@ export const MIN_HEAP_LIMIT_MIB = 160;
 const NAME = 'heap-growing-percent';
 
 /** The V8 flag to set, or undefined when the node command line already sets one or the heap is too small for it. */
-export function heapGrowthFlag(execArgv: readonly string[], heapSizeLimitBytes: number): string | undefined {
+export const heapGrowthFlag: V8FlagRule = (execArgv, heapSizeLimitBytes) => {
   if (v8FlagGiven(execArgv, NAME) || heapSizeLimitBytes < MIN_HEAP_LIMIT_MIB * 2 ** 20) return undefined;
   return `--${NAME}=${HEAP_GROWING_PERCENT}`;
-}
-
-export function applyHeapGrowth(
-  execArgv: readonly string[] = process.execArgv,
-  heapSizeLimitBytes: number = v8.getHeapStatistics().heap_size_limit,
-  setFlags: (flags: string) => void = v8.setFlagsFromString,
-): void {
-  const flag = heapGrowthFlag(execArgv, heapSizeLimitBytes);
-  if (flag) setFlags(flag);
-}
+};

@@ -14,27 +14,14 @@
  * V8 reads the flag at each Maglev compile, so setting it at run time works; NODE_OPTIONS refuses it, so whoever
  * wants Maglev's inlining back passes `--maglev-inlining` on the node command line, which wins.
  */
-import v8 from 'node:v8';
-import { v8FlagGiven } from './v8-flag.ts';
+import { type V8FlagRule, v8FlagGiven } from './v8-flag.ts';
 
 /** V8 heap limit (old space plus young generation) below which Maglev inlines nothing: 50 MiB at 100Mi, 88 at 128Mi. */
 export const MAX_HEAP_LIMIT_MIB = 64;
 const NAME = 'maglev-inlining';
 
 /** The V8 flag to set, or undefined when the command line sets one or the heap is big enough for inlining. */
-export function maglevInliningFlag(
-  execArgv: readonly string[],
-  heapSizeLimitBytes: number,
-): string | undefined {
+export const maglevInliningFlag: V8FlagRule = (execArgv, heapSizeLimitBytes) => {
   if (v8FlagGiven(execArgv, NAME) || heapSizeLimitBytes >= MAX_HEAP_LIMIT_MIB * 2 ** 20) return undefined;
   return `--no-${NAME}`;
-}
-
-export function applyMaglevInlining(
-  execArgv: readonly string[] = process.execArgv,
-  heapSizeLimitBytes: number = v8.getHeapStatistics().heap_size_limit,
-  setFlags: (flags: string) => void = v8.setFlagsFromString,
-): void {
-  const flag = maglevInliningFlag(execArgv, heapSizeLimitBytes);
-  if (flag) setFlags(flag);
-}
+};

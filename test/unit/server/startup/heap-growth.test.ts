@@ -1,11 +1,11 @@
 /** The server's V8 heap growing factor (server/startup/heap-growth.ts): set where the heap has room for it. */
 import { describe, expect, it } from 'vitest';
 import {
-  applyHeapGrowth,
   HEAP_GROWING_PERCENT,
   heapGrowthFlag,
   MIN_HEAP_LIMIT_MIB,
 } from '../../../../server/startup/heap-growth.ts';
+import { applyV8Flag } from '../../../../server/startup/v8-flag.ts';
 import { heapLimitFor, MiB, v8Knows } from './heap-limit.ts';
 
 const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
@@ -33,11 +33,11 @@ describe('heapGrowthFlag', () => {
     expect(heapGrowthFlag([], heapLimitFor(100))).toBeUndefined();
   });
 
-  it('applyHeapGrowth hands the flag to V8 once, or not at all', () => {
+  it('applyV8Flag hands the flag to V8 once, or not at all', () => {
     const set: string[] = [];
-    applyHeapGrowth([], ROOMY, (flags) => set.push(flags));
-    applyHeapGrowth(['--heap-growing-percent=5'], ROOMY, (flags) => set.push(flags));
-    applyHeapGrowth([], 62 * MiB, (flags) => set.push(flags));
+    applyV8Flag(heapGrowthFlag, [], ROOMY, (flags) => set.push(flags));
+    applyV8Flag(heapGrowthFlag, ['--heap-growing-percent=5'], ROOMY, (flags) => set.push(flags));
+    applyV8Flag(heapGrowthFlag, [], 62 * MiB, (flags) => set.push(flags));
     expect(set).toEqual([FLAG]);
   });
 });

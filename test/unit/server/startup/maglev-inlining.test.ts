@@ -1,10 +1,7 @@
 /** Maglev without inlining (server/startup/maglev-inlining.ts): only in a small heap, and never against the command line. */
 import { describe, expect, it } from 'vitest';
-import {
-  applyMaglevInlining,
-  MAX_HEAP_LIMIT_MIB,
-  maglevInliningFlag,
-} from '../../../../server/startup/maglev-inlining.ts';
+import { MAX_HEAP_LIMIT_MIB, maglevInliningFlag } from '../../../../server/startup/maglev-inlining.ts';
+import { applyV8Flag } from '../../../../server/startup/v8-flag.ts';
 import { heapLimitFor, MiB, v8Knows } from './heap-limit.ts';
 
 const FLAG = '--no-maglev-inlining';
@@ -32,11 +29,11 @@ describe('maglevInliningFlag', () => {
     expect(maglevInliningFlag([], heapLimitFor(256))).toBeUndefined();
   });
 
-  it('applyMaglevInlining hands the flag to V8 once, or not at all', () => {
+  it('applyV8Flag hands the flag to V8 once, or not at all', () => {
     const set: string[] = [];
-    applyMaglevInlining([], SMALL, (flags) => set.push(flags));
-    applyMaglevInlining(['--maglev-inlining'], SMALL, (flags) => set.push(flags));
-    applyMaglevInlining([], 176 * MiB, (flags) => set.push(flags));
+    applyV8Flag(maglevInliningFlag, [], SMALL, (flags) => set.push(flags));
+    applyV8Flag(maglevInliningFlag, ['--maglev-inlining'], SMALL, (flags) => set.push(flags));
+    applyV8Flag(maglevInliningFlag, [], 176 * MiB, (flags) => set.push(flags));
     expect(set).toEqual([FLAG]);
   });
 });

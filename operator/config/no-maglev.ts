@@ -1,5 +1,6 @@
 /**
- * The operator runs without Maglev (V8's mid-tier optimizing compiler), set from its first module (main.ts).
+ * The operator runs without Maglev (V8's mid-tier optimizing compiler), set from its first module (main.ts) by the
+ * server's own mechanism for such flags (server/startup/v8-flag.ts).
  *
  * Why: its memory is what issue #18 bounds (RSS at most 150 MiB with 1,000 resources), and its CPU is not what
  * bounds it: at N=1000 the API server takes the machine, the operator 15-45% of a core. Maglev's compile zones and
@@ -12,20 +13,8 @@
  * V8 reads the flag when it decides to optimise a function, so setting it at run time works; NODE_OPTIONS refuses
  * it, so whoever wants Maglev back passes `--maglev` on the node command line, which wins.
  */
-import v8 from 'node:v8';
+import { type V8FlagRule, v8FlagGiven } from '../../server/startup/v8-flag.ts';
 
-/** `--no-maglev`, unless the node command line already chooses (`--maglev`, `--maglev=…`, `--no-maglev`). */
-export function noMaglevFlag(execArgv: readonly string[]): string | undefined {
-  const given = execArgv.some(
-    (arg) => arg === '--maglev' || arg.startsWith('--maglev=') || arg === '--no-maglev',
-  );
-  return given ? undefined : '--no-maglev';
-}
-
-export function applyNoMaglev(
-  execArgv: readonly string[] = process.execArgv,
-  setFlags: (flags: string) => void = v8.setFlagsFromString,
-): void {
-  const flag = noMaglevFlag(execArgv);
-  if (flag) setFlags(flag);
-}
+/** `--no-maglev` whatever the heap, unless the node command line already chooses (`--maglev`, `--no-maglev`). */
+export const noMaglevFlag: V8FlagRule = (execArgv) =>
+  v8FlagGiven(execArgv, 'maglev') ? undefined : '--no-maglev';
