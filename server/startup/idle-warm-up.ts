@@ -18,7 +18,8 @@ import { type HiddenMembers, objectSchemasOf, sampleOf, type ZodSchemaLike } fro
 
 /**
  * One unit of warm-up work: small (a schema's own parse, a few ms at most when cold). A step that returns a promise
- * (a whole request served in-process) is waited for before the next one runs; its rejection is ignored like a throw.
+ * (a whole request served in-process) is waited for before the next one runs, at most `stepMaxMs`; its rejection is
+ * ignored like a throw.
  */
 export type WarmUpStep = () => unknown;
 
@@ -36,9 +37,13 @@ export interface IdleWarmUpOptions {
   retryMs?: number;
   /** How long to wait before the first step, ms (0: the next turn). */
   delayMs?: number;
+  /** How long a step's promise is waited for before the next step runs anyway, ms. */
+  stepMaxMs?: number;
 }
 
 const RETRY_MS = 20;
+/** A step whose promise never settles (a request nobody answers) must not hold up the rest, nor `finished`. */
+const STEP_MAX_MS = 2_000;
 
 /**
  * Runs `steps` one per event-loop turn (setImmediate: pending I/O is served between any two of them). The
@@ -47,6 +52,7 @@ const RETRY_MS = 20;
 export function startIdleWarmUp(steps: Iterable<WarmUpStep>, options: IdleWarmUpOptions = {}): WarmUpHandle {
   const busy = options.busy ?? (() => false);
   const retryMs = options.retryMs ?? RETRY_MS;
+  const stepMaxMs = options.stepMaxMs ?? STEP_MAX_MS;
   const iterator = steps[Symbol.iterator]();
   let ran = 0;
   let stopped = false;
@@ -70,8 +76,19 @@ export function startIdleWarmUp(steps: Iterable<WarmUpStep>, options: IdleWarmUp
     }
     ran++;
     const pending = safely(next.value);
-    if (isThenable(pending)) pending.then(scheduleNext, scheduleNext);
-    else scheduleNext();
+    if (!isThenable(pending)) {
+      scheduleNext();
+      return;
+    }
+    let settled = false;
+    const onSettled = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(giveUp);
+      scheduleNext();
+    };
+    const giveUp = setTimeout(onSettled, stepMaxMs);
+    pending.then(onSettled, onSettled);
   };
   if (options.delayMs) setTimeout(runNext, options.delayMs);
   else setImmediate(runNext);

@@ -75,6 +75,13 @@ describe('startIdleWarmUp', () => {
     expect(order).toEqual(['async step begins', 'async step ends', 'last step']);
   });
 
+  it('goes on past a step whose promise never settles, after stepMaxMs', async () => {
+    let ran = 0;
+    const handle = startIdleWarmUp([() => new Promise(() => undefined), () => ran++], { stepMaxMs: 20 });
+    expect(await handle.finished).toBe(2);
+    expect(ran).toBe(1);
+  });
+
   it('waits delayMs before the first step', async () => {
     let ran = 0;
     const handle = startIdleWarmUp([() => ran++], { delayMs: 30 });
